@@ -1,0 +1,1 @@
+namespace Academy.Learning; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Academy.Scheduler; internal static class Placeholder {}

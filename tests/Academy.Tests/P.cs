@@ -1,0 +1,1 @@
+namespace Academy.Tests; public class P { [Fact] public void X() {} }
