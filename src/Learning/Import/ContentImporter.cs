@@ -1,0 +1,423 @@
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Academy.Learning.Import;
+
+/// <summary>
+/// Imports course packs, cohort definitions and rosters. All files are checked first and every
+/// error is reported; only when there is none is everything written, in one transaction.
+/// Re-importing updates what changed and keeps every learner's record.
+/// </summary>
+public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
+{
+    private sealed record Parsed(string File, Course? Course, Cohort? Cohort, List<RosterEntry>? Roster);
+
+    /// <summary>Reads the files from disk and imports them.</summary>
+    public async Task<ImportReport> ImportFilesAsync(IReadOnlyList<string> paths, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<(string Name, byte[]? Bytes)>();
+        foreach (var path in paths)
+            files.Add((path, File.Exists(path) ? await File.ReadAllBytesAsync(path, ct) : null));
+        return await ImportAsync(files, ct);
+    }
+
+    /// <summary>Imports files given as (display name, content); a null content means the file was not found.</summary>
+    public async Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var errors = new List<ImportError>();
+        var parsed = new List<Parsed>();
+        foreach (var (name, bytes) in files)
+        {
+            var sink = new ErrorSink(name);
+            var result = Parse(name, bytes, sink);
+            errors.AddRange(sink.Errors);
+            if (result is not null) parsed.Add(result);
+        }
+        await CheckReferencesAsync(parsed, errors, ct);
+        if (errors.Count > 0) return new ImportReport(errors, []);
+
+        var reports = new List<FileReport>();
+        await using var session = await database.BeginAsync(ct);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Packs first, then cohorts, then rosters: later kinds may name earlier ones from the same command.
+        foreach (var p in parsed.Where(p => p.Course is not null))
+            reports.Add(await ApplyCourseAsync(session, p.File, p.Course!, now));
+        foreach (var p in parsed.Where(p => p.Cohort is not null))
+            reports.Add(await ApplyCohortAsync(session, p.File, p.Cohort!));
+        foreach (var p in parsed.Where(p => p.Roster is not null))
+            reports.Add(await ApplyRosterAsync(session, p.File, p.Roster!, now));
+        foreach (var report in reports.Where(r => r.Changed))
+            await session.ExecuteAsync(
+                "INSERT INTO audit_log (at, actor, action, detail) VALUES (@now, 'cli', 'import', @detail)",
+                new { now, detail = StoredJson.Serialize(new { file = report.File, changes = report.Changes }) });
+        await session.CommitAsync(ct);
+        return new ImportReport([], reports);
+    }
+
+    private static Parsed? Parse(string name, byte[]? bytes, ErrorSink errors)
+    {
+        if (bytes is null)
+        {
+            errors.Add(0, "", "import.error.not_found");
+            return null;
+        }
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        if (extension is not (".csv" or ".yaml" or ".yml"))
+        {
+            errors.Add(0, "", "import.error.unknown_extension");
+            return null;
+        }
+        var text = TextFile.Read(bytes, errors);
+        if (text is null) return null;
+        if (extension == ".csv")
+        {
+            var roster = RosterParser.Parse(text, errors);
+            return roster is null ? null : new Parsed(name, null, null, roster);
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            errors.Add((int)ex.Start.Line, "", "import.error.yaml_syntax", ("detail", ex.InnerException?.Message ?? ex.Message));
+            return null;
+        }
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root ||
+            root.Children.Count != 1 || root.Children.Keys.Single() is not YamlScalarNode { Value: "course" or "cohort" } kind)
+        {
+            errors.Add(1, "", "import.error.unknown_kind");
+            return null;
+        }
+        if (root.Children[kind] is not YamlMappingNode body)
+        {
+            errors.Add(YamlFields.LineOf(root.Children[kind]), kind.Value, "import.error.expected_mapping");
+            return null;
+        }
+        var fields = new YamlFields(body, "", errors);
+        return kind.Value == "course"
+            ? CoursePackParser.Parse(fields) is { } course ? new Parsed(name, course, null, null) : null
+            : CohortParser.Parse(fields) is { } cohort ? new Parsed(name, null, cohort, null) : null;
+    }
+
+    // Cohorts must name a known course; roster rows a known cohort and one of its groups.
+    private async Task CheckReferencesAsync(List<Parsed> parsed, List<ImportError> errors, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var knownCourses = (await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT code FROM courses")).ToHashSet();
+        var knownGroups = new Dictionary<string, HashSet<string>>();
+        foreach (var row in await Dapper.SqlMapper.QueryAsync<(string Cohort, string? Group)>(connection,
+                     "SELECT c.code, g.code FROM cohorts c LEFT JOIN study_groups g ON g.cohort_id = c.id"))
+        {
+            if (!knownGroups.TryGetValue(row.Cohort, out var set)) knownGroups[row.Cohort] = set = new(StringComparer.OrdinalIgnoreCase);
+            if (row.Group is not null) set.Add(row.Group);
+        }
+
+        var batchCourses = new Dictionary<string, string>();
+        foreach (var p in parsed.Where(p => p.Course is not null))
+        {
+            if (batchCourses.TryGetValue(p.Course!.Code, out var other))
+                errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", p.Course.Code), ("other", other)]));
+            batchCourses[p.Course.Code] = p.File;
+            knownCourses.Add(p.Course.Code);
+        }
+        var batchCohorts = new Dictionary<string, string>();
+        foreach (var p in parsed.Where(p => p.Cohort is not null))
+        {
+            var cohort = p.Cohort!;
+            if (batchCohorts.TryGetValue(cohort.Code, out var other))
+                errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", cohort.Code), ("other", other)]));
+            batchCohorts[cohort.Code] = p.File;
+            if (!knownCourses.Contains(cohort.CourseCode))
+                errors.Add(new ImportError(p.File, 0, "course", "import.error.unknown_course", [("value", cohort.CourseCode)]));
+            if (!knownGroups.TryGetValue(cohort.Code, out var set)) knownGroups[cohort.Code] = set = new(StringComparer.OrdinalIgnoreCase);
+            foreach (var g in cohort.Groups) set.Add(g.Code);
+        }
+        var phonesInBatch = new Dictionary<(string, string), (string File, int Line)>();
+        foreach (var p in parsed.Where(p => p.Roster is not null))
+            foreach (var entry in p.Roster!)
+            {
+                if (!knownGroups.TryGetValue(entry.Cohort, out var groups))
+                    errors.Add(new ImportError(p.File, entry.Line, "cohort", "import.error.unknown_cohort", [("value", entry.Cohort)]));
+                else if (entry.Group is not null && !groups.Contains(entry.Group))
+                    errors.Add(new ImportError(p.File, entry.Line, "group", "import.error.unknown_group", [("value", entry.Group), ("cohort", entry.Cohort)]));
+                if (phonesInBatch.TryGetValue((entry.Cohort, entry.Phone), out var first) && first.File != p.File)
+                    errors.Add(new ImportError(p.File, entry.Line, "phone", "import.error.duplicate_phone_other_file",
+                        [("value", entry.Phone), ("other", $"{first.File}:{first.Line}")]));
+                phonesInBatch[(entry.Cohort, entry.Phone)] = (p.File, entry.Line);
+            }
+    }
+
+    private static async Task<FileReport> ApplyCourseAsync(DbSession s, string file, Course course, long now)
+    {
+        var header = new { course.Code, course.Title, course.Description, course.Topics };
+        var hash = StoredJson.Hash(header);
+        var existing = await s.QuerySingleOrDefaultAsync<(long Id, string Hash)?>(
+            "SELECT id, content_hash FROM courses WHERE code = @Code", new { course.Code });
+        long courseId;
+        int added = 0, updated = 0;
+        var row = new
+        {
+            course.Code,
+            Title = StoredJson.Serialize(course.Title),
+            Description = course.Description is null ? null : StoredJson.Serialize(course.Description),
+            Topics = StoredJson.Serialize(course.Topics),
+            Hash = hash,
+            Now = now,
+        };
+        if (existing is null)
+        {
+            courseId = await s.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO courses (code, title, description, topics, content_hash, updated_at)
+                VALUES (@Code, @Title, @Description, @Topics, @Hash, @Now) RETURNING id
+                """, row);
+            added = 1;
+        }
+        else
+        {
+            courseId = existing.Value.Id;
+            if (existing.Value.Hash != hash)
+            {
+                await s.ExecuteAsync(
+                    """
+                    UPDATE courses SET title = @Title, description = @Description, topics = @Topics,
+                        content_hash = @Hash, updated_at = @Now WHERE code = @Code
+                    """, row);
+                updated = 1;
+            }
+        }
+
+        var lessons = await SyncAsync(s, "import.what.lessons",
+            "SELECT day AS Key, id, content_hash AS Hash, retired FROM lessons WHERE course_id = @courseId",
+            new { courseId },
+            course.Lessons.Select(l => (Key: l.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), Hash: StoredJson.Hash(l), Item: l)),
+            (l, h) => new
+            {
+                courseId, l.Day, Required = l.Required ? 1 : 0, l.CreditMinutes, Topics = StoredJson.Serialize(l.Topics),
+                Payload = StoredJson.Serialize(new LessonPayload(l.Title, l.Body, l.Discussion, l.Media)), Hash = h,
+            },
+            """
+            INSERT INTO lessons (course_id, day, required, credit_minutes, topics, payload, content_hash, retired)
+            VALUES (@courseId, @Day, @Required, @CreditMinutes, @Topics, @Payload, @Hash, 0)
+            """,
+            """
+            UPDATE lessons SET required = @Required, credit_minutes = @CreditMinutes, topics = @Topics,
+                payload = @Payload, content_hash = @Hash, retired = 0 WHERE course_id = @courseId AND day = @Day
+            """,
+            "UPDATE lessons SET retired = 1 WHERE id = @id");
+
+        var questions = await SyncAsync(s, "import.what.questions",
+            "SELECT code AS Key, id, content_hash AS Hash, retired FROM questions WHERE course_id = @courseId",
+            new { courseId },
+            course.Questions.Select(q => (Key: q.Id, Hash: StoredJson.Hash(q), Item: q)),
+            (q, h) => new
+            {
+                courseId, Code = q.Id, q.Topic, Type = q.Type.ToString(), Difficulty = q.Difficulty.ToString(),
+                Payload = StoredJson.Serialize(new QuestionPayload(q.Text, q.Options, q.Correct, q.Accepted, q.Explanation)), Hash = h,
+            },
+            """
+            INSERT INTO questions (course_id, code, topic, type, difficulty, payload, content_hash, retired)
+            VALUES (@courseId, @Code, @Topic, @Type, @Difficulty, @Payload, @Hash, 0)
+            """,
+            """
+            UPDATE questions SET topic = @Topic, type = @Type, difficulty = @Difficulty, payload = @Payload,
+                content_hash = @Hash, retired = 0 WHERE course_id = @courseId AND code = @Code
+            """,
+            "UPDATE questions SET retired = 1 WHERE id = @id");
+
+        return new FileReport(file,
+            [new ChangeCount("import.what.course", added, updated, 0, 1 - added - updated), lessons, questions], []);
+    }
+
+    private static async Task<FileReport> ApplyCohortAsync(DbSession s, string file, Cohort cohort)
+    {
+        var courseId = await s.ExecuteScalarAsync<long>("SELECT id FROM courses WHERE code = @CourseCode", new { cohort.CourseCode });
+        var header = cohort with { Groups = [] };
+        var row = new
+        {
+            cohort.Code, courseId, Name = StoredJson.Serialize(cohort.Name),
+            StartDate = cohort.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            cohort.TimeZoneId, cohort.Language,
+            Lesson = cohort.Schedule.Lesson.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            Open = cohort.Schedule.CheckInOpen.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            Close = cohort.Schedule.CheckInClose.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            Quiz = cohort.Schedule.Quiz.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            cohort.QuizQuestions, SkipWeekends = cohort.SkipWeekends ? 1 : 0,
+            Holidays = StoredJson.Serialize(cohort.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
+            Hash = StoredJson.Hash(header),
+        };
+        var existing = await s.QuerySingleOrDefaultAsync<(long Id, string Hash)?>(
+            "SELECT id, content_hash FROM cohorts WHERE code = @Code", new { cohort.Code });
+        long cohortId;
+        int added = 0, updated = 0;
+        if (existing is null)
+        {
+            cohortId = await s.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO cohorts (code, course_id, name, start_date, time_zone, language, lesson_time, checkin_open,
+                    checkin_close, quiz_time, quiz_questions, skip_weekends, holidays, content_hash)
+                VALUES (@Code, @courseId, @Name, @StartDate, @TimeZoneId, @Language, @Lesson, @Open, @Close, @Quiz,
+                    @QuizQuestions, @SkipWeekends, @Holidays, @Hash) RETURNING id
+                """, row);
+            added = 1;
+        }
+        else
+        {
+            cohortId = existing.Value.Id;
+            if (existing.Value.Hash != row.Hash)
+            {
+                await s.ExecuteAsync(
+                    """
+                    UPDATE cohorts SET course_id = @courseId, name = @Name, start_date = @StartDate, time_zone = @TimeZoneId,
+                        language = @Language, lesson_time = @Lesson, checkin_open = @Open, checkin_close = @Close,
+                        quiz_time = @Quiz, quiz_questions = @QuizQuestions, skip_weekends = @SkipWeekends,
+                        holidays = @Holidays, content_hash = @Hash
+                    WHERE id = @Id
+                    """, new { row.Code, courseId, row.Name, row.StartDate, row.TimeZoneId, row.Language, row.Lesson, row.Open,
+                        row.Close, row.Quiz, row.QuizQuestions, row.SkipWeekends, row.Holidays, row.Hash, Id = cohortId });
+                updated = 1;
+            }
+        }
+
+        var existingGroups = (await s.QueryAsync<(long Id, string Code, string Name, string Language)>(
+                "SELECT id, code, name, language FROM study_groups WHERE cohort_id = @cohortId", new { cohortId }))
+            .ToDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase);
+        int gAdded = 0, gUpdated = 0, gUnchanged = 0;
+        foreach (var g in cohort.Groups)
+        {
+            var name = StoredJson.Serialize(g.Name);
+            if (!existingGroups.TryGetValue(g.Code, out var old))
+            {
+                await s.ExecuteAsync(
+                    "INSERT INTO study_groups (cohort_id, code, name, language) VALUES (@cohortId, @Code, @name, @Language)",
+                    new { cohortId, g.Code, name, g.Language });
+                gAdded++;
+            }
+            else if (old.Name != name || old.Language != g.Language || old.Code != g.Code)
+            {
+                await s.ExecuteAsync("UPDATE study_groups SET code = @Code, name = @name, language = @Language WHERE id = @Id",
+                    new { g.Code, name, g.Language, old.Id });
+                gUpdated++;
+            }
+            else gUnchanged++;
+        }
+        var notes = new List<(string, (string, object?)[])>();
+        var absent = existingGroups.Keys.Count(k => !cohort.Groups.Any(g => string.Equals(g.Code, k, StringComparison.OrdinalIgnoreCase)));
+        if (absent > 0) notes.Add(("import.note.groups_kept", [("count", absent)]));
+        return new FileReport(file,
+            [new ChangeCount("import.what.cohort", added, updated, 0, 1 - added - updated),
+             new ChangeCount("import.what.groups", gAdded, gUpdated, 0, gUnchanged)], notes);
+    }
+
+    private static async Task<FileReport> ApplyRosterAsync(DbSession s, string file, List<RosterEntry> roster, long now)
+    {
+        var cohorts = new Dictionary<string, (long Id, Dictionary<string, long> Groups)>();
+        foreach (var code in roster.Select(r => r.Cohort).Distinct())
+        {
+            var id = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts WHERE code = @code", new { code });
+            var groups = (await s.QueryAsync<(string Code, long Id)>("SELECT code, id FROM study_groups WHERE cohort_id = @id", new { id }))
+                .ToDictionary(g => g.Code, g => g.Id, StringComparer.OrdinalIgnoreCase);
+            cohorts[code] = (id, groups);
+        }
+
+        int lAdded = 0, lUpdated = 0, lUnchanged = 0, eAdded = 0, eUpdated = 0, eUnchanged = 0;
+        var enrolledNow = new HashSet<(long Cohort, long Learner)>();
+        foreach (var entry in roster)
+        {
+            var learner = await s.QuerySingleOrDefaultAsync<LearnerRow>(
+                "SELECT id, name, language, email FROM learners WHERE phone = @Phone", new { entry.Phone });
+            long learnerId;
+            if (learner is null)
+            {
+                learnerId = await s.ExecuteScalarAsync<long>(
+                    """
+                    INSERT INTO learners (phone, name, language, email, created_at) VALUES (@Phone, @Name, @Language, @Email, @now)
+                    ON CONFLICT (phone) DO UPDATE SET name = excluded.name RETURNING id
+                    """, new { entry.Phone, entry.Name, entry.Language, entry.Email, now });
+                lAdded++;
+            }
+            else
+            {
+                learnerId = learner.Id;
+                if (learner.Name != entry.Name || learner.Language != entry.Language || learner.Email != entry.Email)
+                {
+                    await s.ExecuteAsync("UPDATE learners SET name = @Name, language = @Language, email = @Email WHERE id = @learnerId",
+                        new { entry.Name, entry.Language, entry.Email, learnerId });
+                    lUpdated++;
+                }
+                else lUnchanged++;
+            }
+
+            var (cohortId, groups) = cohorts[entry.Cohort];
+            long? groupId = entry.Group is null ? null : groups[entry.Group];
+            var role = entry.Role.ToString().ToLowerInvariant();
+            enrolledNow.Add((cohortId, learnerId));
+            var enrollment = await s.QuerySingleOrDefaultAsync<(long? GroupId, string Role)?>(
+                "SELECT group_id, role FROM enrollments WHERE cohort_id = @cohortId AND learner_id = @learnerId",
+                new { cohortId, learnerId });
+            if (enrollment is null)
+            {
+                await s.ExecuteAsync(
+                    """
+                    INSERT INTO enrollments (cohort_id, learner_id, group_id, role, enrolled_at)
+                    VALUES (@cohortId, @learnerId, @groupId, @role, @now)
+                    """, new { cohortId, learnerId, groupId, role, now });
+                eAdded++;
+            }
+            else if (enrollment.Value.GroupId != groupId || enrollment.Value.Role != role)
+            {
+                await s.ExecuteAsync(
+                    "UPDATE enrollments SET group_id = @groupId, role = @role WHERE cohort_id = @cohortId AND learner_id = @learnerId",
+                    new { groupId, role, cohortId, learnerId });
+                eUpdated++;
+            }
+            else eUnchanged++;
+        }
+
+        var notes = new List<(string, (string, object?)[])>();
+        foreach (var (code, (cohortId, _)) in cohorts)
+        {
+            var enrolled = await s.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE cohort_id = @cohortId", new { cohortId });
+            var absent = enrolled.Count(id => !enrolledNow.Contains((cohortId, id)));
+            if (absent > 0) notes.Add(("import.note.learners_kept", [("count", absent), ("cohort", code)]));
+        }
+        return new FileReport(file,
+            [new ChangeCount("import.what.learners", lAdded, lUpdated, 0, lUnchanged),
+             new ChangeCount("import.what.enrollments", eAdded, eUpdated, 0, eUnchanged)], notes);
+    }
+
+    private sealed record LearnerRow(long Id, string Name, string? Language, string? Email);
+
+    private sealed record SyncRow(string Key, long Id, string Hash, long Retired);
+
+    // Brings a set of keyed rows in line with the pack: insert new, update changed (un-retiring them),
+    // retire those the pack no longer has. Rows are never deleted: answers and deliveries point at them.
+    private static async Task<ChangeCount> SyncAsync<T>(DbSession s, string what, string selectSql, object selectParam,
+        IEnumerable<(string Key, string Hash, T Item)> wanted, Func<T, string, object> toRow,
+        string insertSql, string updateSql, string retireSql)
+    {
+        var existing = (await s.QueryAsync<SyncRow>(selectSql, selectParam)).ToDictionary(r => r.Key);
+        int added = 0, updated = 0, retired = 0, unchanged = 0;
+        var seen = new HashSet<string>();
+        foreach (var (key, hash, item) in wanted)
+        {
+            seen.Add(key);
+            if (!existing.TryGetValue(key, out var row)) { await s.ExecuteAsync(insertSql, toRow(item, hash)); added++; }
+            else if (row.Hash != hash || row.Retired != 0) { await s.ExecuteAsync(updateSql, toRow(item, hash)); updated++; }
+            else unchanged++;
+        }
+        foreach (var row in existing.Values.Where(r => r.Retired == 0 && !seen.Contains(r.Key)))
+        {
+            await s.ExecuteAsync(retireSql, new { id = row.Id });
+            retired++;
+        }
+        return new ChangeCount(what, added, updated, retired, unchanged);
+    }
+}

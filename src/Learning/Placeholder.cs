@@ -1,1 +1,0 @@
-namespace Academy.Learning; internal static class Placeholder {}

@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Academy.Learning.Storage;
+
+/// <summary>
+/// The one door to the store. Both engines run the same SQL (Dapper, <c>INSERT … ON CONFLICT</c>,
+/// <c>RETURNING</c>); the few differences live here and in <see cref="Migrator"/>.
+/// </summary>
+public sealed class AcademyDatabase : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly NpgsqlDataSource? _postgres;
+
+    public AcademyDatabase(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Provider = options.Provider;
+        if (Provider == StoreProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres.");
+            _connectionString = options.ConnectionString;
+            _postgres = NpgsqlDataSource.Create(_connectionString);
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(
+                string.IsNullOrWhiteSpace(options.ConnectionString) ? $"Data Source={options.SqlitePath}" : options.ConnectionString)
+            {
+                Pooling = true,
+                // Writers wait for each other (busy retries) up to this many seconds.
+                DefaultTimeout = 30,
+            };
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            _connectionString = builder.ToString();
+            using var first = new SqliteConnection(_connectionString);
+            first.Open();
+            using var wal = first.CreateCommand();
+            // WAL is a property of the file: set once, it lets readers run beside the writer.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            wal.ExecuteNonQuery();
+        }
+    }
+
+    public StoreProvider Provider { get; }
+
+    /// <summary>A short description for health output and logs, without credentials.</summary>
+    public string Describe()
+    {
+        if (Provider == StoreProvider.Sqlite) return "sqlite:" + new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        return $"postgres:{b.Host}/{b.Database}";
+    }
+
+    /// <summary>Opens a connection, configured for this engine.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        using var pragma = connection.CreateCommand();
+        // NORMAL is durable across a process crash in WAL mode (a power cut may lose the last commits).
+        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Opens a connection and begins a write transaction.</summary>
+    public async Task<DbSession> BeginAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(ct);
+        try
+        {
+            // SQLite: an immediate (write) transaction, so two writers queue instead of deadlocking on upgrade.
+            var transaction = connection is SqliteConnection sqlite
+                ? sqlite.BeginTransaction(deferred: false)
+                : await connection.BeginTransactionAsync(ct);
+            return new DbSession(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var session = await BeginAsync(ct);
+        var result = await work(session);
+        await session.CommitAsync(ct);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Academy.Learning.Model;
+
+namespace Academy.Learning.Storage;
+
+/// <summary>A cohort as stored, with its database ids and the size of its course.</summary>
+public sealed record StoredCohort(long Id, long CourseId, int LessonCount, Cohort Cohort)
+{
+    public ProgrammeCalendar Calendar => Cohort.Calendar(LessonCount);
+}
+
+/// <summary>Reads cohorts back from the store.</summary>
+public static class CohortStore
+{
+    private sealed record Row(long Id, string Code, long CourseId, string CourseCode, string Name, string StartDate, string TimeZone,
+        string Language, string LessonTime, string CheckinOpen, string CheckinClose, string QuizTime, long QuizQuestions,
+        long SkipWeekends, string Holidays, long LessonCount);
+
+    private const string Select =
+        """
+        SELECT c.id, c.code, c.course_id AS CourseId, co.code AS CourseCode, c.name, c.start_date AS StartDate,
+               c.time_zone AS TimeZone, c.language, c.lesson_time AS LessonTime, c.checkin_open AS CheckinOpen,
+               c.checkin_close AS CheckinClose, c.quiz_time AS QuizTime, c.quiz_questions AS QuizQuestions,
+               c.skip_weekends AS SkipWeekends, c.holidays,
+               (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.course_id AND l.retired = 0) AS LessonCount
+        FROM cohorts c JOIN courses co ON co.id = c.course_id
+        """;
+
+    public static async Task<StoredCohort?> GetAsync(DbSession s, long cohortId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var row = await s.QuerySingleOrDefaultAsync<Row>(Select + " WHERE c.id = @cohortId", new { cohortId });
+        return row is null ? null : Map(row);
+    }
+
+    public static async Task<StoredCohort?> GetByCodeAsync(DbSession s, string code)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var row = await s.QuerySingleOrDefaultAsync<Row>(Select + " WHERE c.code = @code", new { code });
+        return row is null ? null : Map(row);
+    }
+
+    private static StoredCohort Map(Row r)
+    {
+        static TimeOnly T(string s) => TimeOnly.ParseExact(s, "HH:mm", CultureInfo.InvariantCulture);
+        var cohort = new Cohort(r.Code, StoredJson.Deserialize<LocalizedText>(r.Name), r.CourseCode,
+            DateOnly.ParseExact(r.StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), r.TimeZone, r.Language,
+            new DailySchedule(T(r.LessonTime), T(r.CheckinOpen), T(r.CheckinClose), T(r.QuizTime)),
+            (int)r.QuizQuestions, r.SkipWeekends != 0,
+            StoredJson.Deserialize<List<string>>(r.Holidays).Select(h => DateOnly.ParseExact(h, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
+            []);
+        return new StoredCohort(r.Id, r.CourseId, (int)r.LessonCount, cohort);
+    }
+}
+
+/// <summary>Reads course content back from the store.</summary>
+public static class ContentStore
+{
+    private sealed record QuestionRow(long Id, string Code, string Topic, string Type, string Difficulty, string Payload);
+
+    /// <summary>A question by its database id, or null.</summary>
+    public static async Task<Question?> GetQuestionAsync(DbSession s, long questionId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var row = await s.QuerySingleOrDefaultAsync<QuestionRow>(
+            "SELECT id, code, topic, type, difficulty, payload FROM questions WHERE id = @questionId", new { questionId });
+        if (row is null) return null;
+        var p = StoredJson.Deserialize<QuestionPayload>(row.Payload);
+        return new Question(row.Code, row.Topic, Enum.Parse<QuestionType>(row.Type), Enum.Parse<Difficulty>(row.Difficulty),
+            p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
+    }
+}
