@@ -1,1 +1,23 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Academy.BotHost.Cli;
+using Academy.BotHost.Hosting;
+using Academy.BotHost.Operations;
+
+// Academy's one process. Read this file as the table of contents; each line leads to its part.
+
+// Command-line verbs (`import FILE...`) run and exit without starting the web host.
+if (CliVerbs.Handles(args)) return await CliVerbs.RunAsync(args, Console.Out, Console.Error);
+
+var builder = WebApplication.CreateBuilder(AcademyHost.Options(args));
+builder.UseAcademyDefaults();                         // http://127.0.0.1:5080 unless --urls / ASPNETCORE_URLS
+builder.Services.AddAcademyStore(builder.Configuration); // SQLite (default) or PostgreSQL, per Storage:*
+builder.Services.AddAcademyLearning();                // importer, learner record, catalogs, TimeProvider
+builder.Services.AddAcademyHealth();                  // /health: store reachable and schema current
+
+var app = builder.Build();
+await app.Services.MigrateAcademyStoreAsync();        // versioned schema, applied before serving
+app.MapAcademyHealth();
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the host tests (WebApplicationFactory).</summary>
+public partial class Program;

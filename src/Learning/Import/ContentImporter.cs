@@ -158,8 +158,8 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
     {
         var header = new { course.Code, course.Title, course.Description, course.Topics };
         var hash = StoredJson.Hash(header);
-        var existing = await s.QuerySingleOrDefaultAsync<(long Id, string Hash)?>(
-            "SELECT id, content_hash FROM courses WHERE code = @Code", new { course.Code });
+        var existing = await s.QuerySingleOrDefaultAsync<KeyedRow>(
+            "SELECT id, content_hash AS Hash FROM courses WHERE code = @Code", new { course.Code });
         long courseId;
         int added = 0, updated = 0;
         var row = new
@@ -182,8 +182,8 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         }
         else
         {
-            courseId = existing.Value.Id;
-            if (existing.Value.Hash != hash)
+            courseId = existing.Id;
+            if (existing.Hash != hash)
             {
                 await s.ExecuteAsync(
                     """
@@ -195,7 +195,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         }
 
         var lessons = await SyncAsync(s, "import.what.lessons",
-            "SELECT day AS Key, id, content_hash AS Hash, retired FROM lessons WHERE course_id = @courseId",
+            "SELECT CAST(day AS TEXT) AS Key, id, content_hash AS Hash, retired FROM lessons WHERE course_id = @courseId",
             new { courseId },
             course.Lessons.Select(l => (Key: l.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), Hash: StoredJson.Hash(l), Item: l)),
             (l, h) => new
@@ -253,8 +253,8 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             Holidays = StoredJson.Serialize(cohort.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
             Hash = StoredJson.Hash(header),
         };
-        var existing = await s.QuerySingleOrDefaultAsync<(long Id, string Hash)?>(
-            "SELECT id, content_hash FROM cohorts WHERE code = @Code", new { cohort.Code });
+        var existing = await s.QuerySingleOrDefaultAsync<KeyedRow>(
+            "SELECT id, content_hash AS Hash FROM cohorts WHERE code = @Code", new { cohort.Code });
         long cohortId;
         int added = 0, updated = 0;
         if (existing is null)
@@ -270,8 +270,8 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         }
         else
         {
-            cohortId = existing.Value.Id;
-            if (existing.Value.Hash != row.Hash)
+            cohortId = existing.Id;
+            if (existing.Hash != row.Hash)
             {
                 await s.ExecuteAsync(
                     """
@@ -359,7 +359,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             long? groupId = entry.Group is null ? null : groups[entry.Group];
             var role = entry.Role.ToString().ToLowerInvariant();
             enrolledNow.Add((cohortId, learnerId));
-            var enrollment = await s.QuerySingleOrDefaultAsync<(long? GroupId, string Role)?>(
+            var enrollment = await s.QuerySingleOrDefaultAsync<EnrollmentRow>(
                 "SELECT group_id, role FROM enrollments WHERE cohort_id = @cohortId AND learner_id = @learnerId",
                 new { cohortId, learnerId });
             if (enrollment is null)
@@ -371,7 +371,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
                     """, new { cohortId, learnerId, groupId, role, now });
                 eAdded++;
             }
-            else if (enrollment.Value.GroupId != groupId || enrollment.Value.Role != role)
+            else if (enrollment.GroupId != groupId || enrollment.Role != role)
             {
                 await s.ExecuteAsync(
                     "UPDATE enrollments SET group_id = @groupId, role = @role WHERE cohort_id = @cohortId AND learner_id = @learnerId",
@@ -392,6 +392,10 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             [new ChangeCount("import.what.learners", lAdded, lUpdated, 0, lUnchanged),
              new ChangeCount("import.what.enrollments", eAdded, eUpdated, 0, eUnchanged)], notes);
     }
+
+    private sealed record KeyedRow(long Id, string Hash);
+
+    private sealed record EnrollmentRow(long? GroupId, string Role);
 
     private sealed record LearnerRow(long Id, string Name, string? Language, string? Email);
 

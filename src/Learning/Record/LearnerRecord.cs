@@ -76,9 +76,9 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(response);
-        var delivery = await s.QuerySingleOrDefaultAsync<(long CohortId, long? QuestionId, string Kind)?>(
-            "SELECT cohort_id, question_id, kind FROM deliveries WHERE id = @deliveryId", new { deliveryId });
-        if (delivery is not { Kind: nameof(DeliveryKind.Question), QuestionId: { } questionId } d)
+        var d = await s.QuerySingleOrDefaultAsync<DeliveryRow>(
+            "SELECT cohort_id AS CohortId, question_id AS QuestionId, kind FROM deliveries WHERE id = @deliveryId", new { deliveryId });
+        if (d is not { Kind: nameof(DeliveryKind.Question), QuestionId: { } questionId })
             return new AnswerOutcome(AnswerStatus.UnknownDelivery, false, null);
         var question = await ContentStore.GetQuestionAsync(s, questionId);
         if (question is null) return new AnswerOutcome(AnswerStatus.UnknownDelivery, false, null);
@@ -189,6 +189,8 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         return new Progress(elapsed, (int)delivered, (int)reads.All, (int)required, (int)reads.Required,
             (int)answers.Answered, (int)answers.Correct, days.Count, current, best, ledger.Points, ledger.Minutes);
     }
+
+    private sealed record DeliveryRow(long CohortId, long? QuestionId, string Kind);
 
     private static async Task<bool> IsEnrolledAsync(DbSession s, long cohortId, long learnerId) =>
         await s.ExecuteScalarAsync<long>(

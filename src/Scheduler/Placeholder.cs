@@ -1,1 +1,0 @@
-namespace Academy.Scheduler; internal static class Placeholder {}

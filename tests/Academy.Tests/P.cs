@@ -1,1 +1,0 @@
-namespace Academy.Tests; public class P { [Fact] public void X() {} }

@@ -1,0 +1,347 @@
+using System.Text;
+using Academy.Learning.Import;
+using Academy.Learning.Localization;
+using Academy.Learning.Model;
+using Academy.Learning.Record;
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Academy.Tests.Storage;
+
+/// <summary>
+/// The storage behaviour every engine must show. Run once per engine by the classes at the end of
+/// this file; PostgreSQL comes from ./test.sh.
+/// </summary>
+public abstract class StorageSuite : StoreTestBase
+{
+    private static readonly Localizer En = Catalog.Default.For("en");
+
+    [Fact]
+    public async Task Migrations_are_recorded_and_a_second_run_applies_nothing()
+    {
+        Assert.Equal(Migrator.LatestVersion, await Migrator.CurrentVersionAsync());
+        Assert.Empty(await Migrator.MigrateAsync());
+        Assert.Equal(Migrator.Scripts.Count, await CountAsync("schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Importing_the_samples_then_reimporting_reports_no_change()
+    {
+        var first = await Importer.ImportAsync(Samples.All);
+        Assert.True(first.Succeeded);
+        var lines = first.Render(En).ToList();
+        Assert.Contains("  lessons: 12 added, 0 updated, 0 retired, 0 unchanged", lines);
+        Assert.Contains("  questions: 64 added, 0 updated, 0 retired, 0 unchanged", lines);
+        Assert.Contains("  groups: 3 added, 0 updated, 0 retired, 0 unchanged", lines);
+        Assert.Contains("  learners: 24 added, 0 updated, 0 retired, 0 unchanged", lines);
+        Assert.Equal(12, await CountAsync("lessons"));
+        Assert.Equal(64, await CountAsync("questions"));
+        Assert.Equal(24, await CountAsync("enrollments"));
+
+        var second = await Importer.ImportAsync(Samples.All);
+        Assert.True(second.Succeeded);
+        Assert.Equal(
+            ["digital-safety.yaml: no changes", "cohort-sample.yaml: no changes", "roster-sample.csv: no changes"],
+            second.Render(En).ToList());
+    }
+
+    [Fact]
+    public async Task Sample_content_reads_back_intact_in_every_language()
+    {
+        await ImportSamplesAsync();
+        await using var s = await Db.BeginAsync();
+        var cohort = await CohortStore.GetByCodeAsync(s, "sample-2026");
+        Assert.NotNull(cohort);
+        Assert.Equal("Asia/Ho_Chi_Minh", cohort.Cohort.TimeZoneId);
+        Assert.Equal(12, cohort.LessonCount);
+        Assert.Equal(new TimeOnly(21, 0), cohort.Cohort.Schedule.CheckInClose);
+        var name = await s.ExecuteScalarAsync<string>("SELECT name FROM learners WHERE phone = '+84912345678'");
+        Assert.Equal("Trần Văn Hùng", name);
+        var chinese = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM learners WHERE phone LIKE '+86%'");
+        Assert.True(chinese > 0);
+        var questionId = await s.ExecuteScalarAsync<long>("SELECT id FROM questions WHERE code = 'pw-11'");
+        var question = await ContentStore.GetQuestionAsync(s, questionId);
+        Assert.NotNull(question);
+        Assert.NotEqual(question.Text.English, question.Text.In("zh-Hans"));
+        Assert.NotEqual(question.Text.English, question.Text.In("vi"));
+    }
+
+    [Fact]
+    public async Task Reimporting_an_edited_pack_updates_content_and_keeps_every_learners_record()
+    {
+        await ImportSamplesAsync();
+        var (deliveryId, learnerId, _) = await AnswerOneQuestionAsync("pw-01");
+        await using (var s = await Db.BeginAsync())
+        {
+            var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+            await Record.CheckInAsync(s, cohortId, learnerId);
+            await s.CommitAsync();
+        }
+        var ledgerBefore = await CountAsync("ledger");
+
+        // Edit: one lesson retitled, question pw-01 removed from the pack, a new question added.
+        var pack = File.ReadAllText(Samples.Pack);
+        var edited = pack.Replace("en: Everyday Digital Safety", "en: Everyday Digital Safety (2027 edition)", StringComparison.Ordinal);
+        edited = RemoveQuestion(edited, "pw-01");
+        edited = edited.TrimEnd() + "\n" + """
+                - id: pw-99
+                  topic: passwords
+                  type: true_false
+                  text: A passphrase of four random words is stronger than an eight-character password.
+                  answer: true
+            """ + "\n";
+        var report = await Importer.ImportAsync([Samples.Text("digital-safety.yaml", edited)]);
+        Assert.True(report.Succeeded, string.Join('\n', report.Render(En)));
+        var lines = report.Render(En).ToList();
+        Assert.Contains("  course: 0 added, 1 updated, 0 retired, 0 unchanged", lines);
+        Assert.Contains("  questions: 1 added, 0 updated, 1 retired, 63 unchanged", lines);
+
+        Assert.Equal(1, await CountAsync("answers"));
+        Assert.Equal(1, await CountAsync("checkins"));
+        Assert.Equal(ledgerBefore, await CountAsync("ledger"));
+        Assert.Equal(1, await ScalarAsync<long>("SELECT retired FROM questions WHERE code = 'pw-01'"));
+        Assert.Equal(24, await CountAsync("learners"));
+        await using var check = await Db.BeginAsync();
+        var progress = await Record.GetProgressAsync(check, await check.ExecuteScalarAsync<long>("SELECT id FROM cohorts"), learnerId);
+        Assert.Equal(1, progress.QuestionsAnswered);
+        Assert.Equal(1, progress.CheckIns);
+        Assert.True(deliveryId > 0);
+
+        // Putting the question back un-retires it.
+        var restored = await Importer.ImportAsync([Samples.File(Samples.Pack)]);
+        Assert.Contains("  questions: 0 added, 1 updated, 1 retired, 63 unchanged", restored.Render(En).ToList());
+    }
+
+    [Fact]
+    public async Task A_broken_import_changes_nothing()
+    {
+        await ImportSamplesAsync();
+        var counts = await CountAllAsync();
+        var roster = File.ReadAllText(Samples.Roster) + "sample-2026,HN-01,New Person,+84 999 888 777,learner,vi,\nsample-2026,XX-99,Bad Group,+84 999 888 776,learner,,\n";
+        var pack = File.ReadAllText(Samples.Pack).Replace("en: Everyday Digital Safety", "en: Changed title", StringComparison.Ordinal);
+        var report = await Importer.ImportAsync([Samples.Text("digital-safety.yaml", pack), Samples.Text("roster.csv", roster)]);
+        Assert.False(report.Succeeded);
+        Assert.Single(report.Errors);
+        Assert.Equal(counts, await CountAllAsync());
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM learners WHERE phone = '+84999888777'"));
+        Assert.DoesNotContain("Changed title", await ScalarAsync<string>("SELECT title FROM courses"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_answer_counts_once_under_concurrent_redelivery()
+    {
+        await ImportSamplesAsync();
+        var (cohortId, learnerId, deliveryId) = await PrepareQuestionDeliveryAsync("pw-01");
+        var question = await QuestionAsync("pw-01");
+        var right = Response.Choose(question.Correct.ToArray());
+
+        // The same answer arrives 20 times at once (webhook re-delivery, several instances).
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            await using var s = await Db.BeginAsync();
+            var outcome = await Record.RecordAnswerAsync(s, deliveryId, learnerId, right);
+            await s.CommitAsync();
+            return outcome.Status;
+        }));
+        Assert.Equal(1, outcomes.Count(o => o == AnswerStatus.Recorded));
+        Assert.Equal(19, outcomes.Count(o => o == AnswerStatus.AlreadyAnswered));
+        Assert.Equal(1, await CountAsync("answers"));
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
+
+        // A later, different answer does not replace the first.
+        await using var again = await Db.BeginAsync();
+        var wrong = Response.Choose(Enumerable.Range(0, question.OptionCount).First(i => !question.Correct.Contains(i)));
+        var late = await Record.RecordAnswerAsync(again, deliveryId, learnerId, wrong);
+        Assert.Equal(AnswerStatus.AlreadyAnswered, late.Status);
+        Assert.True(late.Correct);
+        Assert.True(cohortId > 0);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_for_different_learners_all_land()
+    {
+        await ImportSamplesAsync();
+        var (_, _, deliveryId) = await PrepareQuestionDeliveryAsync("sc-01");
+        var learners = (await QueryAsync<long>("SELECT learner_id FROM enrollments")).ToList();
+        var question = await QuestionAsync("sc-01");
+        await Task.WhenAll(learners.Select(async (learnerId, i) =>
+        {
+            await using var s = await Db.BeginAsync();
+            await Record.RecordAnswerAsync(s, deliveryId, learnerId, Response.Choose(i % question.OptionCount));
+            await s.CommitAsync();
+        }));
+        Assert.Equal(learners.Count, await CountAsync("answers"));
+        Assert.Equal(learners.Count, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
+    }
+
+    [Fact]
+    public async Task Deliveries_are_idempotent_by_key()
+    {
+        await ImportSamplesAsync();
+        var (_, _, first) = await PrepareQuestionDeliveryAsync("pw-02");
+        var (_, _, second) = await PrepareQuestionDeliveryAsync("pw-02");
+        Assert.Equal(first, second);
+        Assert.Equal(1, await CountAsync("deliveries"));
+    }
+
+    [Fact]
+    public async Task Check_in_only_inside_the_window_once_per_day_and_streaks_count_programme_days()
+    {
+        await ImportSamplesAsync();
+        var cohortId = await ScalarAsync<long>("SELECT id FROM cohorts");
+        var learnerId = await ScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
+        async Task<CheckInOutcome> CheckIn()
+        {
+            await using var s = await Db.BeginAsync();
+            var outcome = await Record.CheckInAsync(s, cohortId, learnerId);
+            await s.CommitAsync();
+            return outcome;
+        }
+
+        Time.Set(DateTimeOffset.Parse("2026-11-30T02:00:00Z"));          // the day before the start
+        Assert.Equal(CheckInStatus.NoProgrammeToday, (await CheckIn()).Status);
+        Time.Set(DateTimeOffset.Parse("2026-12-01T00:00:00Z"));          // 07:00 local, opens 07:30
+        Assert.Equal(CheckInStatus.NotOpenYet, (await CheckIn()).Status);
+        Time.Set(DateTimeOffset.Parse("2026-12-01T02:00:00Z"));          // 09:00 local, day 1
+        Assert.Equal(new CheckInOutcome(CheckInStatus.Recorded, 1, 1), await CheckIn());
+        Assert.Equal(CheckInStatus.AlreadyCheckedIn, (await CheckIn()).Status);
+        Time.Set(DateTimeOffset.Parse("2026-12-02T14:30:00Z"));          // 21:30 local, closed at 21:00
+        Assert.Equal(CheckInStatus.Closed, (await CheckIn()).Status);
+        Time.Set(DateTimeOffset.Parse("2026-12-03T03:00:00Z"));          // day 3: day 2 was missed
+        Assert.Equal(new CheckInOutcome(CheckInStatus.Recorded, 3, 1), await CheckIn());
+        Time.Set(DateTimeOffset.Parse("2026-12-04T03:00:00Z"));
+        Assert.Equal(new CheckInOutcome(CheckInStatus.Recorded, 4, 2), await CheckIn());
+        Time.Set(DateTimeOffset.Parse("2026-12-08T03:00:00Z"));          // the sample's holiday
+        Assert.Equal(CheckInStatus.NoProgrammeToday, (await CheckIn()).Status);
+
+        Time.Set(DateTimeOffset.Parse("2026-12-04T10:00:00Z"));
+        await using var read = await Db.BeginAsync();
+        var progress = await Record.GetProgressAsync(read, cohortId, learnerId);
+        Assert.Equal(3, progress.CheckIns);
+        Assert.Equal(2, progress.CurrentStreak);
+        Assert.Equal(2, progress.BestStreak);
+        Assert.Equal(4, progress.DaysElapsed);
+        Assert.Equal(15, progress.Points);                                // 3 check-ins × 5
+        Assert.Equal(3, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'checkin'"));
+    }
+
+    [Fact]
+    public async Task Lessons_read_credit_their_minutes_once_and_progress_adds_up()
+    {
+        await ImportSamplesAsync();
+        var (cohortId, learnerId, deliveryId) = await PrepareQuestionDeliveryAsync("pw-01");
+        var lesson = await QueryFirstAsync<(long Id, long Minutes)>("SELECT id, credit_minutes FROM lessons WHERE day = 1");
+        var question = await QuestionAsync("pw-01");
+        await using (var s = await Db.BeginAsync())
+        {
+            await Record.RecordDeliveryAsync(s, new Delivery("c/1/lesson/g", cohortId, GroupIdOf(learnerId), null, 1, DeliveryKind.Lesson, LessonId: lesson.Id));
+            Assert.True(await Record.MarkLessonReadAsync(s, cohortId, learnerId, lesson.Id));
+            Assert.False(await Record.MarkLessonReadAsync(s, cohortId, learnerId, lesson.Id));
+            await Record.RecordAnswerAsync(s, deliveryId, learnerId, Response.Choose(question.Correct.ToArray()));
+            await s.CommitAsync();
+        }
+        await using var read = await Db.BeginAsync();
+        var progress = await Record.GetProgressAsync(read, cohortId, learnerId);
+        Assert.Equal(1, progress.LessonsDelivered);
+        Assert.Equal(1, progress.LessonsRead);
+        Assert.Equal(10, progress.RequiredLessons);
+        Assert.Equal(1, progress.QuestionsAnswered);
+        Assert.Equal(1.0, progress.Accuracy);
+        Assert.Equal(lesson.Minutes, progress.CreditMinutes);
+        Assert.Equal(10, progress.Points);
+    }
+
+    [Fact]
+    public async Task An_answer_from_someone_not_enrolled_is_not_counted()
+    {
+        await ImportSamplesAsync();
+        var (_, _, deliveryId) = await PrepareQuestionDeliveryAsync("pw-01");
+        long strangerId;
+        await using (var s = await Db.BeginAsync())
+        {
+            strangerId = await s.ExecuteScalarAsync<long>(
+                "INSERT INTO learners (phone, name, created_at) VALUES ('+4915112345678', 'Stranger', 0) RETURNING id");
+            var outcome = await Record.RecordAnswerAsync(s, deliveryId, strangerId, Response.Choose(0));
+            Assert.Equal(AnswerStatus.NotEnrolled, outcome.Status);
+            await s.CommitAsync();
+        }
+        Assert.Equal(0, await CountAsync("answers"));
+    }
+
+    // ---- helpers ----
+
+    private long GroupIdOf(long learnerId) =>
+        ScalarAsync<long>("SELECT group_id FROM enrollments WHERE learner_id = @learnerId", new { learnerId }).GetAwaiter().GetResult();
+
+    private async Task<(long CohortId, long LearnerId, long DeliveryId)> PrepareQuestionDeliveryAsync(string code)
+    {
+        await using var s = await Db.BeginAsync();
+        var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+        var learnerId = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
+        var groupId = await s.ExecuteScalarAsync<long>("SELECT group_id FROM enrollments WHERE learner_id = @learnerId", new { learnerId });
+        var questionId = await s.ExecuteScalarAsync<long>("SELECT id FROM questions WHERE code = @code", new { code });
+        var deliveryId = await Record.RecordDeliveryAsync(s,
+            new Delivery($"c{cohortId}/d1/question/g{groupId}/q{questionId}", cohortId, groupId, null, 1, DeliveryKind.Question, QuestionId: questionId));
+        await s.CommitAsync();
+        return (cohortId, learnerId, deliveryId);
+    }
+
+    private async Task<(long DeliveryId, long LearnerId, bool Correct)> AnswerOneQuestionAsync(string code)
+    {
+        var (_, learnerId, deliveryId) = await PrepareQuestionDeliveryAsync(code);
+        var question = await QuestionAsync(code);
+        await using var s = await Db.BeginAsync();
+        var outcome = await Record.RecordAnswerAsync(s, deliveryId, learnerId, Response.Choose(question.Correct.ToArray()));
+        await s.CommitAsync();
+        Assert.Equal(AnswerStatus.Recorded, outcome.Status);
+        return (deliveryId, learnerId, outcome.Correct);
+    }
+
+    private async Task<Question> QuestionAsync(string code)
+    {
+        await using var s = await Db.BeginAsync();
+        var id = await s.ExecuteScalarAsync<long>("SELECT id FROM questions WHERE code = @code", new { code });
+        return (await ContentStore.GetQuestionAsync(s, id))!;
+    }
+
+    private async Task<IEnumerable<T>> QueryAsync<T>(string sql)
+    {
+        await using var s = await Db.BeginAsync();
+        return (await s.QueryAsync<T>(sql)).ToList();
+    }
+
+    private async Task<T> QueryFirstAsync<T>(string sql) => (await QueryAsync<T>(sql)).First();
+
+    private async Task<string> CountAllAsync()
+    {
+        var sb = new StringBuilder();
+        foreach (var table in new[] { "courses", "lessons", "questions", "cohorts", "study_groups", "learners", "enrollments", "audit_log" })
+            sb.Append(table).Append('=').Append(await CountAsync(table)).Append(';');
+        sb.Append(await ScalarAsync<string>("SELECT title FROM courses"));
+        return sb.ToString();
+    }
+
+    private static string RemoveQuestion(string pack, string id)
+    {
+        var lines = pack.Split('\n').ToList();
+        var start = lines.FindIndex(l => l.TrimStart().StartsWith($"- id: {id}", StringComparison.Ordinal));
+        Assert.True(start >= 0, $"question {id} not found in the sample pack");
+        var indent = lines[start].IndexOf('-', StringComparison.Ordinal);
+        var end = start + 1;
+        while (end < lines.Count && (lines[end].Trim().Length == 0 || lines[end].Length - lines[end].TrimStart().Length > indent)) end++;
+        lines.RemoveRange(start, end - start);
+        return string.Join('\n', lines);
+    }
+}
+
+public sealed class SqliteStorageTests : StorageSuite
+{
+    protected override Task<ITestStore> CreateStoreAsync() => Task.FromResult<ITestStore>(new SqliteTestStore());
+}
+
+[Trait("Category", "Postgres")]
+public sealed class PostgresStorageTests : StorageSuite
+{
+    protected override async Task<ITestStore> CreateStoreAsync() => await PostgresTestStore.CreateAsync();
+}
