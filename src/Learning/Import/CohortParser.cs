@@ -5,14 +5,16 @@ namespace Academy.Learning.Import;
 /// <summary>Reads the <c>cohort:</c> document (docs/content-format.md).</summary>
 internal static class CohortParser
 {
-    public static Cohort? Parse(YamlFields root)
+    /// <param name="code">The cohort's code, when readable even if the file has errors.</param>
+    /// <param name="courseCode">The course it names, when readable even if the file has errors.</param>
+    public static Cohort? Parse(YamlFields root, out string? code, out string? courseCode)
     {
         root.AllowOnly("code", "name", "course", "start", "timezone", "language", "schedule",
             "quiz_questions", "skip_weekends", "holidays", "groups");
         int errorsBefore = root.Errors.Errors.Count;
-        var code = root.Code("code");
+        code = root.Code("code");
         var name = root.Text("name", maxLength: 200);
-        var course = root.Code("course");
+        var course = courseCode = root.Code("course");
         var start = root.Date("start");
         var zoneId = root.String("timezone");
         if (zoneId is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out _))

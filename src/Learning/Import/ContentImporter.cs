@@ -12,7 +12,13 @@ namespace Academy.Learning.Import;
 /// </summary>
 public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
 {
-    private sealed record Parsed(string File, Course? Course, Cohort? Cohort, List<RosterEntry>? Roster);
+    /// <summary>
+    /// What a file yielded. A file with errors still names its codes (<see cref="Code"/>,
+    /// <see cref="CourseRef"/>) so the references of the other files are checked too, without a
+    /// cascade of "unknown cohort" errors for a cohort whose own file is broken.
+    /// </summary>
+    private sealed record Parsed(string File, Course? Course, Cohort? Cohort, List<RosterEntry>? Roster,
+        string Kind, string? Code = null, string? CourseRef = null);
 
     /// <summary>Reads the files from disk and imports them.</summary>
     public async Task<ImportReport> ImportFilesAsync(IReadOnlyList<string> paths, CancellationToken ct = default)
@@ -76,7 +82,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         if (extension == ".csv")
         {
             var roster = RosterParser.Parse(text, errors);
-            return roster is null ? null : new Parsed(name, null, null, roster);
+            return roster is null ? null : new Parsed(name, null, null, roster, "roster");
         }
 
         var stream = new YamlStream();
@@ -101,9 +107,10 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             return null;
         }
         var fields = new YamlFields(body, "", errors);
-        return kind.Value == "course"
-            ? CoursePackParser.Parse(fields) is { } course ? new Parsed(name, course, null, null) : null
-            : CohortParser.Parse(fields) is { } cohort ? new Parsed(name, null, cohort, null) : null;
+        if (kind.Value == "course")
+            return new Parsed(name, CoursePackParser.Parse(fields, out var courseCode), null, null, "course", courseCode);
+        var cohort = CohortParser.Parse(fields, out var cohortCode, out var courseRef);
+        return new Parsed(name, null, cohort, null, "cohort", cohortCode, courseRef);
     }
 
     // Cohorts must name a known course; roster rows a known cohort and one of its groups.
@@ -120,24 +127,26 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         }
 
         var batchCourses = new Dictionary<string, string>();
-        foreach (var p in parsed.Where(p => p.Course is not null))
+        foreach (var p in parsed.Where(p => p.Kind == "course" && p.Code is not null))
         {
-            if (batchCourses.TryGetValue(p.Course!.Code, out var other))
-                errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", p.Course.Code), ("other", other)]));
-            batchCourses[p.Course.Code] = p.File;
-            knownCourses.Add(p.Course.Code);
+            if (batchCourses.TryGetValue(p.Code!, out var other))
+                errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", p.Code), ("other", other)]));
+            batchCourses[p.Code!] = p.File;
+            knownCourses.Add(p.Code!);
         }
         var batchCohorts = new Dictionary<string, string>();
-        foreach (var p in parsed.Where(p => p.Cohort is not null))
+        var brokenCohorts = new HashSet<string>();
+        foreach (var p in parsed.Where(p => p.Kind == "cohort"))
         {
-            var cohort = p.Cohort!;
-            if (batchCohorts.TryGetValue(cohort.Code, out var other))
-                errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", cohort.Code), ("other", other)]));
-            batchCohorts[cohort.Code] = p.File;
-            if (!knownCourses.Contains(cohort.CourseCode))
-                errors.Add(new ImportError(p.File, 0, "course", "import.error.unknown_course", [("value", cohort.CourseCode)]));
-            if (!knownGroups.TryGetValue(cohort.Code, out var set)) knownGroups[cohort.Code] = set = new(StringComparer.OrdinalIgnoreCase);
-            foreach (var g in cohort.Groups) set.Add(g.Code);
+            if (p.CourseRef is not null && !knownCourses.Contains(p.CourseRef))
+                errors.Add(new ImportError(p.File, 0, "course", "import.error.unknown_course", [("value", p.CourseRef)]));
+            if (p.Code is null) continue;
+            if (batchCohorts.TryGetValue(p.Code, out var other))
+                errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", p.Code), ("other", other)]));
+            batchCohorts[p.Code] = p.File;
+            if (!knownGroups.TryGetValue(p.Code, out var set)) knownGroups[p.Code] = set = new(StringComparer.OrdinalIgnoreCase);
+            if (p.Cohort is null) brokenCohorts.Add(p.Code); // its own errors are reported; do not guess its groups
+            else foreach (var g in p.Cohort.Groups) set.Add(g.Code);
         }
         var phonesInBatch = new Dictionary<(string, string), (string File, int Line)>();
         foreach (var p in parsed.Where(p => p.Roster is not null))
@@ -145,7 +154,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             {
                 if (!knownGroups.TryGetValue(entry.Cohort, out var groups))
                     errors.Add(new ImportError(p.File, entry.Line, "cohort", "import.error.unknown_cohort", [("value", entry.Cohort)]));
-                else if (entry.Group is not null && !groups.Contains(entry.Group))
+                else if (entry.Group is not null && !groups.Contains(entry.Group) && !brokenCohorts.Contains(entry.Cohort))
                     errors.Add(new ImportError(p.File, entry.Line, "group", "import.error.unknown_group", [("value", entry.Group), ("cohort", entry.Cohort)]));
                 if (phonesInBatch.TryGetValue((entry.Cohort, entry.Phone), out var first) && first.File != p.File)
                     errors.Add(new ImportError(p.File, entry.Line, "phone", "import.error.duplicate_phone_other_file",
@@ -195,7 +204,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         }
 
         var lessons = await SyncAsync(s, "import.what.lessons",
-            "SELECT CAST(day AS TEXT) AS Key, id, content_hash AS Hash, retired FROM lessons WHERE course_id = @courseId",
+            "SELECT day AS key, id, content_hash AS hash, retired FROM lessons WHERE course_id = @courseId",
             new { courseId },
             course.Lessons.Select(l => (Key: l.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), Hash: StoredJson.Hash(l), Item: l)),
             (l, h) => new
@@ -214,7 +223,7 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             "UPDATE lessons SET retired = 1 WHERE id = @id");
 
         var questions = await SyncAsync(s, "import.what.questions",
-            "SELECT code AS Key, id, content_hash AS Hash, retired FROM questions WHERE course_id = @courseId",
+            "SELECT code AS key, id, content_hash AS hash, retired FROM questions WHERE course_id = @courseId",
             new { courseId },
             course.Questions.Select(q => (Key: q.Id, Hash: StoredJson.Hash(q), Item: q)),
             (q, h) => new
@@ -393,11 +402,18 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
              new ChangeCount("import.what.enrollments", eAdded, eUpdated, 0, eUnchanged)], notes);
     }
 
-    private sealed record KeyedRow(long Id, string Hash);
+    // Rows read by Dapper through property setters (lenient about SQLite's integer and NULL types).
+    private sealed class KeyedRow { public long Id { get; init; } public string Hash { get; init; } = ""; }
 
-    private sealed record EnrollmentRow(long? GroupId, string Role);
+    private sealed class EnrollmentRow { public long? GroupId { get; init; } public string Role { get; init; } = ""; }
 
-    private sealed record LearnerRow(long Id, string Name, string? Language, string? Email);
+    private sealed class LearnerRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string? Language { get; init; }
+        public string? Email { get; init; }
+    }
 
     private sealed record SyncRow(string Key, long Id, string Hash, long Retired);
 
@@ -407,7 +423,13 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
         IEnumerable<(string Key, string Hash, T Item)> wanted, Func<T, string, object> toRow,
         string insertSql, string updateSql, string retireSql)
     {
-        var existing = (await s.QueryAsync<SyncRow>(selectSql, selectParam)).ToDictionary(r => r.Key);
+        // Keys are days (integers) for lessons and ids (text) for questions: read them untyped.
+        var existing = (await s.QueryAsync<dynamic>(selectSql, selectParam))
+            .Cast<IDictionary<string, object>>()
+            .Select(r => new SyncRow(Convert.ToString(r["key"], System.Globalization.CultureInfo.InvariantCulture)!,
+                Convert.ToInt64(r["id"], System.Globalization.CultureInfo.InvariantCulture), (string)r["hash"],
+                Convert.ToInt64(r["retired"], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToDictionary(r => r.Key);
         int added = 0, updated = 0, retired = 0, unchanged = 0;
         var seen = new HashSet<string>();
         foreach (var (key, hash, item) in wanted)

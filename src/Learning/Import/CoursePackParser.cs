@@ -12,11 +12,12 @@ internal static class CoursePackParser
     public const int MaxExplanationLength = 200;
     public const int MaxOptions = 12;
 
-    public static Course? Parse(YamlFields root)
+    /// <param name="code">The course's code, when readable even if the file has errors.</param>
+    public static Course? Parse(YamlFields root, out string? code)
     {
-        root.AllowOnly("code", "title", "description", "topics", "lessons", "questions");
         var errorsBefore = root.Errors.Errors.Count;
-        var code = root.Code("code");
+        root.AllowOnly("code", "title", "description", "topics", "lessons", "questions");
+        code = root.Code("code");
         var title = root.Text("title", maxLength: 200);
         var description = root.Text("description", required: false);
 
@@ -48,7 +49,7 @@ internal static class CoursePackParser
         if (dayLines.Count > 0)
             for (int day = 1; day <= dayLines.Keys.Max(); day++)
                 if (!dayLines.ContainsKey(day))
-                    root.Error(root.Node("lessons"), "lessons", "import.error.missing_day", ("value", day));
+                    root.Error(root.KeyNode("lessons"), "lessons", "import.error.missing_day", ("value", day));
 
         var questions = new List<Question>();
         var questionLines = new Dictionary<string, int>();
@@ -64,7 +65,6 @@ internal static class CoursePackParser
 
     private static Lesson? ParseLesson(YamlFields l, Dictionary<string, int> topicLines, Dictionary<int, int> dayLines)
     {
-        l.AllowOnly("day", "title", "required", "credit_minutes", "topics", "discussion", "body", "media");
         var day = l.Int("day", 1, 1000, null);
         if (day is { } d)
         {
@@ -73,6 +73,7 @@ internal static class CoursePackParser
                 l.Error(l.Node("day"), "day", "import.error.duplicate", ("value", d), ("line", first));
             else dayLines[d] = l.Line;
         }
+        l.AllowOnly("day", "title", "required", "credit_minutes", "topics", "discussion", "body", "media");
         var title = l.Text("title", maxLength: 200);
         var required = l.Bool("required", true);
         var minutes = l.Int("credit_minutes", 0, 600, 0);
@@ -101,7 +102,6 @@ internal static class CoursePackParser
 
     private static Question? ParseQuestion(YamlFields q, Dictionary<string, int> topicLines, Dictionary<string, int> idLines)
     {
-        q.AllowOnly("id", "topic", "type", "difficulty", "text", "options", "answer", "accept", "explanation");
         int errorsBefore = q.Errors.Errors.Count;
         var id = q.Code("id", allowDot: true);
         if (id is not null)
@@ -111,6 +111,7 @@ internal static class CoursePackParser
                 q.Error(q.Node("id"), "id", "import.error.duplicate", ("value", id), ("line", first));
             else idLines[id] = q.Line;
         }
+        q.AllowOnly("id", "topic", "type", "difficulty", "text", "options", "answer", "accept", "explanation");
         var topic = q.Code("topic");
         if (topic is not null && !topicLines.ContainsKey(topic))
             q.Error(q.Node("topic"), "topic", "import.error.unknown_topic", ("value", topic));

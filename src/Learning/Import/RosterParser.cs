@@ -5,7 +5,10 @@ namespace Academy.Learning.Import;
 /// <summary>One row of a roster, checked on its own; cohort and group codes are checked against the store later.</summary>
 public sealed record RosterEntry(int Line, string Cohort, string? Group, string Name, string Phone, Role Role, string? Language, string? Email);
 
-/// <summary>Reads a roster CSV (docs/content-format.md).</summary>
+/// <summary>
+/// Reads a roster CSV (docs/content-format.md). Rows with errors are reported and left out; the
+/// valid rows are returned so their cohort and group codes can still be checked.
+/// </summary>
 internal static class RosterParser
 {
     private static readonly string[] Columns = ["cohort", "group", "name", "phone", "role", "language", "email"];
@@ -98,6 +101,6 @@ internal static class RosterParser
             }
             if (ok) entries.Add(new RosterEntry(line, cohort!, group, name!, phone!, role, language, email?.ToLowerInvariant()));
         }
-        return errors.Errors.Count > errorsBefore ? null : entries;
+        return entries;
     }
 }

@@ -51,6 +51,10 @@ internal sealed partial class YamlFields
 
     public bool Has(string key) => Node(key) is not null;
 
+    /// <summary>The key itself (its line is where a person looks for the field).</summary>
+    public YamlNode? KeyNode(string key) =>
+        _node.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: { } v } && v == key);
+
     public string? String(string key, bool required = true)
     {
         var node = Node(key);

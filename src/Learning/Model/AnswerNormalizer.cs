@@ -20,8 +20,13 @@ public static class AnswerNormalizer
         foreach (var rune in folded.EnumerateRunes())
         {
             var category = Rune.GetUnicodeCategory(rune);
+            // A dash or underscore joins words ("two-factor"): it counts as a space, other punctuation as nothing.
+            if (Rune.IsWhiteSpace(rune) || category is UnicodeCategory.DashPunctuation or UnicodeCategory.ConnectorPunctuation)
+            {
+                sb.Append(' ');
+                continue;
+            }
             if (IsPunctuation(category)) continue;
-            if (Rune.IsWhiteSpace(rune)) { sb.Append(' '); continue; }
             sb.Append(rune.ToString());
         }
         return CollapseSpaces(sb.ToString());

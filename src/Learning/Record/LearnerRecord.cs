@@ -190,7 +190,12 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             (int)answers.Answered, (int)answers.Correct, days.Count, current, best, ledger.Points, ledger.Minutes);
     }
 
-    private sealed record DeliveryRow(long CohortId, long? QuestionId, string Kind);
+    private sealed class DeliveryRow
+    {
+        public long CohortId { get; init; }
+        public long? QuestionId { get; init; }
+        public string Kind { get; init; } = "";
+    }
 
     private static async Task<bool> IsEnrolledAsync(DbSession s, long cohortId, long learnerId) =>
         await s.ExecuteScalarAsync<long>(

@@ -13,6 +13,8 @@ public sealed class AcademyDatabase : IAsyncDisposable
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _postgres;
 
+    static AcademyDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public AcademyDatabase(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -69,14 +71,23 @@ public sealed class AcademyDatabase : IAsyncDisposable
     }
 
     /// <summary>Opens a connection and begins a write transaction.</summary>
-    public async Task<DbSession> BeginAsync(CancellationToken ct = default)
+    public Task<DbSession> BeginAsync(CancellationToken ct = default) => BeginAsync(write: true, ct);
+
+    /// <summary>
+    /// Opens a connection and begins a read transaction: a consistent view that, on SQLite, does not
+    /// hold the single writer's lock (so it never blocks or deadlocks a writer).
+    /// </summary>
+    public Task<DbSession> BeginReadAsync(CancellationToken ct = default) => BeginAsync(write: false, ct);
+
+    private async Task<DbSession> BeginAsync(bool write, CancellationToken ct)
     {
         var connection = await OpenAsync(ct);
         try
         {
-            // SQLite: an immediate (write) transaction, so two writers queue instead of deadlocking on upgrade.
+            // SQLite: writes take the lock up front (BEGIN IMMEDIATE), so two writers queue instead of
+            // deadlocking when both try to upgrade a read lock.
             var transaction = connection is SqliteConnection sqlite
-                ? sqlite.BeginTransaction(deferred: false)
+                ? sqlite.BeginTransaction(deferred: !write)
                 : await connection.BeginTransactionAsync(ct);
             return new DbSession(connection, transaction);
         }

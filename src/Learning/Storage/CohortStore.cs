@@ -12,9 +12,25 @@ public sealed record StoredCohort(long Id, long CourseId, int LessonCount, Cohor
 /// <summary>Reads cohorts back from the store.</summary>
 public static class CohortStore
 {
-    private sealed record Row(long Id, string Code, long CourseId, string CourseCode, string Name, string StartDate, string TimeZone,
-        string Language, string LessonTime, string CheckinOpen, string CheckinClose, string QuizTime, long QuizQuestions,
-        long SkipWeekends, string Holidays, long LessonCount);
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public string Code { get; init; } = "";
+        public long CourseId { get; init; }
+        public string CourseCode { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string StartDate { get; init; } = "";
+        public string TimeZone { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string LessonTime { get; init; } = "";
+        public string CheckinOpen { get; init; } = "";
+        public string CheckinClose { get; init; } = "";
+        public string QuizTime { get; init; } = "";
+        public long QuizQuestions { get; init; }
+        public long SkipWeekends { get; init; }
+        public string Holidays { get; init; } = "";
+        public long LessonCount { get; init; }
+    }
 
     private const string Select =
         """
@@ -56,7 +72,15 @@ public static class CohortStore
 /// <summary>Reads course content back from the store.</summary>
 public static class ContentStore
 {
-    private sealed record QuestionRow(long Id, string Code, string Topic, string Type, string Difficulty, string Payload);
+    private sealed class QuestionRow
+    {
+        public long Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Topic { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string Difficulty { get; init; } = "";
+        public string Payload { get; init; } = "";
+    }
 
     /// <summary>A question by its database id, or null.</summary>
     public static async Task<Question?> GetQuestionAsync(DbSession s, long questionId)

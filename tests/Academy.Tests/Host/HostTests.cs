@@ -88,6 +88,11 @@ public sealed class HostTests : IAsyncLifetime
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Telegram", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
         using var process = Process.Start(start)!;
+        var log = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -95,7 +100,7 @@ public sealed class HostTests : IAsyncLifetime
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < TimeSpan.FromSeconds(60) && response?.StatusCode != HttpStatusCode.OK)
             {
-                Assert.False(process.HasExited, "the host exited: " + await process.StandardError.ReadToEndAsync());
+                Assert.False(process.HasExited, "the host exited: " + log);
                 try { response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health")); }
                 catch (HttpRequestException) { await Task.Delay(200); }
                 catch (TaskCanceledException) { }

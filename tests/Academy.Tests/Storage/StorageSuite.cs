@@ -50,7 +50,7 @@ public abstract class StorageSuite : StoreTestBase
     public async Task Sample_content_reads_back_intact_in_every_language()
     {
         await ImportSamplesAsync();
-        await using var s = await Db.BeginAsync();
+        await using var s = await Db.BeginReadAsync();
         var cohort = await CohortStore.GetByCodeAsync(s, "sample-2026");
         Assert.NotNull(cohort);
         Assert.Equal("Asia/Ho_Chi_Minh", cohort.Cohort.TimeZoneId);
@@ -102,11 +102,13 @@ public abstract class StorageSuite : StoreTestBase
         Assert.Equal(ledgerBefore, await CountAsync("ledger"));
         Assert.Equal(1, await ScalarAsync<long>("SELECT retired FROM questions WHERE code = 'pw-01'"));
         Assert.Equal(24, await CountAsync("learners"));
-        await using var check = await Db.BeginAsync();
-        var progress = await Record.GetProgressAsync(check, await check.ExecuteScalarAsync<long>("SELECT id FROM cohorts"), learnerId);
-        Assert.Equal(1, progress.QuestionsAnswered);
-        Assert.Equal(1, progress.CheckIns);
-        Assert.True(deliveryId > 0);
+        await using (var check = await Db.BeginReadAsync())
+        {
+            var progress = await Record.GetProgressAsync(check, await check.ExecuteScalarAsync<long>("SELECT id FROM cohorts"), learnerId);
+            Assert.Equal(1, progress.QuestionsAnswered);
+            Assert.Equal(1, progress.CheckIns);
+            Assert.True(deliveryId > 0);
+        }
 
         // Putting the question back un-retires it.
         var restored = await Importer.ImportAsync([Samples.File(Samples.Pack)]);
@@ -216,7 +218,7 @@ public abstract class StorageSuite : StoreTestBase
         Assert.Equal(CheckInStatus.NoProgrammeToday, (await CheckIn()).Status);
 
         Time.Set(DateTimeOffset.Parse("2026-12-04T10:00:00Z"));
-        await using var read = await Db.BeginAsync();
+        await using var read = await Db.BeginReadAsync();
         var progress = await Record.GetProgressAsync(read, cohortId, learnerId);
         Assert.Equal(3, progress.CheckIns);
         Assert.Equal(2, progress.CurrentStreak);
@@ -233,15 +235,16 @@ public abstract class StorageSuite : StoreTestBase
         var (cohortId, learnerId, deliveryId) = await PrepareQuestionDeliveryAsync("pw-01");
         var lesson = await QueryFirstAsync<(long Id, long Minutes)>("SELECT id, credit_minutes FROM lessons WHERE day = 1");
         var question = await QuestionAsync("pw-01");
+        var groupId = await ScalarAsync<long>("SELECT group_id FROM enrollments WHERE learner_id = @learnerId", new { learnerId });
         await using (var s = await Db.BeginAsync())
         {
-            await Record.RecordDeliveryAsync(s, new Delivery("c/1/lesson/g", cohortId, GroupIdOf(learnerId), null, 1, DeliveryKind.Lesson, LessonId: lesson.Id));
+            await Record.RecordDeliveryAsync(s, new Delivery("c/1/lesson/g", cohortId, groupId, null, 1, DeliveryKind.Lesson, LessonId: lesson.Id));
             Assert.True(await Record.MarkLessonReadAsync(s, cohortId, learnerId, lesson.Id));
             Assert.False(await Record.MarkLessonReadAsync(s, cohortId, learnerId, lesson.Id));
             await Record.RecordAnswerAsync(s, deliveryId, learnerId, Response.Choose(question.Correct.ToArray()));
             await s.CommitAsync();
         }
-        await using var read = await Db.BeginAsync();
+        await using var read = await Db.BeginReadAsync();
         var progress = await Record.GetProgressAsync(read, cohortId, learnerId);
         Assert.Equal(1, progress.LessonsDelivered);
         Assert.Equal(1, progress.LessonsRead);
@@ -271,9 +274,6 @@ public abstract class StorageSuite : StoreTestBase
 
     // ---- helpers ----
 
-    private long GroupIdOf(long learnerId) =>
-        ScalarAsync<long>("SELECT group_id FROM enrollments WHERE learner_id = @learnerId", new { learnerId }).GetAwaiter().GetResult();
-
     private async Task<(long CohortId, long LearnerId, long DeliveryId)> PrepareQuestionDeliveryAsync(string code)
     {
         await using var s = await Db.BeginAsync();
@@ -300,14 +300,14 @@ public abstract class StorageSuite : StoreTestBase
 
     private async Task<Question> QuestionAsync(string code)
     {
-        await using var s = await Db.BeginAsync();
+        await using var s = await Db.BeginReadAsync();
         var id = await s.ExecuteScalarAsync<long>("SELECT id FROM questions WHERE code = @code", new { code });
         return (await ContentStore.GetQuestionAsync(s, id))!;
     }
 
     private async Task<IEnumerable<T>> QueryAsync<T>(string sql)
     {
-        await using var s = await Db.BeginAsync();
+        await using var s = await Db.BeginReadAsync();
         return (await s.QueryAsync<T>(sql)).ToList();
     }
 

@@ -42,13 +42,13 @@ public abstract class StoreTestBase : IAsyncLifetime
 
     protected async Task<long> CountAsync(string table)
     {
-        await using var s = await Db.BeginAsync();
+        await using var s = await Db.BeginReadAsync();
         return await s.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
     }
 
     protected async Task<T> ScalarAsync<T>(string sql, object? param = null)
     {
-        await using var s = await Db.BeginAsync();
+        await using var s = await Db.BeginReadAsync();
         return await s.ExecuteScalarAsync<T>(sql, param);
     }
 
