@@ -272,6 +272,75 @@ public abstract class StorageSuite : StoreTestBase
         Assert.Equal(0, await CountAsync("answers"));
     }
 
+    [Fact]
+    public async Task Upgrading_a_database_keeps_every_row()
+    {
+        // A database at version 1 (content and people only), with data in it …
+        await using var old = await CreateStoreAsync();
+        await using var db = new AcademyDatabase(old.Options);
+        var migrator = new Migrator(db, Time, NullLogger<Migrator>.Instance);
+        Assert.Equal([1], await migrator.MigrateAsync(targetVersion: 1));
+        var importer = new ContentImporter(db, Time);
+        Assert.True((await importer.ImportAsync(Samples.All)).Succeeded);
+
+        // … is upgraded by the next start-up, and keeps everything.
+        var applied = await migrator.MigrateAsync();
+        Assert.Equal(Enumerable.Range(2, Migrator.LatestVersion - 1), applied);
+        await using var s = await db.BeginReadAsync();
+        Assert.Equal(64, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM questions"));
+        Assert.Equal(24, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM learners"));
+        Assert.Equal(24, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments"));
+        Assert.Equal(0, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM answers")); // the new tables exist
+        Assert.Equal(Migrator.LatestVersion, await migrator.CurrentVersionAsync());
+        await s.DisposeAsync();
+        Assert.Equal(["digital-safety.yaml: no changes", "cohort-sample.yaml: no changes", "roster-sample.csv: no changes"],
+            (await importer.ImportAsync(Samples.All)).Render(En).ToList());
+    }
+
+    [Fact]
+    public async Task Two_processes_migrating_at_once_apply_each_script_once()
+    {
+        await using var fresh = await CreateStoreAsync();
+        await using var a = new AcademyDatabase(fresh.Options);
+        await using var b = new AcademyDatabase(fresh.Options);
+        var results = await Task.WhenAll(
+            new Migrator(a, Time, NullLogger<Migrator>.Instance).MigrateAsync(),
+            new Migrator(b, Time, NullLogger<Migrator>.Instance).MigrateAsync());
+        Assert.Equal(Enumerable.Range(1, Migrator.LatestVersion), results.SelectMany(r => r).Order());
+        await using var s = await a.BeginReadAsync();
+        Assert.Equal(Migrator.LatestVersion, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Channel_accounts_link_to_roster_learners_with_their_role_and_language()
+    {
+        await ImportSamplesAsync();
+        var directory = new LearnerDirectory(Time);
+        await using (var s = await Db.BeginAsync())
+        {
+            var liaison = await directory.FindByPhoneAsync(s, "+84 912 345 678");
+            Assert.NotNull(liaison);
+            await directory.LinkIdentityAsync(s, "telegram", "7000000001", liaison.Id);
+            await directory.LinkIdentityAsync(s, "telegram", "7000000001", liaison.Id); // again: harmless
+            await s.CommitAsync();
+        }
+        await using var r = await Db.BeginReadAsync();
+        var found = await directory.FindByIdentityAsync(r, "telegram", "7000000001");
+        Assert.Equal("Trần Văn Hùng", found?.Name);
+        Assert.Null(await directory.FindByIdentityAsync(r, "telegram", "7000000002"));
+        Assert.Equal(Role.Liaison, await directory.HighestRoleAsync(r, found!.Id));
+        var admin = await directory.FindByPhoneAsync(r, "+84903100200");
+        Assert.Equal(Role.Admin, await directory.HighestRoleAsync(r, admin!.Id));
+        Assert.Null((await directory.EnrollmentsAsync(r, admin.Id)).Single().GroupId);
+
+        // Language: the learner's own, else the group's (Shanghai speaks Chinese).
+        var shanghai = await r.ExecuteScalarAsync<long>(
+            "SELECT e.learner_id FROM enrollments e JOIN study_groups g ON g.id = e.group_id JOIN learners l ON l.id = e.learner_id WHERE g.code = 'SH-01' AND l.language IS NULL");
+        Assert.Equal("zh-Hans", await directory.LanguageOfAsync(r, shanghai));
+        Assert.Equal("vi", await directory.LanguageOfAsync(r, found.Id));
+        Assert.Equal(Catalog.Default.Get("zh-Hans", "quiz.true"), Catalog.Default.For(await directory.LanguageOfAsync(r, shanghai))["quiz.true"]);
+    }
+
     // ---- helpers ----
 
     private async Task<(long CohortId, long LearnerId, long DeliveryId)> PrepareQuestionDeliveryAsync(string code)

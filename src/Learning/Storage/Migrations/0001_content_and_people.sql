@@ -110,3 +110,12 @@ CREATE TABLE group_chats (
     PRIMARY KEY (channel, chat_id)
 );
 CREATE INDEX ix_group_chats_group ON group_chats (group_id);
+
+-- Who changed what: imports, refusals of commands a role may not use.
+CREATE TABLE audit_log (
+    id {{id}},
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);

@@ -65,12 +65,3 @@ CREATE TABLE ledger (
     UNIQUE (learner_id, source_key)
 );
 CREATE INDEX ix_ledger_cohort ON ledger (cohort_id, learner_id);
-
--- Who changed what: imports, refusals of commands a role may not use.
-CREATE TABLE audit_log (
-    id {{id}},
-    at BIGINT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    detail TEXT NOT NULL
-);

@@ -1,0 +1,109 @@
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+
+namespace Academy.Learning.Record;
+
+/// <summary>
+/// Finds people by phone or by their account on a channel, links channel accounts to roster
+/// learners, and answers what role and language a person has.
+/// </summary>
+public sealed class LearnerDirectory(TimeProvider time)
+{
+    private const string SelectLearner = "SELECT id, name, phone, language, email FROM learners";
+
+    public async Task<Learner?> FindByPhoneAsync(DbSession s, string phone)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        if (!PhoneNumber.TryNormalize(phone, out var e164)) return null;
+        return Map(await s.QuerySingleOrDefaultAsync<LearnerRow>(SelectLearner + " WHERE phone = @e164", new { e164 }));
+    }
+
+    public async Task<Learner?> FindByIdentityAsync(DbSession s, string channel, string externalId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return Map(await s.QuerySingleOrDefaultAsync<LearnerRow>(
+            SelectLearner + " WHERE id = (SELECT learner_id FROM channel_identities WHERE channel = @channel AND external_id = @externalId)",
+            new { channel, externalId }));
+    }
+
+    /// <summary>
+    /// Binds a channel account to a learner. An account already bound to someone else moves to this
+    /// learner (a shared phone handed on, a corrected roster): the latest proof of identity wins.
+    /// </summary>
+    public async Task LinkIdentityAsync(DbSession s, string channel, string externalId, long learnerId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        await s.ExecuteAsync(
+            """
+            INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES (@channel, @externalId, @learnerId, @now)
+            ON CONFLICT (channel, external_id) DO UPDATE SET learner_id = excluded.learner_id, linked_at = excluded.linked_at
+            """, new { channel, externalId, learnerId, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+    }
+
+    /// <summary>The learner's enrollments, newest cohort first.</summary>
+    public async Task<IReadOnlyList<Enrollment>> EnrollmentsAsync(DbSession s, long learnerId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var rows = await s.QueryAsync<EnrollmentRow>(
+            """
+            SELECT e.cohort_id, e.learner_id, e.group_id, e.role FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id
+            WHERE e.learner_id = @learnerId ORDER BY c.start_date DESC, c.id DESC
+            """, new { learnerId });
+        return rows.Select(r => new Enrollment(r.CohortId, r.LearnerId, r.GroupId, Enum.Parse<Role>(r.Role, ignoreCase: true))).ToList();
+    }
+
+    /// <summary>The strongest role a person holds anywhere: admin rights are global.</summary>
+    public async Task<Role> HighestRoleAsync(DbSession s, long learnerId)
+    {
+        var roles = (await EnrollmentsAsync(s, learnerId)).Select(e => e.Role).ToList();
+        return roles.Count == 0 ? Role.Learner : roles.Max();
+    }
+
+    /// <summary>
+    /// The language to speak to a learner: their own choice, else their group's, else their cohort's,
+    /// else English.
+    /// </summary>
+    public async Task<string> LanguageOfAsync(DbSession s, long learnerId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var language = await s.QuerySingleOrDefaultAsync<string?>(
+            """
+            SELECT COALESCE(l.language, g.language, c.language)
+            FROM learners l
+            LEFT JOIN enrollments e ON e.learner_id = l.id
+            LEFT JOIN study_groups g ON g.id = e.group_id
+            LEFT JOIN cohorts c ON c.id = e.cohort_id
+            WHERE l.id = @learnerId
+            ORDER BY c.start_date DESC
+            LIMIT 1
+            """, new { learnerId });
+        return Languages.Normalize(language) ?? Languages.English;
+    }
+
+    /// <summary>The language of a study group's chat.</summary>
+    public static async Task<string> GroupLanguageAsync(DbSession s, long groupId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var language = await s.QuerySingleOrDefaultAsync<string?>("SELECT language FROM study_groups WHERE id = @groupId", new { groupId });
+        return Languages.Normalize(language) ?? Languages.English;
+    }
+
+    private static Learner? Map(LearnerRow? r) => r is null ? null : new Learner(r.Id, r.Name, r.Phone, r.Language, r.Email);
+
+    private sealed class LearnerRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string Phone { get; init; } = "";
+        public string? Language { get; init; }
+        public string? Email { get; init; }
+    }
+
+    private sealed class EnrollmentRow
+    {
+        public long CohortId { get; init; }
+        public long LearnerId { get; init; }
+        public long? GroupId { get; init; }
+        public string Role { get; init; } = "";
+    }
+}
