@@ -29,7 +29,7 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q "^$PGVER main"; then
   log "creating PostgreSQL $PGVER cluster"
   as_root pg_createcluster "$PGVER" main >/dev/null
 fi
-as_root pg_ctlcluster "$PGVER" main start 2>/dev/null || true   # exit 2 = already running
+as_root pg_ctlcluster "$PGVER" main start >/dev/null 2>&1 || true   # exit 2 = already running
 pg_isready -h 127.0.0.1 -p 5432 -t 30 >/dev/null
 as_root su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 export ACADEMY_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres"

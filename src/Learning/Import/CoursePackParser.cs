@@ -129,9 +129,11 @@ internal static class CoursePackParser
         switch (type)
         {
             case QuestionType.Single or QuestionType.Multiple:
-                options = ReadOptions(q) ?? [];
+                var read = ReadOptions(q);
+                options = read ?? [];
                 if (q.Has("accept")) q.Error(q.Node("accept"), "accept", "import.error.not_allowed_for_type", ("type", TypeName(type.Value)));
-                correct = ReadChoiceAnswer(q, type.Value, options.Count) ?? [];
+                // With unusable options the answer cannot be checked against them: only its presence is.
+                correct = ReadChoiceAnswer(q, type.Value, read?.Count) ?? [];
                 break;
             case QuestionType.TrueFalse:
                 if (q.Has("options")) q.Error(q.Node("options"), "options", "import.error.not_allowed_for_type", ("type", TypeName(type.Value)));
@@ -177,7 +179,7 @@ internal static class CoursePackParser
     }
 
     // Answers name options by letter: a = the first option, b = the second, …
-    private static List<int>? ReadChoiceAnswer(YamlFields q, QuestionType type, int optionCount)
+    private static List<int>? ReadChoiceAnswer(YamlFields q, QuestionType type, int? optionCount)
     {
         var answers = q.Scalars("answer", required: false);
         if (answers is null || answers.Count == 0)
@@ -190,7 +192,8 @@ internal static class CoursePackParser
             q.Error(q.Node("answer"), "answer", "import.error.single_needs_one");
             return null;
         }
-        var letters = string.Join(", ", Enumerable.Range(0, Math.Max(optionCount, 0)).Select(i => (char)('a' + i)));
+        if (optionCount is null) return null;
+        var letters = string.Join(", ", Enumerable.Range(0, optionCount.Value).Select(i => (char)('a' + i)));
         var result = new List<int>();
         foreach (var (value, node) in answers)
         {

@@ -88,6 +88,44 @@ public sealed class LearnerDirectory(TimeProvider time)
         return Languages.Normalize(language) ?? Languages.English;
     }
 
+    /// <summary>
+    /// Binds a chat on a channel to a study group (a group may have one chat per channel). Binding
+    /// again re-activates the chat; binding a chat to another group moves it.
+    /// </summary>
+    public async Task BindGroupChatAsync(DbSession s, long groupId, ChatAddress chat)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(chat);
+        // One chat per group and channel: an earlier chat of this group on this channel is let go.
+        await s.ExecuteAsync(
+            "UPDATE group_chats SET active = 0 WHERE group_id = @groupId AND channel = @Channel AND chat_id <> @ChatId",
+            new { groupId, chat.Channel, chat.ChatId });
+        await s.ExecuteAsync(
+            """
+            INSERT INTO group_chats (channel, chat_id, group_id, thread_id, active, bound_at)
+            VALUES (@Channel, @ChatId, @groupId, @ThreadId, 1, @now)
+            ON CONFLICT (channel, chat_id) DO UPDATE SET group_id = excluded.group_id, thread_id = excluded.thread_id,
+                active = 1, bound_at = excluded.bound_at
+            """, new { chat.Channel, chat.ChatId, groupId, chat.ThreadId, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+    }
+
+    /// <summary>The study group a chat is bound to, or null.</summary>
+    public static Task<long?> GroupOfChatAsync(DbSession s, string channel, string chatId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.QuerySingleOrDefaultAsync<long?>(
+            "SELECT group_id FROM group_chats WHERE channel = @channel AND chat_id = @chatId AND active = 1", new { channel, chatId });
+    }
+
+    /// <summary>The active chats of a study group, one per channel.</summary>
+    public static async Task<IReadOnlyList<ChatAddress>> ChatsOfGroupAsync(DbSession s, long groupId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var rows = await s.QueryAsync<(string Channel, string ChatId, string? ThreadId)>(
+            "SELECT channel, chat_id, thread_id FROM group_chats WHERE group_id = @groupId AND active = 1 ORDER BY channel", new { groupId });
+        return rows.Select(r => new ChatAddress(r.Channel, r.ChatId, r.ThreadId)).ToList();
+    }
+
     private static Learner? Map(LearnerRow? r) => r is null ? null : new Learner(r.Id, r.Name, r.Phone, r.Language, r.Email);
 
     private sealed class LearnerRow

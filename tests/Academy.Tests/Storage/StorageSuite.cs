@@ -341,6 +341,29 @@ public abstract class StorageSuite : StoreTestBase
         Assert.Equal(Catalog.Default.Get("zh-Hans", "quiz.true"), Catalog.Default.For(await directory.LanguageOfAsync(r, shanghai))["quiz.true"]);
     }
 
+    [Fact]
+    public async Task A_group_has_one_chat_per_channel_and_a_chat_one_group()
+    {
+        await ImportSamplesAsync();
+        var directory = new LearnerDirectory(Time);
+        var groups = (await QueryAsync<long>("SELECT id FROM study_groups ORDER BY id")).ToList();
+        await using (var s = await Db.BeginAsync())
+        {
+            await directory.BindGroupChatAsync(s, groups[0], new ChatAddress("telegram", "-1001234567890123"));
+            await directory.BindGroupChatAsync(s, groups[0], new ChatAddress("playground", "g1"));
+            await directory.BindGroupChatAsync(s, groups[1], new ChatAddress("telegram", "-1009999"));
+            // The first group moves to a new Telegram chat (e.g. after a supergroup upgrade).
+            await directory.BindGroupChatAsync(s, groups[0], new ChatAddress("telegram", "-1005555", ThreadId: "42"));
+            await s.CommitAsync();
+        }
+        await using var r = await Db.BeginReadAsync();
+        Assert.Equal(
+            [new ChatAddress("playground", "g1"), new ChatAddress("telegram", "-1005555", "42")],
+            await LearnerDirectory.ChatsOfGroupAsync(r, groups[0]));
+        Assert.Null(await LearnerDirectory.GroupOfChatAsync(r, "telegram", "-1001234567890123"));
+        Assert.Equal(groups[1], await LearnerDirectory.GroupOfChatAsync(r, "telegram", "-1009999"));
+    }
+
     // ---- helpers ----
 
     private async Task<(long CohortId, long LearnerId, long DeliveryId)> PrepareQuestionDeliveryAsync(string code)
