@@ -1,0 +1,48 @@
+using Academy.Learning.Model;
+
+namespace Academy.Learning.Messaging;
+
+/// <summary>How the text of a message is to be read.</summary>
+public enum TextFormat
+{
+    /// <summary>Literal text: the channel escapes whatever its markup would interpret.</summary>
+    Plain,
+    /// <summary>A small Markdown subset (**bold**, *italic*, [links](https://…), # headings, - lists) the channel renders.</summary>
+    Markdown,
+}
+
+/// <summary>A button under a message. <see cref="Data"/> comes back in the press (at most 64 bytes, UTF-8).</summary>
+public sealed record Button(string Label, string Data);
+
+/// <summary>
+/// A quiz question. Channels with native quiz polls send one (never anonymous, so answers come
+/// back); others render buttons whose data answers <see cref="DeliveryId"/>.
+/// </summary>
+/// <param name="Correct">Indices of the correct options.</param>
+/// <param name="DeliveryId">The delivery the answers count against.</param>
+public sealed record QuizContent(string Question, IReadOnlyList<string> Options, IReadOnlyList<int> Correct,
+    bool MultipleAnswers, string? Explanation, long DeliveryId);
+
+/// <summary>An image or document: by URL, or as bytes produced here (charts, certificates).</summary>
+public sealed record Attachment(AttachmentKind Kind, string FileName, string? Url = null, byte[]? Content = null);
+
+public enum AttachmentKind { Image, Document }
+
+/// <summary>
+/// A reply or push, in channel-neutral terms. Exactly one of text, quiz or attachment carries the
+/// substance; buttons and the contact request ride along.
+/// </summary>
+public sealed record OutgoingMessage
+{
+    public required ChatAddress To { get; init; }
+    public string? Text { get; init; }
+    public TextFormat Format { get; init; } = TextFormat.Plain;
+    /// <summary>Rows of buttons.</summary>
+    public IReadOnlyList<IReadOnlyList<Button>> Buttons { get; init; } = [];
+    /// <summary>Ask the person to share their phone number (private chats only).</summary>
+    public string? RequestContactLabel { get; init; }
+    public QuizContent? Quiz { get; init; }
+    public Attachment? Attachment { get; init; }
+    /// <summary>For a button press: the platform's id of the press to acknowledge, with an optional toast.</summary>
+    public string? AnswersCallbackId { get; init; }
+}
