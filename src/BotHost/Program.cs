@@ -8,13 +8,16 @@ using Academy.BotHost.Operations;
 if (CliVerbs.Handles(args)) return await CliVerbs.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(AcademyHost.Options(args));
-builder.UseAcademyDefaults();                         // http://127.0.0.1:5080 unless --urls / ASPNETCORE_URLS
+builder.UseAcademyDefaults();                            // http://127.0.0.1:5080 unless --urls / ASPNETCORE_URLS
 builder.Services.AddAcademyStore(builder.Configuration); // SQLite (default) or PostgreSQL, per Storage:*
-builder.Services.AddAcademyLearning();                // importer, learner record, catalogs, TimeProvider
-builder.Services.AddAcademyHealth();                  // /health: store reachable and schema current
+builder.Services.AddAcademyLearning();                   // importer, learner record, catalogs, TimeProvider
+builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
+builder.AddPlayground();                                 // the browser playground channel (loopback by default)
+builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current
 
 var app = builder.Build();
-await app.Services.MigrateAcademyStoreAsync();        // versioned schema, applied before serving
+await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving
+await app.UsePlaygroundAsync();                          // sample course on first start; the page at /
 app.MapAcademyHealth();
 await app.RunAsync();
 return 0;

@@ -82,6 +82,29 @@ public static class ContentStore
         public string Payload { get; init; } = "";
     }
 
+    /// <summary>A course's lesson for a programme day, with its database id, or null.</summary>
+    public static async Task<(long Id, Lesson Lesson)?> GetLessonAsync(DbSession s, long courseId, int day)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var row = await s.QuerySingleOrDefaultAsync<LessonRow>(
+            "SELECT id, day, required, credit_minutes, topics, payload FROM lessons WHERE course_id = @courseId AND day = @day AND retired = 0",
+            new { courseId, day });
+        if (row is null) return null;
+        var p = StoredJson.Deserialize<LessonPayload>(row.Payload);
+        return (row.Id, new Lesson((int)row.Day, p.Title, row.Required != 0, (int)row.CreditMinutes,
+            StoredJson.Deserialize<List<string>>(row.Topics), p.Body, p.Discussion, p.Media));
+    }
+
+    private sealed class LessonRow
+    {
+        public long Id { get; init; }
+        public long Day { get; init; }
+        public long Required { get; init; }
+        public long CreditMinutes { get; init; }
+        public string Topics { get; init; } = "";
+        public string Payload { get; init; } = "";
+    }
+
     /// <summary>A question by its database id, or null.</summary>
     public static async Task<Question?> GetQuestionAsync(DbSession s, long questionId)
     {

@@ -1,0 +1,241 @@
+using Academy.BotHost.Channels;
+using Academy.BotHost.Handlers;
+using Academy.Learning.Messaging;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Dispatch;
+
+/// <summary>
+/// Sends the outbox at each channel's pace. A row is claimed (status <c>sending</c>, with a lease)
+/// before its HTTP call and its outcome recorded after, so a row that succeeded is never sent again;
+/// a row whose outcome is lost to a crash or a timeout is marked <c>unknown</c>, not repeated.
+/// One chat's messages go in order, one at a time; a 429 pauses only that chat.
+/// </summary>
+public sealed class OutboxDispatcher(
+    AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    public const int MaxAttempts = 12;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private const int MaxInFlight = 64;
+
+    private readonly Dictionary<string, IChannelClient> _clients = clients.ToDictionary(c => c.Channel);
+    private readonly Dictionary<string, SendPacer> _pacers = clients.ToDictionary(c => c.Channel, c => new SendPacer(c.Capabilities));
+    private readonly HashSet<(string, string)> _inFlight = [];
+    private readonly SemaphoreSlim _slots = new(MaxInFlight);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Lock _gate = new();
+
+    /// <summary>Sends counted by outcome since start (for /metrics and tests).</summary>
+    public SendCounters Counters { get; } = new();
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        outbox.Enqueued += Wake;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        outbox.Enqueued -= Wake;
+        return base.StopAsync(cancellationToken);
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ExpireLeasesAsync(stoppingToken);
+                var wait = await RoundAsync(stoppingToken);
+                await _wake.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+            {
+                logger.LogError(ex, "Outbox store unavailable; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+        // Let the sends already in the air record their outcome.
+        for (int i = 0; i < MaxInFlight; i++) await _slots.WaitAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// One pass over the due rows: launches every send the pacing allows now and returns how long
+    /// to wait before the next pass.
+    /// </summary>
+    private async Task<TimeSpan> RoundAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        List<Row> rows;
+        await using (var s = await database.BeginReadAsync(ct))
+            rows = (await s.QueryAsync<Row>(
+                """
+                SELECT id, channel, chat_id AS ChatId, payload, attempts FROM outbox
+                WHERE status = 'pending' AND not_before <= @now ORDER BY id LIMIT 1000
+                """, new { now = now.ToUnixTimeMilliseconds() })).ToList();
+
+        var nextWake = TimeSpan.FromSeconds(1);
+        var seenChats = new HashSet<(string, string)>();
+        foreach (var row in rows)
+        {
+            // Per chat, only the oldest pending row may go: later ones wait their turn.
+            if (!seenChats.Add((row.Channel, row.ChatId))) continue;
+            if (!_clients.TryGetValue(row.Channel, out var client))
+            {
+                await FinishAsync(row, new SendResult(SendStatus.Failed, Error: $"no client for channel '{row.Channel}'"), ct);
+                continue;
+            }
+            lock (_gate)
+                if (_inFlight.Contains((row.Channel, row.ChatId))) continue;
+            var pacer = _pacers[row.Channel];
+            var ready = pacer.ChatReadyAt(row.ChatId);
+            now = time.GetUtcNow();
+            if (ready > now)
+            {
+                if (ready - now < nextWake) nextWake = ready - now;
+                continue;
+            }
+            var at = pacer.Reserve(row.ChatId, now);
+            if (at > now) await Task.Delay(at - now, time, ct);
+            await _slots.WaitAsync(ct);
+            if (!await ClaimAsync(row, ct))
+            {
+                _slots.Release();
+                continue;
+            }
+            lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
+            _ = SendAsync(client, row, ct);
+        }
+        foreach (var pacer in _pacers.Values) pacer.Trim(time.GetUtcNow());
+        return rows.Count >= 1000 ? TimeSpan.Zero : (nextWake < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : nextWake);
+    }
+
+    private async Task SendAsync(IChannelClient client, Row row, CancellationToken ct)
+    {
+        try
+        {
+            var message = Learning.Messaging.Outbox.Deserialize(row.Payload);
+            // The row's chat id wins over the payload's: a migrated group's pending rows were re-addressed.
+            message = message with { To = message.To with { ChatId = row.ChatId } };
+            SendResult result;
+            try
+            {
+                result = await client.SendAsync(message, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A client must not throw; if one does, the outcome is unknown: do not risk a duplicate.
+                result = new SendResult(SendStatus.Unknown, Error: ex.GetType().Name);
+            }
+            await FinishAsync(row, result, CancellationToken.None, message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Recording the outcome of outbox row {Id} failed; its lease will expire to 'unknown'", row.Id);
+        }
+        finally
+        {
+            lock (_gate) _inFlight.Remove((row.Channel, row.ChatId));
+            _slots.Release();
+            Wake();
+        }
+    }
+
+    private async Task<bool> ClaimAsync(Row row, CancellationToken ct)
+    {
+        await using var s = await database.BeginAsync(ct);
+        var claimed = await s.ExecuteAsync(
+            "UPDATE outbox SET status = 'sending', not_before = @lease WHERE id = @Id AND status = 'pending'",
+            new { row.Id, lease = (time.GetUtcNow() + Lease).ToUnixTimeMilliseconds() });
+        await s.CommitAsync(ct);
+        return claimed == 1;
+    }
+
+    private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)
+    {
+        Counters.Count(result.Status);
+        var now = time.GetUtcNow();
+        await using var s = await database.BeginAsync(ct);
+        switch (result.Status)
+        {
+            case SendStatus.Sent:
+                await s.ExecuteAsync(
+                    "UPDATE outbox SET status = 'sent', sent_at = @at, platform_message_id = @PlatformMessageId, error = NULL WHERE id = @Id",
+                    new { row.Id, at = now.ToUnixTimeMilliseconds(), result.PlatformMessageId });
+                if (result.PollId is not null && message?.Quiz is { } quiz)
+                    await s.ExecuteAsync(
+                        "INSERT INTO poll_links (channel, poll_id, delivery_id) VALUES (@Channel, @PollId, @DeliveryId) ON CONFLICT DO NOTHING",
+                        new { row.Channel, result.PollId, quiz.DeliveryId });
+                break;
+            case SendStatus.RetryLater when row.Attempts + 1 < MaxAttempts:
+                var wait = result.RetryAfter ?? Backoff(row.Attempts);
+                _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
+                await s.ExecuteAsync(
+                    "UPDATE outbox SET status = 'pending', attempts = attempts + 1, not_before = @until, error = @Error WHERE id = @Id",
+                    new { row.Id, until = (now + wait).ToUnixTimeMilliseconds(), result.Error });
+                break;
+            case SendStatus.Migrated when result.MigratedToChatId is { } newId:
+                await ChatMigration.MoveAsync(s, row.Channel, row.ChatId, newId);
+                await s.ExecuteAsync("UPDATE outbox SET status = 'pending', chat_id = @newId WHERE id = @Id", new { row.Id, newId });
+                break;
+            case SendStatus.Unreachable:
+                await s.ExecuteAsync("UPDATE outbox SET status = 'unreachable', error = @Error WHERE id = @Id", new { row.Id, result.Error });
+                await s.ExecuteAsync("UPDATE group_chats SET active = 0 WHERE channel = @Channel AND chat_id = @ChatId", new { row.Channel, row.ChatId });
+                break;
+            case SendStatus.Unknown:
+                await s.ExecuteAsync("UPDATE outbox SET status = 'unknown', error = @Error WHERE id = @Id", new { row.Id, result.Error });
+                break;
+            default: // Failed, or retries exhausted
+                await s.ExecuteAsync("UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = @Error WHERE id = @Id",
+                    new { row.Id, result.Error });
+                break;
+        }
+        await s.CommitAsync(ct);
+        if (result.Status is not SendStatus.Sent)
+            logger.LogWarning("Outbox row {Id} to {Channel}: {Status} {Error}", row.Id, row.Channel, result.Status, result.Error);
+    }
+
+    // A send that was in the air when a process died: its outcome is unknown, and it is not repeated.
+    private async Task ExpireLeasesAsync(CancellationToken ct)
+    {
+        await using var s = await database.BeginAsync(ct);
+        await s.ExecuteAsync(
+            "UPDATE outbox SET status = 'unknown', error = 'interrupted while sending' WHERE status = 'sending' AND not_before < @now",
+            new { now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        await s.CommitAsync(ct);
+    }
+
+    // 2, 4, 8 … seconds, at most five minutes, with jitter so retries of many chats spread out.
+    private static TimeSpan Backoff(long attempts) =>
+        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempts + 1)) * (0.8 + Random.Shared.NextDouble() * 0.4));
+
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public string Channel { get; init; } = "";
+        public string ChatId { get; init; } = "";
+        public string Payload { get; init; } = "";
+        public long Attempts { get; init; }
+    }
+}
+
+/// <summary>Counts of send outcomes.</summary>
+public sealed class SendCounters
+{
+    private readonly long[] _counts = new long[Enum.GetValues<SendStatus>().Length];
+
+    public void Count(SendStatus status) => Interlocked.Increment(ref _counts[(int)status]);
+
+    public long this[SendStatus status] => Interlocked.Read(ref _counts[(int)status]);
+}

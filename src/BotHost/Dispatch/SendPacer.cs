@@ -1,0 +1,64 @@
+using Academy.BotHost.Channels;
+
+namespace Academy.BotHost.Dispatch;
+
+/// <summary>
+/// The send rate of one channel, kept in memory by the dispatcher: an overall slot every
+/// 1/<c>MessagesPerSecond</c>, a minimum spacing per chat, a per-minute window per group chat, and
+/// a chat-specific pause after a 429 (other chats carry on).
+/// </summary>
+public sealed class SendPacer(ChannelCapabilities capabilities)
+{
+    // A whisker under the platform ceiling: the platform's own window and ours never align exactly.
+    private readonly TimeSpan _slot = TimeSpan.FromSeconds(1.0 / (capabilities.MessagesPerSecond * 0.985));
+    private readonly Dictionary<string, DateTimeOffset> _chatNext = [];
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _groupWindow = [];
+    private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+
+    /// <summary>The earliest time a message may go to <paramref name="chatId"/>, as far as the chat and group limits go.</summary>
+    public DateTimeOffset ChatReadyAt(string chatId)
+    {
+        var ready = _chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue);
+        if (IsGroup(chatId) && _groupWindow.TryGetValue(chatId, out var window) && window.Count >= capabilities.GroupMessagesPerMinute)
+        {
+            var windowFree = window.Peek() + TimeSpan.FromMinutes(1);
+            if (windowFree > ready) ready = windowFree;
+        }
+        return ready;
+    }
+
+    /// <summary>Reserves the next overall slot (not before <paramref name="now"/>) for a send to <paramref name="chatId"/>.</summary>
+    public DateTimeOffset Reserve(string chatId, DateTimeOffset now)
+    {
+        var at = _nextSlot > now ? _nextSlot : now;
+        _nextSlot = at + _slot;
+        _chatNext[chatId] = at + capabilities.PerChatInterval;
+        if (IsGroup(chatId))
+        {
+            if (!_groupWindow.TryGetValue(chatId, out var window)) _groupWindow[chatId] = window = new Queue<DateTimeOffset>();
+            while (window.Count > 0 && window.Peek() + TimeSpan.FromMinutes(1) <= at) window.Dequeue();
+            // Leave a margin of a second: the platform counts by its own clock, when the request arrives.
+            window.Enqueue(at + TimeSpan.FromSeconds(1));
+        }
+        return at;
+    }
+
+    /// <summary>The platform asked this chat to wait (429 retry_after): only this chat pauses.</summary>
+    public void PauseChat(string chatId, DateTimeOffset until)
+    {
+        if (_chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue) < until) _chatNext[chatId] = until;
+    }
+
+    /// <summary>Forgets chats idle for a while, so memory does not grow with every chat ever served.</summary>
+    public void Trim(DateTimeOffset now)
+    {
+        foreach (var chat in _chatNext.Where(kv => kv.Value < now - TimeSpan.FromMinutes(2)).Select(kv => kv.Key).ToList())
+        {
+            _chatNext.Remove(chat);
+            _groupWindow.Remove(chat);
+        }
+    }
+
+    // Telegram (and the Bot API clones) give groups negative chat ids; private chats are positive.
+    private bool IsGroup(string chatId) => capabilities.GroupMessagesPerMinute < int.MaxValue && chatId.StartsWith('-');
+}

@@ -1,0 +1,63 @@
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Model;
+using Academy.Learning.Record;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Handlers;
+
+/// <summary>
+/// /bind CODE [COHORT] in a group chat: makes this chat the study group's chat on this channel.
+/// Only an admin or a liaison of that very group may do it.
+/// </summary>
+public sealed class BindHandler(LearnerDirectory directory) : CommandHandler("bind")
+{
+    public override Role RequiredRole => Role.Liaison;
+
+    public override ChatScope Scope => ChatScope.Group;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        if (turn.Event.Args.Count == 0)
+        {
+            await turn.ReplyAsync(turn.Text["bind.usage"]);
+            return;
+        }
+        var code = turn.Event.Args[0];
+        var cohortCode = turn.Event.Args.Count > 1 ? turn.Event.Args[1] : null;
+        // Group codes repeat across cohorts: without a cohort code, the newest cohort's group is meant.
+        var groups = (await turn.Session.QueryAsync<GroupRow>(
+            """
+            SELECT g.id AS Id, g.code AS Code, g.name AS Name, c.code AS CohortCode, c.name AS CohortName FROM study_groups g
+            JOIN cohorts c ON c.id = g.cohort_id
+            WHERE LOWER(g.code) = LOWER(@code) AND (@cohortCode IS NULL OR c.code = @cohortCode)
+            ORDER BY c.start_date DESC, c.id DESC
+            """, new { code, cohortCode })).ToList();
+        if (groups.Count == 0)
+        {
+            await turn.ReplyAsync(turn.Text.Get("bind.unknown_group", ("code", code)));
+            return;
+        }
+        var group = groups[0];
+        var enrollments = await directory.EnrollmentsAsync(turn.Session, turn.Learner!.Id);
+        var allowed = enrollments.Any(e => e.Role == Role.Admin) ||
+                      enrollments.Any(e => e.Role == Role.Liaison && e.GroupId == group.Id);
+        if (!allowed)
+        {
+            await turn.ReplyAsync(turn.Text.Get("bind.not_your_group", ("code", group.Code)));
+            return;
+        }
+        await directory.BindGroupChatAsync(turn.Session, group.Id, turn.Event.Chat!);
+        await turn.ReplyAsync(turn.Text.Get("bind.done",
+            ("group", StoredText.In(group.Name, turn.Text.Language)), ("code", group.Code),
+            ("cohort", StoredText.In(group.CohortName, turn.Text.Language))));
+    }
+
+    private sealed class GroupRow
+    {
+        public long Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string CohortCode { get; init; } = "";
+        public string CohortName { get; init; } = "";
+    }
+}

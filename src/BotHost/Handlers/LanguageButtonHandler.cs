@@ -1,0 +1,41 @@
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Localization;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+
+namespace Academy.BotHost.Handlers;
+
+/// <summary>A language chosen at /start (or later): remembered, then the phone number is asked for.</summary>
+public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time) : ButtonHandler(Prefix)
+{
+    public const string Prefix = "lang";
+
+    public override bool RequiresRegistration => false;
+
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        var language = Languages.Normalize(Fields(turn).FirstOrDefault()) ?? Languages.English;
+        await turn.Session.ExecuteAsync(
+            """
+            INSERT INTO conversation_state (channel, user_id, state, language, updated_at) VALUES (@Channel, @user, 'awaiting_contact', @language, @now)
+            ON CONFLICT (channel, user_id) DO UPDATE SET state = excluded.state, language = excluded.language, updated_at = excluded.updated_at
+            """, new { turn.Event.Channel, user = turn.Event.From!.Id, language, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        if (turn.Learner is { } learner)
+            await turn.Session.ExecuteAsync("UPDATE learners SET language = @language WHERE id = @Id", new { language, learner.Id });
+        turn.Text = catalog.For(language);
+        await turn.AnswerButtonAsync(null);
+        if (turn.Learner is not null)
+        {
+            await turn.ReplyAsync(turn.Text["start.language_saved"]);
+            return;
+        }
+        await turn.SendAsync(new OutgoingMessage
+        {
+            To = turn.Event.Chat!,
+            Text = turn.Text["start.share_phone"],
+            RequestContactLabel = turn.Text["start.share_phone_button"],
+        });
+    }
+}

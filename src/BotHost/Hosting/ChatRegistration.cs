@@ -1,0 +1,73 @@
+using Academy.BotHost.Channels;
+using Academy.BotHost.Dispatch;
+using Academy.BotHost.Handlers;
+using Academy.BotHost.Pipeline;
+using Academy.BotHost.Playground;
+using Academy.Learning.Messaging;
+using Academy.Learning.Record;
+
+namespace Academy.BotHost.Hosting;
+
+/// <summary>The chat front end: inbox, turn pipeline and its handlers, outbox dispatcher, and the channels.</summary>
+public static class ChatRegistration
+{
+    public static IServiceCollection AddAcademyChat(this IServiceCollection services)
+    {
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<LearnerDirectory>();
+        services.AddSingleton<Programme>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<TurnPipeline>();
+
+        // The first handler that matches an event takes it; one class per command, button or event.
+        services.AddSingleton<TurnHandler, StartHandler>();
+        services.AddSingleton<TurnHandler, LanguageButtonHandler>();
+        services.AddSingleton<TurnHandler, ContactHandler>();
+        services.AddSingleton<TurnHandler, HelpHandler>();
+        services.AddSingleton<TurnHandler, MeHandler>();
+        services.AddSingleton<TurnHandler, BindHandler>();
+        services.AddSingleton<TurnHandler, PushHandler>();
+        services.AddSingleton<TurnHandler, CheckInButtonHandler>();
+        services.AddSingleton<TurnHandler, LessonReadButtonHandler>();
+        services.AddSingleton<TurnHandler, QuizButtonHandler>();
+        services.AddSingleton<TurnHandler, PollAnswerHandler>();
+        services.AddSingleton<TurnHandler, BotAddedHandler>();
+        services.AddSingleton<TurnHandler, BotRemovedHandler>();
+        services.AddSingleton<TurnHandler, ChatMigratedHandler>();
+
+        services.AddSingleton<InboxProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return services;
+    }
+
+    /// <summary>The browser playground channel: on by default when the host listens on loopback only.</summary>
+    public static WebApplicationBuilder AddPlayground(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(PlaygroundOptions.Section).Get<PlaygroundOptions>() ?? new PlaygroundOptions();
+        options.Enabled ??= ListensOnLoopbackOnly(builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? AcademyHost.DefaultUrl);
+        builder.Services.AddSingleton(options);
+        if (options.Enabled != true) return builder;
+        builder.Services.AddSingleton<IInboundMapper, PlaygroundMapper>();
+        builder.Services.AddSingleton<IChannelClient, PlaygroundClient>();
+        builder.Services.AddSingleton<PlaygroundSeeder>();
+        return builder;
+    }
+
+    public static async Task<WebApplication> UsePlaygroundAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<PlaygroundOptions>();
+        if (options.Enabled != true) return app;
+        if (options.SeedSample) await app.Services.GetRequiredService<PlaygroundSeeder>().SeedIfEmptyAsync();
+        app.MapPlayground();
+        return app;
+    }
+
+    private static bool ListensOnLoopbackOnly(string urls) =>
+        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(u =>
+            Uri.TryCreate(u.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) &&
+            (uri.IsLoopback || uri.Host == "localhost"));
+}

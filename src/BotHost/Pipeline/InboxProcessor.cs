@@ -1,0 +1,79 @@
+using Academy.Learning.Messaging;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Pipeline;
+
+/// <summary>
+/// Drains the inbox: each pending update is mapped, run through the pipeline and marked done in one
+/// transaction with everything it caused, so a crash anywhere leaves it pending and it runs again
+/// with no partial effects. Wakes on <see cref="Signal"/> or every second.
+/// </summary>
+public sealed class InboxProcessor(
+    InboxStore inbox, AcademyDatabase database, TurnPipeline pipeline, IEnumerable<IInboundMapper> mappers,
+    Outbox outbox, TimeProvider time, ILogger<InboxProcessor> logger) : BackgroundService
+{
+    private const int MaxAttempts = 5;
+    private readonly Dictionary<string, IInboundMapper> _mappers = mappers.ToDictionary(m => m.Channel);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Wakes the processor after new updates were recorded.</summary>
+    public void Signal()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextPrune = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var processed = await DrainOnceAsync(stoppingToken);
+                if (processed == 0) await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                if (time.GetUtcNow() >= nextPrune)
+                {
+                    nextPrune = time.GetUtcNow().AddHours(1);
+                    await inbox.PruneAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+            {
+                logger.LogError(ex, "Inbox store unavailable; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Processes the pending updates once; returns how many were taken up.</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken ct = default)
+    {
+        var items = await inbox.PendingAsync(100, ct);
+        foreach (var item in items) await ProcessAsync(item, ct);
+        if (items.Count > 0) outbox.Notify();
+        return items.Count;
+    }
+
+    private async Task ProcessAsync(InboxItem item, CancellationToken ct)
+    {
+        try
+        {
+            if (!_mappers.TryGetValue(item.Channel, out var mapper))
+                throw new InvalidOperationException($"No mapper for channel '{item.Channel}'.");
+            var e = mapper.Map(item.Payload);
+            await using var s = await database.BeginAsync(ct);
+            await pipeline.HandleAsync(e, s);
+            if (await inbox.MarkDoneAsync(s, item)) await s.CommitAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The update stays in the inbox: retried, then parked as failed for an operator — never lost.
+            logger.LogError(ex, "Update {Channel}/{UpdateId} failed (attempt {Attempt})", item.Channel, item.UpdateId, item.Attempts + 1);
+            await inbox.RecordFailureAsync(item, ex.GetType().Name + ": " + ex.Message, MaxAttempts, ct);
+        }
+    }
+}

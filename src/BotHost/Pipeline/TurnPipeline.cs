@@ -1,0 +1,102 @@
+using Academy.BotHost.Channels;
+using Academy.Learning.Localization;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+using Academy.Learning.Record;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Pipeline;
+
+/// <summary>
+/// The steps every turn takes before its handler: who (roster learner and role), where (the bound
+/// study group), which language, and whether this handler may be used here by this person. A
+/// refusal is polite and audited.
+/// </summary>
+public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirectory directory, Outbox outbox, Catalog catalog, TimeProvider time)
+{
+    private readonly IReadOnlyList<TurnHandler> _handlers = handlers.ToList();
+
+    public IReadOnlyList<TurnHandler> Handlers => _handlers;
+
+    /// <summary>Runs one event inside <paramref name="s"/>; the caller commits.</summary>
+    public async Task HandleAsync(ChatEvent e, DbSession s)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Kind == ChatEventKind.Ignored) return;
+
+        var learner = e.From is null ? null : await directory.FindByIdentityAsync(s, e.Channel, e.From.Id);
+        long? groupId = e.Chat is not null && !e.IsPrivate ? await LearnerDirectory.GroupOfChatAsync(s, e.Channel, e.Chat.ChatId) : null;
+        var enrollments = learner is null ? [] : await directory.EnrollmentsAsync(s, learner.Id);
+        var role = RoleHere(enrollments, groupId, e.IsPrivate);
+        long? cohortId = groupId is { } g
+            ? await s.ExecuteScalarAsync<long>("SELECT cohort_id FROM study_groups WHERE id = @g", new { g })
+            : enrollments.FirstOrDefault()?.CohortId;
+        var language = await LanguageAsync(s, e, learner, groupId);
+        var turn = new TurnContext(e, s, outbox, catalog.For(language))
+        {
+            Learner = learner, Role = role, GroupId = groupId, CohortId = cohortId,
+        };
+
+        var handler = _handlers.FirstOrDefault(h => h.Matches(e));
+        if (handler is null)
+        {
+            // In groups an unknown command may be another bot's: only private chats hear "unknown".
+            if (e.Kind == ChatEventKind.Command && e.IsPrivate && e.Chat is not null)
+                await turn.ReplyAsync(turn.Text.Get("turn.unknown_command", ("command", "/" + e.Command)));
+            return;
+        }
+        if (handler.Scope == ChatScope.Private && !e.IsPrivate)
+        {
+            await turn.ReplyAsync(turn.Text["turn.private_only"]);
+            return;
+        }
+        if (handler.Scope == ChatScope.Group && e.IsPrivate)
+        {
+            await turn.ReplyAsync(turn.Text["turn.group_only"]);
+            return;
+        }
+        if (handler.RequiresRegistration && learner is null)
+        {
+            if (e.Kind == ChatEventKind.Button) await turn.AnswerButtonAsync(turn.Text["turn.not_registered"]);
+            else if (e.Chat is not null) await turn.ReplyAsync(turn.Text["turn.not_registered"]);
+            return;
+        }
+        if (role < handler.RequiredRole)
+        {
+            await AuditAsync(s, e, "refused", handler.Command ?? e.ButtonData ?? e.Kind.ToString());
+            var refusal = turn.Text.Get("turn.refused", ("role", turn.Text["role." + handler.RequiredRole.ToString().ToLowerInvariant()]));
+            if (e.Kind == ChatEventKind.Button) await turn.AnswerButtonAsync(refusal);
+            else if (e.Chat is not null) await turn.ReplyAsync(refusal);
+            return;
+        }
+        await handler.HandleAsync(turn);
+    }
+
+    // Admin rights are global; a liaison is a liaison in private and in their own groups' chats.
+    private static Role RoleHere(IReadOnlyList<Enrollment> enrollments, long? groupId, bool isPrivate)
+    {
+        if (enrollments.Any(x => x.Role == Role.Admin)) return Role.Admin;
+        if (enrollments.Any(x => x.Role == Role.Liaison && (isPrivate || x.GroupId == groupId))) return Role.Liaison;
+        return Role.Learner;
+    }
+
+    // A group chat speaks its group's language; a person in private their own choice, else what
+    // they picked at /start, else what their app is set to.
+    private async Task<string> LanguageAsync(DbSession s, ChatEvent e, Learner? learner, long? groupId)
+    {
+        if (groupId is { } g) return await LearnerDirectory.GroupLanguageAsync(s, g);
+        if (learner is not null && learner.Language is not null) return learner.Language;
+        if (e.From is not null)
+        {
+            var chosen = await s.QuerySingleOrDefaultAsync<string?>(
+                "SELECT language FROM conversation_state WHERE channel = @Channel AND user_id = @id", new { e.Channel, id = e.From.Id });
+            if (Languages.Normalize(chosen) is { } c) return c;
+        }
+        if (learner is not null) return await directory.LanguageOfAsync(s, learner.Id);
+        return Languages.Normalize(e.From?.LanguageCode) ?? Languages.English;
+    }
+
+    private async Task AuditAsync(DbSession s, ChatEvent e, string action, string detail) =>
+        await s.ExecuteAsync("INSERT INTO audit_log (at, actor, action, detail) VALUES (@at, @actor, @action, @detail)",
+            new { at = time.GetUtcNow().ToUnixTimeMilliseconds(), actor = $"{e.Channel}:{e.From?.Id}", action, detail });
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Academy.BotHost.Channels;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Playground;
+
+/// <summary>
+/// What the browser posts: a persona doing one thing in one simulated chat. Stored in the inbox as
+/// is; <see cref="PlaygroundMapper"/> turns it into a chat event like any platform update.
+/// </summary>
+public sealed record PlaygroundUpdate
+{
+    public string UpdateId { get; init; } = "";
+    public string PersonaId { get; init; } = "";
+    public string PersonaName { get; init; } = "";
+    public string ChatId { get; init; } = "";
+    public string? Text { get; init; }
+    public string? Button { get; init; }
+    public bool ShareContact { get; init; }
+    public string? Phone { get; init; }
+    public long SentAt { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Private chats are named after the persona; group chats start with "group-".</summary>
+    public bool IsPrivate => !ChatId.StartsWith(PlaygroundChannel.GroupPrefix, StringComparison.Ordinal);
+}
+
+/// <summary>The playground's chat ids and channel name.</summary>
+public static class PlaygroundChannel
+{
+    public const string Name = "playground";
+    public const string GroupPrefix = "group-";
+
+    public static string PrivateChatOf(string personaId) => "dm-" + personaId;
+}
+
+/// <summary>Maps a stored <see cref="PlaygroundUpdate"/> to a neutral chat event.</summary>
+public sealed class PlaygroundMapper : IInboundMapper
+{
+    public string Channel => PlaygroundChannel.Name;
+
+    public ChatEvent Map(string payload)
+    {
+        var u = JsonSerializer.Deserialize<PlaygroundUpdate>(payload, PlaygroundUpdate.Json)
+                ?? throw new JsonException("Empty playground update.");
+        var e = new ChatEvent
+        {
+            Channel = Channel,
+            UpdateId = u.UpdateId,
+            Kind = ChatEventKind.Ignored,
+            Chat = new ChatAddress(Channel, u.ChatId),
+            IsPrivate = u.IsPrivate,
+            From = new ChatUser(u.PersonaId, u.PersonaName),
+            SentAt = DateTimeOffset.FromUnixTimeMilliseconds(u.SentAt),
+        };
+        if (u.ShareContact) return e with { Kind = ChatEventKind.ContactShared, ContactPhone = u.Phone, ContactUserId = u.PersonaId };
+        if (u.Button is { } data) return e with { Kind = ChatEventKind.Button, ButtonData = data, CallbackId = u.UpdateId };
+        if (u.Text is { } text && text.TrimStart().StartsWith('/'))
+        {
+            var parts = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var command = parts[0][1..].Split('@')[0].ToLowerInvariant();
+            return e with { Kind = ChatEventKind.Command, Text = text, Command = command, Args = parts[1..] };
+        }
+        return u.Text is null ? e : e with { Kind = ChatEventKind.Message, Text = u.Text };
+    }
+}
+
+/// <summary>
+/// The playground's "platform": a send is a row in the transcript the page shows. Quizzes render as
+/// buttons (no native polls), exactly the fallback other button-only channels get.
+/// </summary>
+public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time) : IChannelClient
+{
+    public string Channel => PlaygroundChannel.Name;
+
+    public ChannelCapabilities Capabilities { get; } = new(
+        MessagesPerSecond: 1000, PerChatInterval: TimeSpan.Zero, GroupMessagesPerMinute: int.MaxValue,
+        MaxTextLength: 20_000, NativeQuizPolls: false, MaxCallbackDataBytes: 64);
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var shown = new PlaygroundMessage
+        {
+            Text = message.Quiz?.Question ?? message.Text,
+            Markdown = message.Format == TextFormat.Markdown,
+            Buttons = message.Quiz is { } quiz
+                ? quiz.Options.Select((o, i) => (IReadOnlyList<Button>)[new Button(o, $"{Learning.Record.Programme.QuizButton}:{quiz.DeliveryId}:{i}")]).ToList()
+                : message.Buttons,
+            ContactRequest = message.RequestContactLabel,
+            Notice = message.AnswersCallbackId is not null,
+            Attachment = message.Attachment?.FileName,
+        };
+        if (shown.Notice && shown.Text is null) return new SendResult(SendStatus.Sent); // a silent acknowledgement
+        await using var s = await database.BeginAsync(ct);
+        var id = await s.ExecuteScalarAsync<long>(
+            "INSERT INTO playground_messages (chat_id, sender, payload, at) VALUES (@ChatId, 'bot', @payload, @at) RETURNING id",
+            new { message.To.ChatId, payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        await s.CommitAsync(ct);
+        return new SendResult(SendStatus.Sent, PlatformMessageId: id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>One line of a playground transcript, as the page draws it.</summary>
+public sealed record PlaygroundMessage
+{
+    public string? Text { get; init; }
+    public bool Markdown { get; init; }
+    public IReadOnlyList<IReadOnlyList<Button>> Buttons { get; init; } = [];
+    public string? ContactRequest { get; init; }
+    /// <summary>A short notice in answer to a button press (a toast on real platforms).</summary>
+    public bool Notice { get; init; }
+    public string? Attachment { get; init; }
+}

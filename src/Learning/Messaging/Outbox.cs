@@ -1,0 +1,40 @@
+using Academy.Learning.Storage;
+
+namespace Academy.Learning.Messaging;
+
+/// <summary>
+/// Queues outgoing messages in the caller's transaction. The idempotency key names the message
+/// (e.g. <c>c3/d5/lesson/g12</c> or <c>reply/telegram/88121/0</c>), so queuing it twice — a job
+/// fired twice, an update re-delivered — leaves one row and one send.
+/// </summary>
+public sealed class Outbox(TimeProvider time)
+{
+    /// <summary>Raised after a caller commits new rows, so the dispatcher need not wait for its next poll.</summary>
+    public event Action? Enqueued;
+
+    /// <summary>Queues a message unless one with the same key exists. Returns true when queued now.</summary>
+    public async Task<bool> EnqueueAsync(DbSession s, string idempotencyKey, OutgoingMessage message, DateTimeOffset? notBefore = null)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(message);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var inserted = await s.ExecuteAsync(
+            """
+            INSERT INTO outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at)
+            VALUES (@idempotencyKey, @Channel, @ChatId, @payload, 'pending', 0, @notBefore, @now)
+            ON CONFLICT (idem_key) DO NOTHING
+            """,
+            new
+            {
+                idempotencyKey, message.To.Channel, message.To.ChatId, payload = StoredJson.Serialize(message),
+                notBefore = notBefore?.ToUnixTimeMilliseconds() ?? now, now,
+            });
+        return inserted > 0;
+    }
+
+    /// <summary>Tells the dispatcher that committed rows are waiting.</summary>
+    public void Notify() => Enqueued?.Invoke();
+
+    /// <summary>Reads a stored payload back.</summary>
+    public static OutgoingMessage Deserialize(string payload) => StoredJson.Deserialize<OutgoingMessage>(payload);
+}

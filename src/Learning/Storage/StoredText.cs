@@ -1,0 +1,9 @@
+using Academy.Learning.Model;
+
+namespace Academy.Learning.Storage;
+
+/// <summary>Reads localised text columns (cohort and group names, course titles) in one language.</summary>
+public static class StoredText
+{
+    public static string In(string storedJson, string? language) => StoredJson.Deserialize<LocalizedText>(storedJson).In(language);
+}
