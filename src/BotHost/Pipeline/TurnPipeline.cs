@@ -72,11 +72,12 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         await handler.HandleAsync(turn);
     }
 
-    // Admin rights are global; a liaison is a liaison in private and in their own groups' chats.
+    // Admin rights are global; a liaison is a liaison in private, in their own groups' chats, and in
+    // a chat not bound yet (where /bind then checks the group named).
     private static Role RoleHere(IReadOnlyList<Enrollment> enrollments, long? groupId, bool isPrivate)
     {
         if (enrollments.Any(x => x.Role == Role.Admin)) return Role.Admin;
-        if (enrollments.Any(x => x.Role == Role.Liaison && (isPrivate || x.GroupId == groupId))) return Role.Liaison;
+        if (enrollments.Any(x => x.Role == Role.Liaison && (isPrivate || groupId is null || x.GroupId == groupId))) return Role.Liaison;
         return Role.Learner;
     }
 

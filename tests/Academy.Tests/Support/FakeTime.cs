@@ -13,3 +13,13 @@ public sealed class FakeTime(DateTimeOffset start) : TimeProvider
 
     public void Advance(TimeSpan by) => _now += by;
 }
+
+/// <summary>A clock that runs at real speed from a chosen instant (so timers and pacing behave), for host tests.</summary>
+public sealed class ShiftedTime(DateTimeOffset start) : TimeProvider
+{
+    private readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
+
+    public override DateTimeOffset GetUtcNow() => start + _running.Elapsed;
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+}

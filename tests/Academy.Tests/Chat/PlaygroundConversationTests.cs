@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using static Academy.Tests.Support.PlaygroundUser;
+
+namespace Academy.Tests.Chat;
+
+/// <summary>
+/// Conversations through the real endpoints of a running host, in the playground channel: the same
+/// inbox, pipeline, handlers and outbox as Telegram.
+/// </summary>
+public sealed class PlaygroundConversationTests : IAsyncLifetime
+{
+    // 09:00 on 2026-12-01 in Ho Chi Minh City: day 1 of the sample cohort, check-in open.
+    private readonly AcademyApp _app = new(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_learner_registers_gets_the_day_checks_in_and_answers_once()
+    {
+        var admin = new PlaygroundUser(_app, await PersonaAsync("+84903100200"));
+        var learner = new PlaygroundUser(_app, await PersonaAsync("+84913000111"));
+        await RegisterAsync(admin, "lang:en", "Welcome, Nguyễn Thị Mai Anh!");
+        await RegisterAsync(learner, "lang:vi", "Chào mừng Lê Thị Hồng Nhung!");
+
+        const string group = "group-HN-01";
+        await admin.SayAsync(group, "/push");
+        var lesson = await WaitForBotAsync(_app, group, m => Text(m).StartsWith("**Ngày 1:", StringComparison.Ordinal));
+        var checkIn = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("ci:", StringComparison.Ordinal)));
+        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)));
+        Assert.Contains("lr:", ButtonData(lesson.GetProperty("message")).Single(), StringComparison.Ordinal);
+
+        var last = await LastIdAsync(group);
+        await learner.PressAsync(group, ButtonData(checkIn.GetProperty("message")).Single());
+        var notice = await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
+        Assert.Equal("Đã điểm danh ngày 1. Chuỗi: 1 ngày.", Text(notice.GetProperty("message")));
+
+        // The same quiz answered three times (double taps, a second option): counted once.
+        var options = ButtonData(quiz.GetProperty("message")).ToList();
+        foreach (var option in new[] { options[0], options[0], options[^1] })
+        {
+            last = await LastIdAsync(group);
+            await learner.PressAsync(group, option);
+            await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
+        }
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM answers"));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM checkins"));
+
+        last = await LastIdAsync(learner.PrivateChat);
+        await learner.SayAsync(learner.PrivateChat, "/me");
+        var me = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).Contains("Điểm danh: 1 lần", StringComparison.Ordinal), last);
+        Assert.Contains("đã trả lời 1", Text(me.GetProperty("message")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Someone_not_on_the_roster_is_told_so_and_cannot_act()
+    {
+        var guest = new PlaygroundUser(_app, "guest");
+        await guest.SayAsync(guest.PrivateChat, "/start");
+        await WaitForBotAsync(_app, guest.PrivateChat, m => ButtonData(m).Contains("lang:en"));
+        await guest.PressAsync(guest.PrivateChat, "lang:en");
+        await WaitForBotAsync(_app, guest.PrivateChat, m => m.GetProperty("contactRequest").ValueKind == JsonValueKind.String);
+        await guest.ShareContactAsync();
+        await WaitForBotAsync(_app, guest.PrivateChat, m => Text(m).Contains("not on any class roster", StringComparison.Ordinal));
+
+        await guest.SayAsync("group-HN-01", "/me");
+        await WaitForBotAsync(_app, "group-HN-01", m => Text(m).Contains("Tôi chưa biết bạn", StringComparison.Ordinal));
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM channel_identities"));
+    }
+
+    [Fact]
+    public async Task Roles_are_enforced_politely_and_refusals_audited()
+    {
+        var learner = new PlaygroundUser(_app, await PersonaAsync("+84913000111"));
+        var liaison = new PlaygroundUser(_app, await PersonaAsync("+84912345678"));
+        await RegisterAsync(learner, "lang:en", "Welcome,");
+        await RegisterAsync(liaison, "lang:en", "Welcome,");
+
+        await learner.SayAsync("group-HN-01", "/push");
+        await WaitForBotAsync(_app, "group-HN-01", m => Text(m).StartsWith("Xin lỗi, chỉ quản trị viên", StringComparison.Ordinal));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM audit_log WHERE action = 'refused'"));
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM deliveries"));
+
+        // A liaison binds their own group to a new chat, but not someone else's group.
+        await liaison.SayAsync("group-new-hanoi", "/bind HN-01");
+        await WaitForBotAsync(_app, "group-new-hanoi", m => Text(m).Contains("(HN-01)", StringComparison.Ordinal));
+        await liaison.SayAsync("group-new-hanoi", "/bind SH-01");
+        await WaitForBotAsync(_app, "group-new-hanoi", m => Text(m).Contains("SH-01", StringComparison.Ordinal) && !Text(m).Contains("(SH-01)", StringComparison.Ordinal));
+        Assert.Equal(1, await ScalarAsync(
+            "SELECT COUNT(*) FROM group_chats gc JOIN study_groups g ON g.id = gc.group_id WHERE gc.chat_id = 'group-new-hanoi' AND g.code = 'HN-01' AND gc.active = 1"));
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM group_chats WHERE chat_id = 'group-HN-01' AND active = 1"));
+    }
+
+    [Fact]
+    public async Task Bad_playground_requests_get_400_and_change_nothing()
+    {
+        var bad = await _app.Client.PostAsJsonAsync(new Uri("/playground/api/send", UriKind.Relative), new { personaId = "p1", chatId = "dm-p2", text = "hi" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var empty = await _app.Client.PostAsJsonAsync(new Uri("/playground/api/send", UriKind.Relative), new { personaId = "p1", chatId = "dm-p1" });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        using var malformed = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, (await _app.Client.PostAsync(new Uri("/playground/api/send", UriKind.Relative), malformed)).StatusCode);
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM inbox"));
+    }
+
+    private async Task RegisterAsync(PlaygroundUser user, string language, string welcome)
+    {
+        await user.SayAsync(user.PrivateChat, "/start");
+        await WaitForBotAsync(_app, user.PrivateChat, m => ButtonData(m).Contains(language));
+        await user.PressAsync(user.PrivateChat, language);
+        await WaitForBotAsync(_app, user.PrivateChat, m => m.GetProperty("contactRequest").ValueKind == JsonValueKind.String);
+        await user.ShareContactAsync();
+        await WaitForBotAsync(_app, user.PrivateChat, m => Text(m).StartsWith(welcome, StringComparison.Ordinal));
+    }
+
+    private async Task<string> PersonaAsync(string phone)
+    {
+        var state = await _app.Client.GetFromJsonAsync<JsonElement>(new Uri("/playground/api/state", UriKind.Relative));
+        return state.GetProperty("personas").EnumerateArray().First(p => p.GetProperty("phone").GetString() == phone).GetProperty("id").GetString()!;
+    }
+
+    private async Task<long> LastIdAsync(string chat)
+    {
+        var items = await _app.Client.GetFromJsonAsync<JsonElement>(new Uri($"/playground/api/messages?chat={chat}", UriKind.Relative));
+        return items.EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).DefaultIfEmpty(0).Max();
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        return await s.ExecuteScalarAsync<long>(sql);
+    }
+}

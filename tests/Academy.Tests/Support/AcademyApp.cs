@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Academy.Tests.Support;
+
+/// <summary>
+/// The real host on a real loopback port (Kestrel), on a throw-away SQLite file, with the sample
+/// course loaded by the playground on first start. Extra settings and service overrides per test.
+/// </summary>
+public sealed class AcademyApp : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly SqliteTestStore _store = new();
+
+    public AcademyApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? time = null)
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Storage:SqlitePath", _store.Options.SqlitePath);
+            b.UseSetting("Playground:Enabled", "true");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) b.UseSetting(key, value);
+            b.ConfigureServices(s =>
+            {
+                if (time is not null) s.Replace(ServiceDescriptor.Singleton(time));
+                services?.Invoke(s);
+            });
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        Client = _factory.CreateClient();
+        BaseAddress = Client.BaseAddress!;
+    }
+
+    public HttpClient Client { get; }
+    public Uri BaseAddress { get; }
+    public IServiceProvider Services => _factory.Services;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await _store.DisposeAsync();
+    }
+}
+
+/// <summary>A person in the playground: says things, presses buttons, and waits for what the bot shows.</summary>
+public sealed class PlaygroundUser(AcademyApp app, string personaId)
+{
+    public string PersonaId { get; } = personaId;
+    public string PrivateChat => "dm-" + PersonaId;
+
+    public async Task SayAsync(string chat, string text) => await PostAsync(new { personaId = PersonaId, chatId = chat, text });
+
+    public async Task PressAsync(string chat, string data) => await PostAsync(new { personaId = PersonaId, chatId = chat, button = data });
+
+    public async Task ShareContactAsync() => await PostAsync(new { personaId = PersonaId, chatId = PrivateChat, shareContact = true });
+
+    private async Task PostAsync(object body)
+    {
+        var response = await app.Client.PostAsJsonAsync(new Uri("/playground/api/send", UriKind.Relative), body);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>Waits (up to 15 s) until the chat shows a bot message matching <paramref name="match"/>, and returns it.</summary>
+    public static async Task<JsonElement> WaitForBotAsync(AcademyApp app, string chat, Func<JsonElement, bool> match, long after = 0)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var items = await app.Client.GetFromJsonAsync<JsonElement>(new Uri($"/playground/api/messages?chat={Uri.EscapeDataString(chat)}&after={after}", UriKind.Relative));
+            foreach (var item in items.EnumerateArray())
+                if (item.GetProperty("sender").GetString() == "bot" && match(item.GetProperty("message"))) return item;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"No matching bot message in {chat}; it shows: {items}");
+            await Task.Delay(100);
+        }
+    }
+
+    public static string Text(JsonElement message) => message.GetProperty("text").GetString() ?? "";
+
+    public static IEnumerable<string> ButtonData(JsonElement message) =>
+        message.GetProperty("buttons").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(b => b.GetProperty("data").GetString()!);
+}
