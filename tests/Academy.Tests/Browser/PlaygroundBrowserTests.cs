@@ -1,0 +1,86 @@
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Academy.Tests.Browser;
+
+/// <summary>
+/// The playground in headless Chromium, as a newcomer uses it: pick a persona, register, open the
+/// group, push the day as the admin, check in and answer the quiz as the learner.
+/// </summary>
+public sealed class PlaygroundBrowserTests : IAsyncLifetime
+{
+    private readonly AcademyApp _app = new(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_newcomer_registers_joins_the_group_checks_in_and_answers_the_quiz()
+    {
+        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 850 } });
+        await page.GotoAsync(_app.BaseAddress.ToString());
+        await Assertions.Expect(page.Locator("#title")).ToHaveTextAsync("Academy playground");
+
+        // The admin registers in private and pushes day 1 into the Hanoi group.
+        await ActAsAsync(page, "Nguyễn Thị Mai Anh");
+        await RegisterAsync(page, "English", "Welcome, Nguyễn Thị Mai Anh!");
+        await page.Locator("#chats button", new() { HasText = "HN-01" }).ClickAsync();
+        await SendAsync(page, "/push");
+        await Assertions.Expect(page.Locator(".msg", new() { HasText = "Day 1 check-in" }).Or(page.Locator(".msg", new() { HasText = "Điểm danh ngày 1" }))).ToBeVisibleAsync();
+
+        // A learner registers in Vietnamese, opens the group, checks in and answers.
+        await ActAsAsync(page, "Lê Thị Hồng Nhung");
+        await RegisterAsync(page, "Tiếng Việt", "Chào mừng Lê Thị Hồng Nhung!");
+        await page.Locator("#chats button", new() { HasText = "HN-01" }).ClickAsync();
+        await page.Locator(".msg button", new() { HasText = "Điểm danh" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".msg.notice", new() { HasText = "Đã điểm danh ngày 1" })).ToBeVisibleAsync();
+        var quiz = page.Locator(".msg", new() { Has = page.Locator(".buttons") }).Last;
+        await quiz.Locator("button").First.ClickAsync();
+        await Assertions.Expect(page.Locator(".msg.notice", new() { HasText = "Chính xác" }).Or(page.Locator(".msg.notice", new() { HasText = "Chưa đúng" }))).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "playground.png"), FullPage = true });
+
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        Assert.Equal(1, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM checkins"));
+        Assert.Equal(1, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM answers"));
+    }
+
+    private static async Task ActAsAsync(IPage page, string name)
+    {
+        var option = page.Locator("#persona option", new() { HasText = name });
+        await page.Locator("#persona").SelectOptionAsync((await option.GetAttributeAsync("value"))!);
+    }
+
+    private static async Task RegisterAsync(IPage page, string language, string welcome)
+    {
+        await SendAsync(page, "/start");
+        await page.Locator(".msg button", new() { HasText = language }).Last.ClickAsync();
+        await page.Locator("button.contact").Last.ClickAsync();
+        await Assertions.Expect(page.Locator(".msg", new() { HasText = welcome })).ToBeVisibleAsync();
+    }
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        await page.Locator("#text").FillAsync(text);
+        await page.Locator("#send").ClickAsync();
+    }
+}
