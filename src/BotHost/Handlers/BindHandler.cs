@@ -9,7 +9,7 @@ namespace Academy.BotHost.Handlers;
 /// /bind CODE [COHORT] in a group chat: makes this chat the study group's chat on this channel.
 /// Only an admin or a liaison of that very group may do it.
 /// </summary>
-public sealed class BindHandler(LearnerDirectory directory) : CommandHandler("bind")
+public sealed class BindHandler(LearnerDirectory directory, IEnumerable<Channels.IChatInspector> inspectors) : CommandHandler("bind")
 {
     public override Role RequiredRole => Role.Liaison;
 
@@ -47,9 +47,24 @@ public sealed class BindHandler(LearnerDirectory directory) : CommandHandler("bi
             return;
         }
         await directory.BindGroupChatAsync(turn.Session, group.Id, turn.Event.Chat!);
-        await turn.ReplyAsync(turn.Text.Get("bind.done",
+        var reply = turn.Text.Get("bind.done",
             ("group", StoredText.In(group.Name, turn.Text.Language)), ("code", group.Code),
-            ("cohort", StoredText.In(group.CohortName, turn.Text.Language))));
+            ("cohort", StoredText.In(group.CohortName, turn.Text.Language)));
+        await turn.ReplyAsync(reply + await AbilitiesNoteAsync(turn));
+    }
+
+    // What the platform says the bot may do here, and what is missing for the full programme.
+    private async Task<string> AbilitiesNoteAsync(TurnContext turn)
+    {
+        var inspector = inspectors.FirstOrDefault(i => i.Channel == turn.Event.Channel);
+        if (inspector is null) return "";
+        var abilities = await inspector.InspectAsync(turn.Event.Chat!, CancellationToken.None);
+        if (abilities is null) return "\n" + turn.Text["bind.check_unknown"];
+        var notes = new List<string>();
+        if (!abilities.CanSend) notes.Add(turn.Text["bind.missing_send"]);
+        if (!abilities.IsAdministrator) notes.Add(turn.Text["bind.missing_admin"]);
+        if (!abilities.SeesAllMessages) notes.Add(turn.Text["bind.privacy_mode"]);
+        return notes.Count == 0 ? "\n" + turn.Text["bind.all_set"] : "\n" + string.Join("\n", notes);
     }
 
     private sealed class GroupRow
