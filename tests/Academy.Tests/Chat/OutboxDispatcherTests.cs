@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Academy.BotHost.Channels;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Academy.Tests.Chat;
+
+/// <summary>
+/// The outbox dispatcher in a running host, against a scripted channel: what it does with each
+/// outcome, and that a row that succeeded is never sent again.
+/// </summary>
+public sealed class OutboxDispatcherTests : IAsyncLifetime
+{
+    private readonly ScriptedChannel _channel = new();
+    private AcademyApp _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new AcademyApp(services: s => s.AddSingleton<IChannelClient>(_channel));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Each_outcome_is_recorded_and_only_retryable_ones_are_retried()
+    {
+        _channel.Script("429", SendStatus.RetryLater, SendStatus.Sent);          // rate-limited once, then fine
+        _channel.Script("500", SendStatus.RetryLater, SendStatus.RetryLater, SendStatus.Sent);
+        _channel.Script("403", SendStatus.Unreachable);
+        _channel.Script("400", SendStatus.Failed);
+        _channel.Script("timeout", SendStatus.Unknown);
+        _channel.Script("ok", SendStatus.Sent);
+        foreach (var chat in new[] { "429", "500", "403", "400", "timeout", "ok" }) await EnqueueAsync(chat, "hello " + chat);
+
+        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0);
+        Assert.Equal("sent", await StatusAsync("429"));
+        Assert.Equal("sent", await StatusAsync("500"));
+        Assert.Equal("unreachable", await StatusAsync("403"));
+        Assert.Equal("failed", await StatusAsync("400"));
+        Assert.Equal("unknown", await StatusAsync("timeout"));
+        Assert.Equal("sent", await StatusAsync("ok"));
+        Assert.Equal(2, _channel.Attempts("429"));
+        Assert.Equal(3, _channel.Attempts("500"));
+        Assert.Equal(1, _channel.Attempts("timeout")); // an unknown outcome is not repeated
+        Assert.Equal(1, _channel.Attempts("403"));
+    }
+
+    [Fact]
+    public async Task One_chat_gets_its_messages_in_order_and_a_pause_there_does_not_hold_others()
+    {
+        _channel.Script("slow", SendStatus.RetryLater, SendStatus.Sent, SendStatus.Sent, SendStatus.Sent);
+        for (int i = 1; i <= 3; i++) await EnqueueAsync("slow", $"slow {i}");
+        for (int i = 1; i <= 3; i++) await EnqueueAsync("fast", $"fast {i}");
+        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 6);
+        Assert.Equal(["slow 1", "slow 1", "slow 2", "slow 3"], _channel.Texts("slow"));
+        Assert.Equal(["fast 1", "fast 2", "fast 3"], _channel.Texts("fast"));
+        // The fast chat finished while the slow one waited out its retry.
+        Assert.True(_channel.LastSentAt("fast") < _channel.LastSentAt("slow"));
+    }
+
+    [Fact]
+    public async Task The_same_key_is_queued_once_and_sent_once()
+    {
+        for (int i = 0; i < 5; i++) await EnqueueAsync("dup", "only once", key: "c1/d1/lesson/g1@scripted");
+        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 1);
+        await Task.Delay(300);
+        Assert.Equal(1, _channel.Attempts("dup"));
+    }
+
+    private async Task EnqueueAsync(string chat, string text, string? key = null)
+    {
+        var outbox = _app.Services.GetRequiredService<Outbox>();
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
+        await outbox.EnqueueAsync(s, key ?? Guid.NewGuid().ToString("N"), new OutgoingMessage { To = new ChatAddress("scripted", chat), Text = text });
+        await s.CommitAsync();
+        outbox.Notify();
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        return await s.ExecuteScalarAsync<long>(sql);
+    }
+
+    private async Task<string> StatusAsync(string chat)
+    {
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        return await s.ExecuteScalarAsync<string>("SELECT status FROM outbox WHERE chat_id = @chat", new { chat });
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>A channel whose outcomes per chat are scripted; it records every attempt.</summary>
+public sealed class ScriptedChannel : IChannelClient
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<SendStatus>> _scripts = new();
+    private readonly ConcurrentQueue<(string Chat, string Text, DateTime At)> _attempts = new();
+
+    public string Channel => "scripted";
+
+    public ChannelCapabilities Capabilities { get; } = new(200, TimeSpan.Zero, int.MaxValue, 4096, false, 64);
+
+    public void Script(string chat, params SendStatus[] outcomes) => _scripts[chat] = new ConcurrentQueue<SendStatus>(outcomes);
+
+    public int Attempts(string chat) => _attempts.Count(a => a.Chat == chat);
+
+    public List<string> Texts(string chat) => _attempts.Where(a => a.Chat == chat).Select(a => a.Text).ToList();
+
+    public DateTime LastSentAt(string chat) => _attempts.Where(a => a.Chat == chat).Max(a => a.At);
+
+    public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        _attempts.Enqueue((message.To.ChatId, message.Text ?? "", DateTime.UtcNow));
+        var status = _scripts.TryGetValue(message.To.ChatId, out var q) && q.TryDequeue(out var s) ? s : SendStatus.Sent;
+        return Task.FromResult(new SendResult(status, RetryAfter: status == SendStatus.RetryLater ? TimeSpan.FromMilliseconds(400) : null,
+            Error: status == SendStatus.Sent ? null : status.ToString()));
+    }
+}
