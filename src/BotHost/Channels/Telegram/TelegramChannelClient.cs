@@ -1,0 +1,93 @@
+using System.Globalization;
+using Academy.Learning.Messaging;
+
+namespace Academy.BotHost.Channels.Telegram;
+
+/// <summary>
+/// Telegram as an <see cref="IChannelClient"/>: renders with <see cref="TelegramMapper.ToRequests"/>,
+/// sends through <see cref="TelegramBotClient"/>, and turns every platform or network failure into
+/// a <see cref="SendResult"/>. Only the caller's own cancellation escapes as an exception.
+/// </summary>
+public sealed class TelegramChannelClient(TelegramBotClient bot) : IChannelClient
+{
+    /// <summary>A 5xx or a refused connection usually clears in seconds.</summary>
+    public static readonly TimeSpan TransientBackOff = TimeSpan.FromSeconds(3);
+
+    public string Channel => TelegramMapper.Channel;
+
+    public ChannelCapabilities Capabilities { get; } = new(
+        MessagesPerSecond: 30,
+        PerChatInterval: TimeSpan.FromSeconds(1),
+        GroupMessagesPerMinute: 20,
+        MaxTextLength: TelegramHtml.MaxTextLength,
+        NativeQuizPolls: true,
+        MaxCallbackDataBytes: TelegramMapper.MaxCallbackDataBytes);
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        IReadOnlyList<TelegramRequest> requests;
+        try
+        {
+            requests = TelegramMapper.ToRequests(message);
+        }
+        catch (ArgumentException ex)
+        {
+            return new SendResult(SendStatus.Failed, Error: ex.Message);
+        }
+
+        string? firstMessageId = null, pollId = null;
+        var parts = requests.Count(r => r.ReturnsMessage);
+        var sentParts = 0;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            try
+            {
+                if (!request.ReturnsMessage)
+                {
+                    await bot.SendRequestAsync<bool>(request.Method, request.Payload, ct);
+                    continue;
+                }
+                var sent = await bot.SendRequestAsync<Message>(request.Method, request.Payload, ct);
+                firstMessageId ??= sent.MessageId.ToString(CultureInfo.InvariantCulture);
+                pollId ??= sent.Poll?.Id;
+                sentParts++;
+            }
+            catch (Exception ex) when (Classify(ex, ct) is { } failure)
+            {
+                // An expired press (callbacks live seconds) must not stop the reply itself.
+                if (!request.ReturnsMessage && i < requests.Count - 1) continue;
+                return sentParts == 0 ? failure : failure with
+                {
+                    PlatformMessageId = firstMessageId,
+                    PollId = pollId,
+                    Error = $"{failure.Error} ({sentParts} of {parts} parts were sent before this failure)",
+                };
+            }
+        }
+        return new SendResult(SendStatus.Sent, firstMessageId, pollId);
+    }
+
+    /// <summary>What a failure means for the dispatcher; null for the caller's own cancellation, which propagates.</summary>
+    internal static SendResult? Classify(Exception ex, CancellationToken ct) => ex switch
+    {
+        OperationCanceledException when ct.IsCancellationRequested => null,
+        TelegramApiException { ErrorCode: 429 } api => new(SendStatus.RetryLater, RetryAfter: api.RetryAfter ?? TransientBackOff, Error: api.Description),
+        TelegramApiException { MigrateToChatId: { } newId } api => new(SendStatus.Migrated, Error: api.Description,
+            MigratedToChatId: newId.ToString(CultureInfo.InvariantCulture)),
+        TelegramApiException { ErrorCode: 403 } api => new(SendStatus.Unreachable, Error: api.Description),
+        TelegramApiException { ErrorCode: >= 500 } api => new(SendStatus.RetryLater, RetryAfter: TransientBackOff, Error: api.Description),
+        // An unreadable success: the message most likely went out.
+        TelegramApiException { ErrorCode: >= 200 and < 300 } api => new(SendStatus.Unknown, Error: api.Description),
+        TelegramApiException api => new(SendStatus.Failed, Error: $"{api.ErrorCode} {api.Description}"),
+        // Failed before anything was sent: safe to try again.
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
+            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } net =>
+            new(SendStatus.RetryLater, RetryAfter: TransientBackOff, Error: net.Message),
+        // The request left and the answer broke or never came: it may have been delivered.
+        HttpRequestException net => new(SendStatus.Unknown, Error: net.Message),
+        OperationCanceledException timeout => new(SendStatus.Unknown, Error: timeout.Message),
+        _ => null,
+    };
+}
