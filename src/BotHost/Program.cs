@@ -13,11 +13,13 @@ builder.Services.AddAcademyStore(builder.Configuration); // SQLite (default) or 
 builder.Services.AddAcademyLearning();                   // importer, learner record, catalogs, TimeProvider
 builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
 builder.AddPlayground();                                 // the browser playground channel (loopback by default)
+builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
 builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current
 
 var app = builder.Build();
 await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving
 await app.UsePlaygroundAsync();                          // sample course on first start; the page at /
+app.MapTelegram();                                       // the webhook endpoint, in Webhook mode
 app.MapAcademyHealth();
 await app.RunAsync();
 return 0;

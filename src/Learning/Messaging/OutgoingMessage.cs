@@ -43,6 +43,9 @@ public sealed record OutgoingMessage
     public string? RequestContactLabel { get; init; }
     public QuizContent? Quiz { get; init; }
     public Attachment? Attachment { get; init; }
-    /// <summary>For a button press: the platform's id of the press to acknowledge, with an optional toast.</summary>
+    /// <summary>
+    /// For a button press: the platform's id of the press to acknowledge. A message with only text
+    /// besides is a notice shown to the presser alone (a toast), not a message to the chat.
+    /// </summary>
     public string? AnswersCallbackId { get; init; }
 }

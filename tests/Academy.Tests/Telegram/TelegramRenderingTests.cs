@@ -203,13 +203,21 @@ public sealed class TelegramRenderingTests
     }
 
     [Fact]
-    public void A_button_press_is_acknowledged_before_the_reply()
+    public void A_button_press_is_acknowledged_before_a_reply_that_carries_more_than_a_notice()
     {
-        var requests = Render(new OutgoingMessage { To = Learner, Text = "Correct!", AnswersCallbackId = "4382bf" });
+        var buttons = new[] { new[] { new Button("Next", "n:1") } };
+        var requests = Render(new OutgoingMessage { To = Learner, Text = "Lesson 2", Buttons = buttons, AnswersCallbackId = "4382bf" });
         Assert.Equal([TelegramMethods.AnswerCallbackQuery, TelegramMethods.SendMessage], requests.Select(r => r.Method));
         var ack = Assert.IsType<AnswerCallbackQueryRequest>(requests[0].Payload);
         Assert.Equal("4382bf", ack.CallbackQueryId);
         Assert.Null(ack.Text);
+    }
+
+    [Fact]
+    public void A_notice_in_answer_to_a_press_is_a_toast_not_a_message_to_the_whole_group()
+    {
+        var request = Assert.Single(Render(new OutgoingMessage { To = Learner, Text = "Correct!", AnswersCallbackId = "4382bf" }));
+        Assert.Equal("Correct!", Assert.IsType<AnswerCallbackQueryRequest>(request.Payload).Text);
     }
 
     [Fact]

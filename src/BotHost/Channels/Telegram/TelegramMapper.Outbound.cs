@@ -25,8 +25,11 @@ public static partial class TelegramMapper
         ArgumentNullException.ThrowIfNull(message);
         var requests = new List<TelegramRequest>();
 
-        // No chat to write to: the reply to a press is a toast on the pressed button.
-        if (string.IsNullOrEmpty(message.To.ChatId))
+        // No chat to write to, or nothing but a short notice: the reply to a press is a toast on the
+        // pressed button, not a message that every member of a group would see.
+        var noticeOnly = message.AnswersCallbackId is not null && message.Quiz is null && message.Attachment is null &&
+                         message.Buttons.Count == 0 && message.RequestContactLabel is null;
+        if (string.IsNullOrEmpty(message.To.ChatId) || noticeOnly)
         {
             if (message.AnswersCallbackId is null) throw new ArgumentException("The message has no chat to go to.", nameof(message));
             return [Acknowledge(message.AnswersCallbackId, message.Text)];

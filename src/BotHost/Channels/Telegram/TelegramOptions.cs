@@ -19,6 +19,8 @@ public sealed class TelegramOptions
     public string? SecretToken { get; set; }
     /// <summary>How long one call may take before its outcome is unknown; long polls get their own timeout on top.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>Long-poll wait per getUpdates call (Telegram allows up to 50 s).</summary>
+    public int PollTimeoutSeconds { get; set; } = 50;
 
     /// <summary>Problems that would make the channel fail later, phrased for the operator (no secrets).</summary>
     public IReadOnlyList<string> Validate()

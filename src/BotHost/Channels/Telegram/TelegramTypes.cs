@@ -27,6 +27,8 @@ public sealed record User
     public string? LastName { get; init; }
     public string? Username { get; init; }
     public string? LanguageCode { get; init; }
+    /// <summary>getMe only: true when the bot's privacy mode is off (it sees every group message).</summary>
+    public bool? CanReadAllGroupMessages { get; init; }
 }
 
 public sealed record Chat
@@ -135,6 +137,8 @@ public sealed record ChatMember
     public User? User { get; init; }
     /// <summary>Only for restricted members: whether they are still in the chat.</summary>
     public bool? IsMember { get; init; }
+    /// <summary>Only for restricted members: whether they may post.</summary>
+    public bool? CanSendMessages { get; init; }
 
     [JsonIgnore]
     public bool IsInChat => Status switch

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Academy.BotHost.Pipeline;
+
+namespace Academy.BotHost.Channels.Telegram;
+
+/// <summary>
+/// The webhook Telegram posts updates to, at the path of <c>Telegram:WebhookUrl</c>. It answers
+/// 200 only once the update is durably in the inbox: wrong or missing secret → 401, a body that is
+/// not an update → 400, over 1 MB → 413, a re-delivery → 200 and no effect.
+/// </summary>
+public static class TelegramWebhook
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+    private const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    public static WebApplication MapTelegramWebhook(this WebApplication app, TelegramOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        var path = new Uri(options.WebhookUrl!).AbsolutePath;
+        var secret = Encoding.UTF8.GetBytes(options.SecretToken!);
+        app.MapPost(path, async (HttpContext http, InboxStore inbox, InboxProcessor processor, CancellationToken ct) =>
+        {
+            var given = http.Request.Headers[SecretHeader].ToString();
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), secret))
+                return Results.Unauthorized();
+            if (http.Request.ContentLength > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+
+            var body = await ReadLimitedAsync(http.Request.Body, ct);
+            if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            if (UpdateIdOf(body) is not { } updateId) return Results.BadRequest();
+
+            if (await inbox.RecordAsync(TelegramMapper.Channel, updateId, Encoding.UTF8.GetString(body), ct))
+                processor.Signal();
+            return Results.Ok();
+        });
+        return app;
+    }
+
+    /// <summary>The update_id of a body that is a JSON object with an integer update_id, else null.</summary>
+    public static string? UpdateIdOf(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object &&
+                   json.RootElement.TryGetProperty("update_id", out var id) && id.ValueKind == JsonValueKind.Number &&
+                   id.TryGetInt64(out var value)
+                ? value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // Chunked bodies carry no Content-Length: count as we read, and stop past the limit.
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}
