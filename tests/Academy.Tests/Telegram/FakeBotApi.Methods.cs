@@ -86,6 +86,7 @@ public sealed partial class FakeBotApi
         if (_blocked.TryGetValue(chat, out var why)) return Reply.Error(403, why);
         if (_migrated.TryGetValue(chat, out var newId))
             return Reply.Error(400, "Bad Request: group chat was upgraded to a supergroup chat", new JsonObject { ["migrate_to_chat_id"] = newId });
+        if (_rejected.TryGetValue(chat, out var rejection)) return Reply.Error(400, rejection);
         if (_throttleNext.Remove(chat, out var retryAfter) && SendMethods.Contains(method)) return Reply.TooMany(retryAfter);
         return null;
     }

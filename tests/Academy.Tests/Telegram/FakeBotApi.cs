@@ -51,6 +51,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private readonly Dictionary<long, string> _blocked = [];
     private readonly Dictionary<long, int> _failNext = [];
     private readonly Dictionary<long, long> _migrated = [];
+    private readonly Dictionary<long, string> _rejected = [];
     private readonly Dictionary<long, int> _throttleNext = [];
     private readonly HashSet<long> _hanging = [];
     private TaskCompletionSource _updateArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -144,6 +145,12 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public void MigrateChat(long chatId, long newChatId)
     {
         lock (_gate) _migrated[chatId] = newChatId;
+    }
+
+    /// <summary>Every later call for the chat gets 400 with this description.</summary>
+    public void RejectChat(long chatId, string description)
+    {
+        lock (_gate) _rejected[chatId] = description;
     }
 
     /// <summary>The next call for the chat gets 429 with this retry_after.</summary>
