@@ -187,7 +187,8 @@ public sealed class OutboxDispatcher(
                 break;
             case SendStatus.Migrated when result.MigratedToChatId is { } newId:
                 await ChatMigration.MoveAsync(s, row.Channel, row.ChatId, newId);
-                await s.ExecuteAsync("UPDATE outbox SET status = 'pending', chat_id = @newId WHERE id = @Id", new { row.Id, newId });
+                await s.ExecuteAsync("UPDATE outbox SET status = 'pending', chat_id = @newId, not_before = @now WHERE id = @Id",
+                    new { row.Id, newId, now = now.ToUnixTimeMilliseconds() });
                 break;
             case SendStatus.Unreachable:
                 await s.ExecuteAsync("UPDATE outbox SET status = 'unreachable', error = @Error WHERE id = @Id", new { row.Id, result.Error });

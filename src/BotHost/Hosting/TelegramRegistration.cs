@@ -17,8 +17,12 @@ public static class TelegramRegistration
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TelegramBot>();
-        // One HttpClient for the bot's lifetime (connection reuse); the client applies its own deadlines.
-        builder.Services.AddSingleton(sp => new TelegramBotClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options));
+        // One HttpClient for the bot's lifetime: connections are reused, and recycled every few minutes
+        // so DNS changes are seen. Deadlines are per call in the client (a long poll outlasts a send).
+        // A plain HttpClient logs nothing: the factory's loggers would write the URL, which holds the token.
+        builder.Services.AddSingleton(_ => new TelegramBotClient(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            options));
         builder.Services.AddSingleton<IChannelClient, TelegramChannelClient>();
         builder.Services.AddSingleton<IInboundMapper, TelegramInboundMapper>();
         builder.Services.AddSingleton<IChatInspector, TelegramChatInspector>();

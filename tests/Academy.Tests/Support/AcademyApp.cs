@@ -14,10 +14,15 @@ namespace Academy.Tests.Support;
 public sealed class AcademyApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
-    private readonly SqliteTestStore _store = new();
+    private readonly SqliteTestStore _store;
+    private readonly bool _ownsStore;
 
-    public AcademyApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? time = null)
+    /// <param name="store">A store shared with another host (a restart); by default a fresh one, deleted at the end.</param>
+    public AcademyApp(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? time = null,
+        SqliteTestStore? store = null)
     {
+        _store = store ?? new SqliteTestStore();
+        _ownsStore = store is null;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Storage:SqlitePath", _store.Options.SqlitePath);
@@ -44,7 +49,7 @@ public sealed class AcademyApp : IAsyncDisposable
     {
         Client.Dispose();
         await _factory.DisposeAsync();
-        await _store.DisposeAsync();
+        if (_ownsStore) await _store.DisposeAsync();
     }
 }
 

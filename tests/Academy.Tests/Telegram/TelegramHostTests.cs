@@ -1,0 +1,290 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Academy.Tests.Telegram;
+
+/// <summary>
+/// The running host on Telegram, against the loopback Bot API: registration, binding a group, the
+/// day's programme, answers under re-delivery, the webhook's refusals, long polling, send faults and
+/// a restart in the middle of sending.
+/// </summary>
+public sealed class TelegramHostTests : IAsyncLifetime
+{
+    private const string HookPath = "/telegram/hook";
+    private const string Secret = "hook-Secret_123";
+    private const long Group = -1001234567890;
+    private const long Admin = 5001, Liaison = 5002, Learner = 5003;
+    private static readonly DateTimeOffset Day1Morning = DateTimeOffset.Parse("2026-12-01T02:00:00Z");
+
+    private FakeBotApi _api = null!;
+    private int _update = 1;
+
+    public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private AcademyApp StartHost(string mode, SqliteTestStore? store = null, bool playground = false) => new(
+        new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = _api.Token,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+            ["Telegram:Mode"] = mode,
+            ["Telegram:WebhookUrl"] = "https://academy.example.org" + HookPath,
+            ["Telegram:SecretToken"] = Secret,
+            ["Telegram:PollTimeoutSeconds"] = "1",
+            ["Playground:Enabled"] = playground ? "true" : "false",
+        },
+        time: new ShiftedTime(Day1Morning), store: store);
+
+    [Fact]
+    public async Task Over_the_webhook_a_group_is_bound_the_day_delivered_and_an_answer_counts_once()
+    {
+        await using var host = StartHost("Webhook", playground: true); // the playground seeds the sample course
+        await WaitAsync(() => _api.WebhookUrl == "https://academy.example.org" + HookPath, "setWebhook");
+        var setWebhook = _api.Requests.Last(r => r.Method == "setWebhook");
+        Assert.Equal(Secret, setWebhook.Field("secret_token"));
+        Assert.Contains("poll_answer", setWebhook.Field("allowed_updates"), StringComparison.Ordinal);
+
+        await RegisterAsync(host, Admin, "+84903100200", "Welcome, Nguyễn Thị Mai Anh!");
+        await RegisterAsync(host, Liaison, "+84912345678", "Welcome, Trần Văn Hùng!");
+        await RegisterAsync(host, Learner, "84913000111", "Welcome, Lê Thị Hồng Nhung!"); // Telegram may omit the '+'
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, GroupCommand(Liaison, "/bind@AcademyTestBot HN-01")));
+        await WaitForSendAsync("sendMessage", Group, text => text.Contains("(HN-01)", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, GroupCommand(Admin, "/push")));
+        await WaitForSendAsync("sendMessage", Group, text => text.StartsWith("<b>Ngày 1:", StringComparison.Ordinal));
+        var checkIn = await WaitForSendAsync("sendMessage", Group, text => text.StartsWith("Điểm danh ngày 1", StringComparison.Ordinal));
+        await WaitAsync(() => _api.Requests.Count(r => r.Method == "sendPoll" && r.ChatId == Group && r.StatusCode == 200) == 3, "three quiz polls");
+        Assert.All(_api.Requests.Where(r => r.Method == "sendPoll"), p => Assert.Equal("false", p.Field("is_anonymous")));
+
+        // The learner checks in with the button: a toast answers, nothing is posted to the group.
+        var data = checkIn.FieldJson("reply_markup").GetProperty("inline_keyboard")[0][0].GetProperty("callback_data").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, Callback(Learner, Group, data)));
+        var toast = await WaitForAsync(() => _api.Requests.LastOrDefault(r => r.Method == "answerCallbackQuery" && r.Field("text") is not null), "toast");
+        Assert.Equal("Đã điểm danh ngày 1. Chuỗi: 1 ngày.", toast.Field("text"));
+
+        // The learner answers a quiz poll; Telegram re-delivers the update five times, some at once.
+        string? pollId = null;
+        await WaitUntilAsync(async () => (pollId = await ScalarAsync<string?>(host, "SELECT poll_id FROM poll_links ORDER BY delivery_id LIMIT 1")) is not null, "poll link");
+        var answer = PollAnswer(Learner, pollId!, 0);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync(host, answer)));
+        statuses = [.. statuses, await PostAsync(host, answer), await PostAsync(host, answer)];
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        await WaitUntilAsync(async () => await ScalarAsync<long>(host, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
+        Assert.Equal(1, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM answers"));
+        Assert.Equal(1, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
+
+        // Telegram's limits were never exceeded: not one 429.
+        Assert.DoesNotContain(_api.Requests, r => r.StatusCode == 429);
+    }
+
+    [Fact]
+    public async Task The_webhook_refuses_what_is_not_a_genuine_update_and_records_nothing()
+    {
+        await using var host = StartHost("Webhook");
+        var update = PrivateText(Admin, "/start");
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(host, update, secret: null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(host, update, secret: "wrong"));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(host, "{\"update_id\": \"x\""));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(host, "[1, 2, 3]"));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(host, "{\"message\": {}}"));
+        var huge = "{\"update_id\": 1, \"message\": {\"text\": \"" + new string('a', 1_100_000) + "\"}}";
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await PostAsync(host, huge));
+        Assert.Equal(0, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM inbox"));
+    }
+
+    [Fact]
+    public async Task Long_polling_takes_updates_in_and_confirms_them_after_recording()
+    {
+        await using var host = StartHost("Polling", playground: true);
+        await WaitAsync(() => _api.Requests.Any(r => r.Method == "deleteWebhook"), "deleteWebhook before polling");
+        Assert.True(_api.Requests.Any(r => r.Method == "setMyCommands" && r.Field("language_code") == "vi"), "command menus per language");
+        _api.EnqueueUpdate(PrivateText(Admin, "/start"));
+        await WaitForSendAsync("sendMessage", Admin, text => text.Contains("choose your language", StringComparison.Ordinal));
+        // The next getUpdates carried offset = id + 1, which confirms the update to Telegram.
+        await WaitAsync(() => _api.PendingUpdates == 0, "update confirmed");
+        Assert.Equal(1, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM inbox"));
+    }
+
+    [Fact]
+    public async Task Send_faults_are_handled_per_chat()
+    {
+        await using var host = StartHost("Webhook");
+        await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook");
+        _api.ThrottleNext(9001, retryAfterSeconds: 1);   // 429 once for this chat
+        _api.FailNext(9002, 2);                          // two 5xx, then fine
+        _api.BlockChat(9003);                            // 403: blocked by the user
+        _api.MigrateChat(-9004, -1009004);               // the group became a supergroup
+        foreach (var chat in new long[] { 9001, 9002, 9003, -9004, 9005 }) await EnqueueAsync(host, chat, $"hello {chat}");
+
+        await WaitUntilAsync(async () => await ScalarAsync<long>(host, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0,
+            "outbox settled", seconds: 40, dump: async () => string.Join("; ", await QueryAsync(host, "SELECT chat_id || ' ' || status || ' ' || attempts || ' ' || not_before || ' ' || COALESCE(error, '') FROM outbox")));
+        Assert.Equal("sent", await StatusAsync(host, "9001"));
+        Assert.Equal("sent", await StatusAsync(host, "9002"));
+        Assert.Equal("unreachable", await StatusAsync(host, "9003"));
+        Assert.Equal("sent", await StatusAsync(host, "-1009004"));
+        Assert.Equal("sent", await StatusAsync(host, "9005"));
+        foreach (var chat in new long[] { 9001, 9002, -1009004, 9005 })
+            Assert.Single(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == chat && r.StatusCode == 200);
+    }
+
+    [Fact]
+    public async Task A_restart_in_the_middle_of_sending_loses_nothing_and_repeats_nothing()
+    {
+        var store = new SqliteTestStore();
+        try
+        {
+            await using (var first = StartHost("Webhook", store))
+            {
+                await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook");
+                for (long chat = 20_001; chat <= 20_060; chat++) await EnqueueAsync(first, chat, $"announcement to {chat}");
+                await WaitAsync(() => _api.Requests.Count(r => r.Method == "sendMessage" && r.StatusCode == 200) >= 15, "some sent");
+            } // stopped mid-broadcast
+            var sentBefore = _api.Requests.Count(r => r.Method == "sendMessage" && r.StatusCode == 200);
+            Assert.InRange(sentBefore, 15, 59);
+
+            await using var second = StartHost("Webhook", store);
+            await WaitUntilAsync(async () => await ScalarAsync<long>(second, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0, "rest sent", seconds: 30);
+            for (long chat = 20_001; chat <= 20_060; chat++)
+                Assert.Single(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == chat && r.StatusCode == 200);
+            Assert.DoesNotContain(_api.Requests, r => r.StatusCode == 429);
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    // ---- the conversation ----
+
+    private async Task RegisterAsync(AcademyApp host, long user, string phone, string welcome)
+    {
+        await PostAsync(host, PrivateText(user, "/start"));
+        await WaitForSendAsync("sendMessage", user, text => text.Contains("choose your language", StringComparison.Ordinal));
+        await PostAsync(host, Callback(user, user, "lang:en"));
+        await WaitForSendAsync("sendMessage", user, text => text.Contains("share your phone number", StringComparison.Ordinal));
+        await PostAsync(host, Contact(user, phone));
+        await WaitForSendAsync("sendMessage", user, text => text.StartsWith(welcome, StringComparison.Ordinal));
+    }
+
+    private async Task<HttpStatusCode> PostAsync(AcademyApp host, string json, string? secret = Secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+        using var response = await host.Client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task EnqueueAsync(AcademyApp host, long chat, string text)
+    {
+        var outbox = host.Services.GetRequiredService<Outbox>();
+        await using var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
+        await outbox.EnqueueAsync(s, $"test/{chat}/{text}", new OutgoingMessage { To = new ChatAddress("telegram", chat.ToString(System.Globalization.CultureInfo.InvariantCulture)), Text = text });
+        await s.CommitAsync();
+        outbox.Notify();
+    }
+
+    private static object User(long id) => new { id, is_bot = false, first_name = $"User{id}", language_code = "en" };
+
+    private static object Chat(long id) => id < 0
+        ? new { id, type = "supergroup", title = "Nhóm Hà Nội 1" }
+        : (object)new { id, type = "private", first_name = $"User{id}" };
+
+    private string Update(object body)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(body))!.AsObject();
+        node["update_id"] = _update++;
+        return node.ToJsonString();
+    }
+
+    private string CommandIn(long chat, long user, string text) => Update(new
+    {
+        message = new
+        {
+            message_id = _update, date = 1796090400, chat = Chat(chat), from = User(user), text,
+            entities = new[] { new { type = "bot_command", offset = 0, length = text.Split(' ')[0].Length } },
+        },
+    });
+
+    private string PrivateText(long user, string text) => CommandIn(user, user, text);
+
+    private string GroupCommand(long user, string text) => CommandIn(Group, user, text);
+
+    private string Callback(long user, long chat, string data) => Update(new
+    {
+        callback_query = new
+        {
+            id = $"cb{_update}", from = User(user), chat_instance = "ci", data,
+            message = new { message_id = 1, date = 1796090400, chat = Chat(chat) },
+        },
+    });
+
+    private string Contact(long user, string phone) => Update(new
+    {
+        message = new
+        {
+            message_id = _update, date = 1796090400, chat = Chat(user), from = User(user),
+            contact = new { phone_number = phone, first_name = $"User{user}", user_id = user },
+        },
+    });
+
+    private string PollAnswer(long user, string pollId, int option) => Update(new
+    {
+        poll_answer = new { poll_id = pollId, user = User(user), option_ids = new[] { option } },
+    });
+
+    // ---- waiting and reading ----
+
+    private async Task<RecordedRequest> WaitForSendAsync(string method, long chat, Func<string, bool> text) =>
+        await WaitForAsync(() => _api.Requests.LastOrDefault(r => r.Method == method && r.ChatId == chat && r.StatusCode == 200 && text(r.Field("text") ?? "")),
+            $"{method} to {chat}");
+
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe, string what, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (probe() is { } found) return found;
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static Task WaitAsync(Func<bool> condition, string what, int seconds = 20) =>
+        WaitForAsync<object>(() => condition() ? new object() : null, what, seconds);
+
+    private static async Task<T> ScalarAsync<T>(AcademyApp host, string sql)
+    {
+        await using var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        return await s.ExecuteScalarAsync<T>(sql);
+    }
+
+    private static Task<string> StatusAsync(AcademyApp host, string chat) =>
+        ScalarAsync<string>(host, $"SELECT status FROM outbox WHERE chat_id = '{chat}'");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 20, Func<Task<string>>? dump = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}" + (dump is null ? "" : ": " + await dump()));
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<IEnumerable<string>> QueryAsync(AcademyApp host, string sql)
+    {
+        await using var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        return (await s.QueryAsync<string>(sql)).ToList();
+    }
+}
