@@ -48,6 +48,9 @@ public sealed class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A platform counts the last second's sends, including those of the process this one replaced:
+        // let that window pass before sending at full rate.
+        await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

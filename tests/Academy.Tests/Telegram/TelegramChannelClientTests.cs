@@ -217,10 +217,19 @@ public sealed class TelegramChannelClientTests : IAsyncLifetime
     [Fact]
     public async Task An_expired_press_does_not_stop_the_reply()
     {
-        var result = await Channel().SendAsync(Text(Learner, "Correct!") with { AnswersCallbackId = "" }, default);
+        var reply = Text(Learner, "Lesson 2") with { AnswersCallbackId = "", Buttons = [[new Button("Studied", "lr:2")]] };
+        var result = await Channel().SendAsync(reply, default);
         Assert.Equal(SendStatus.Sent, result.Status);
         Assert.Equal(["answerCallbackQuery", "sendMessage"], _api.Requests.Select(r => r.Method));
         Assert.Equal(400, _api.Requests[0].StatusCode);
+    }
+
+    [Fact]
+    public async Task A_notice_for_an_expired_press_fails_for_good()
+    {
+        var result = await Channel().SendAsync(Text(Learner, "Correct!") with { AnswersCallbackId = "" }, default);
+        Assert.Equal(SendStatus.Failed, result.Status);
+        Assert.Equal(["answerCallbackQuery"], _api.Requests.Select(r => r.Method));
     }
 
     [Fact]
