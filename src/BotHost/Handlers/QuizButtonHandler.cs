@@ -5,20 +5,60 @@ using Academy.Learning.Record;
 namespace Academy.BotHost.Handlers;
 
 /// <summary>
-/// A quiz answered by button (<c>q:DELIVERY:OPTION</c>), where the channel has no native quiz poll
-/// or the question does not fit one: counted once, and the verdict with the explanation shown.
+/// A quiz answered by button (<c>q:DELIVERY:OPTION</c>, and <c>q:DELIVERY:submit</c> for several
+/// answers), where the channel has no native quiz poll or the question does not fit one: counted
+/// once, and the verdict with the explanation shown.
 /// </summary>
-public sealed class QuizButtonHandler(LearnerRecord record) : ButtonHandler(Programme.QuizButton)
+public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time) : ButtonHandler(Programme.QuizButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (LongField(turn, 0) is not { } deliveryId || LongField(turn, 1) is not { } option)
+        var fields = Fields(turn);
+        if (LongField(turn, 0) is not { } deliveryId || fields.Length < 2)
         {
             await turn.AnswerButtonAsync(null);
             return;
         }
-        var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId, turn.Learner!.Id, Response.Choose((int)option));
+        var learnerId = turn.Learner!.Id;
+        var multiple = await turn.Session.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM deliveries d JOIN questions q ON q.id = d.question_id WHERE d.id = @deliveryId AND q.type = 'Multiple'",
+            new { deliveryId }) > 0;
+        Response response;
+        if (!multiple)
+        {
+            if (LongField(turn, 1) is not { } option) { await turn.AnswerButtonAsync(null); return; }
+            response = Response.Choose((int)option);
+        }
+        else if (fields[1] != "submit")
+        {
+            // Several answers: a press ticks or unticks an option until Submit.
+            if (LongField(turn, 1) is not { } option) { await turn.AnswerButtonAsync(null); return; }
+            var ticked = await DraftAsync(turn, deliveryId, learnerId);
+            if (!ticked.Remove((int)option)) ticked.Add((int)option);
+            await turn.Session.ExecuteAsync(
+                """
+                INSERT INTO quiz_drafts (delivery_id, learner_id, options, updated_at) VALUES (@deliveryId, @learnerId, @options, @now)
+                ON CONFLICT (delivery_id, learner_id) DO UPDATE SET options = excluded.options, updated_at = excluded.updated_at
+                """, new { deliveryId, learnerId, options = string.Join(',', ticked.Order()), now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+            var letters = string.Join(", ", ticked.Order().Select(i => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await turn.AnswerButtonAsync(ticked.Count == 0 ? turn.Text["quiz.nothing_ticked"] : turn.Text.Get("quiz.ticked", ("options", letters)));
+            return;
+        }
+        else
+        {
+            var ticked = await DraftAsync(turn, deliveryId, learnerId);
+            if (ticked.Count == 0) { await turn.AnswerButtonAsync(turn.Text["quiz.nothing_ticked"]); return; }
+            response = Response.Choose([.. ticked]);
+        }
+        var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId, learnerId, response);
         await turn.AnswerButtonAsync(QuizVerdict.Text(outcome, turn.Text));
+    }
+
+    private static async Task<HashSet<int>> DraftAsync(TurnContext turn, long deliveryId, long learnerId)
+    {
+        var options = await turn.Session.QuerySingleOrDefaultAsync<string?>(
+            "SELECT options FROM quiz_drafts WHERE delivery_id = @deliveryId AND learner_id = @learnerId", new { deliveryId, learnerId });
+        return string.IsNullOrEmpty(options) ? [] : options.Split(',').Select(o => int.Parse(o, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
     }
 }
 

@@ -92,9 +92,7 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
         {
             Text = message.Quiz?.Question ?? message.Text,
             Markdown = message.Format == TextFormat.Markdown,
-            Buttons = message.Quiz is { } quiz
-                ? quiz.Options.Select((o, i) => (IReadOnlyList<Button>)[new Button(o, $"{Learning.Record.Programme.QuizButton}:{quiz.DeliveryId}:{i}")]).ToList()
-                : message.Buttons,
+            Buttons = message.Quiz is { } quiz ? quiz.AsButtons() : message.Buttons,
             ContactRequest = message.RequestContactLabel,
             Notice = message.AnswersCallbackId is not null,
             Attachment = message.Attachment?.FileName,

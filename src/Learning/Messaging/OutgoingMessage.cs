@@ -20,8 +20,24 @@ public sealed record Button(string Label, string Data);
 /// </summary>
 /// <param name="Correct">Indices of the correct options.</param>
 /// <param name="DeliveryId">The delivery the answers count against.</param>
+/// <param name="SubmitLabel">For a multiple-answer question rendered as buttons: the label of the button
+/// that submits the ticked options (<c>q:DELIVERY:submit</c>).</param>
 public sealed record QuizContent(string Question, IReadOnlyList<string> Options, IReadOnlyList<int> Correct,
-    bool MultipleAnswers, string? Explanation, long DeliveryId);
+    bool MultipleAnswers, string? Explanation, long DeliveryId, string? SubmitLabel = null)
+{
+    /// <summary>The button data of option <paramref name="option"/>, and of Submit.</summary>
+    public string OptionData(int option) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"q:{DeliveryId}:{option}");
+
+    public string SubmitData => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"q:{DeliveryId}:submit");
+
+    /// <summary>Buttons for channels without native polls: one per option, plus Submit for multiple answers.</summary>
+    public IReadOnlyList<IReadOnlyList<Button>> AsButtons(Func<int, string, string>? label = null)
+    {
+        var rows = Options.Select((o, i) => (IReadOnlyList<Button>)[new Button(label?.Invoke(i, o) ?? o, OptionData(i))]).ToList();
+        if (MultipleAnswers && SubmitLabel is not null) rows.Add([new Button(SubmitLabel, SubmitData)]);
+        return rows;
+    }
+}
 
 /// <summary>An image or document: by URL, or as bytes produced here (charts, certificates).</summary>
 public sealed record Attachment(AttachmentKind Kind, string FileName, string? Url = null, byte[]? Content = null);

@@ -98,7 +98,7 @@ public sealed class Programme(LearnerRecord record, Outbox outbox, Catalog catal
             ? [text["quiz.true"], text["quiz.false"]]
             : question.Options.Select(o => o.In(text.Language)).ToList();
         return new QuizContent(question.Text.In(text.Language), options, question.Correct,
-            question.Type == QuestionType.Multiple, question.Explanation?.In(text.Language), deliveryId);
+            question.Type == QuestionType.Multiple, question.Explanation?.In(text.Language), deliveryId, text["quiz.submit"]);
     }
 
     private async Task<int> Queue(DbSession s, string key, OutgoingMessage message) =>

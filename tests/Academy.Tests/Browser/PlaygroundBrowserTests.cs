@@ -54,7 +54,9 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
         await page.Locator("#chats button", new() { HasText = "HN-01" }).ClickAsync();
         await page.Locator(".msg button", new() { HasText = "Điểm danh" }).First.ClickAsync();
         await Assertions.Expect(page.Locator(".msg.notice", new() { HasText = "Đã điểm danh ngày 1" })).ToBeVisibleAsync();
-        var quiz = page.Locator(".msg", new() { Has = page.Locator(".buttons") }).Last;
+        // A single-answer question: one press answers it (several answers are ticked, then submitted).
+        var quiz = page.Locator(".msg", new() { Has = page.Locator(".buttons") })
+            .Filter(new() { HasNot = page.Locator("button", new() { HasText = "Nộp câu trả lời" }) }).Last;
         await quiz.Locator("button").First.ClickAsync();
         await Assertions.Expect(page.Locator(".msg.notice", new() { HasText = "Chính xác" }).Or(page.Locator(".msg.notice", new() { HasText = "Chưa đúng" })).First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "playground.png"), FullPage = true });

@@ -33,7 +33,8 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         await admin.SayAsync(group, "/push");
         var lesson = await WaitForBotAsync(_app, group, m => Text(m).StartsWith("**Ngày 1:", StringComparison.Ordinal));
         var checkIn = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("ci:", StringComparison.Ordinal)));
-        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)));
+        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)) &&
+                                                           !ButtonData(m).Any(d => d.EndsWith(":submit", StringComparison.Ordinal)));
         Assert.Contains("lr:", ButtonData(lesson.GetProperty("message")).Single(), StringComparison.Ordinal);
 
         var last = await LastIdAsync(group);
@@ -56,6 +57,49 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         await learner.SayAsync(learner.PrivateChat, "/me");
         var me = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).Contains("Điểm danh: 1 lần", StringComparison.Ordinal), last);
         Assert.Contains("đã trả lời 1", Text(me.GetProperty("message")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_multiple_answer_question_is_ticked_then_submitted_once()
+    {
+        var learner = new PlaygroundUser(_app, await PersonaAsync("+84913000111"));
+        await RegisterAsync(learner, "lang:en", "Welcome,");
+        const string group = "group-HN-01";
+        // Deliver pw-09 (correct: options 3 and 4) into the group, as the programme would.
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            var ids = await s.QuerySingleAsync<(long Cohort, long Group, long Question)>(
+                "SELECT g.cohort_id, g.id, q.id FROM study_groups g, questions q WHERE g.code = 'HN-01' AND q.code = 'pw-09'");
+            var record = _app.Services.GetRequiredService<Academy.Learning.Record.LearnerRecord>();
+            var delivery = await record.RecordDeliveryAsync(s, new Academy.Learning.Record.Delivery(
+                "test/pw-09", ids.Cohort, ids.Group, null, 1, Academy.Learning.Record.DeliveryKind.Question, QuestionId: ids.Question));
+            var question = (await ContentStore.GetQuestionAsync(s, ids.Question))!;
+            await _app.Services.GetRequiredService<Academy.Learning.Messaging.Outbox>().EnqueueAsync(s, "test/pw-09/msg", new Academy.Learning.Messaging.OutgoingMessage
+            {
+                To = new Academy.Learning.Model.ChatAddress("playground", group),
+                Quiz = Academy.Learning.Record.Programme.QuizOf(question, delivery, Academy.Learning.Localization.Catalog.Default.For("vi")),
+            });
+            await s.CommitAsync();
+        }
+        _app.Services.GetRequiredService<Academy.Learning.Messaging.Outbox>().Notify();
+        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.EndsWith(":submit", StringComparison.Ordinal)));
+        var data = ButtonData(quiz.GetProperty("message")).ToList();
+        Assert.Equal(5, data.Count); // four options and Submit
+
+        async Task<string> Press(string button)
+        {
+            var last = await LastIdAsync(group);
+            await learner.PressAsync(group, button);
+            return Text((await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last)).GetProperty("message"));
+        }
+        Assert.Equal("Hãy chọn ít nhất một phương án trước.", await Press(data[4]));
+        Assert.Equal("Đã chọn: 3. Chọn xong hãy bấm Nộp.", await Press(data[2]));
+        Assert.Equal("Đã chọn: 1, 3. Chọn xong hãy bấm Nộp.", await Press(data[0]));
+        Assert.Equal("Đã chọn: 3. Chọn xong hãy bấm Nộp.", await Press(data[0])); // unticked
+        await Press(data[3]);
+        Assert.StartsWith("✅ Chính xác!", await Press(data[4]), StringComparison.Ordinal);
+        Assert.Equal("Bạn đã trả lời câu hỏi này; câu trả lời đầu tiên được tính.", await Press(data[4]));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM answers WHERE correct = 1"));
     }
 
     [Fact]

@@ -73,10 +73,6 @@ public static partial class TelegramMapper
         return requests;
     }
 
-    /// <summary>The fallback quiz's button data: q:{delivery}:{option}. At most 27 bytes.</summary>
-    public static string QuizButtonData(long deliveryId, int option) =>
-        string.Create(CultureInfo.InvariantCulture, $"q:{deliveryId}:{option}");
-
     private readonly record struct Target(long ChatId, long? ThreadId);
 
     private static TelegramRequest Acknowledge(string callbackId, string? toast) =>
@@ -107,9 +103,8 @@ public static partial class TelegramMapper
             var text = new StringBuilder("<b>").Append(TelegramHtml.Escape(quiz.Question)).Append("</b>\n");
             for (var i = 0; i < quiz.Options.Count; i++)
                 text.Append('\n').Append(i + 1).Append(". ").Append(TelegramHtml.Escape(quiz.Options[i]));
-            var buttons = quiz.Options
-                .Select((option, i) => (IReadOnlyList<InlineKeyboardButton>)[new InlineKeyboardButton(
-                    Truncate($"{i + 1}. {option}", 40), QuizButtonData(quiz.DeliveryId, i))])
+            var buttons = quiz.AsButtons((i, option) => Truncate($"{i + 1}. {option}", 40))
+                .Select(row => (IReadOnlyList<InlineKeyboardButton>)row.Select(b => new InlineKeyboardButton(b.Label, b.Data)).ToList())
                 .ToList();
             var parts = TextRequests(target, text.ToString()).ToList();
             if (parts.Count > 0) parts[^1] = WithMarkup(parts[^1], new InlineKeyboardMarkup(buttons));
