@@ -111,6 +111,8 @@ public sealed class OutboxDispatcher(
             }
             var at = pacer.Reserve(row.ChatId, now);
             if (at > now) await Task.Delay(at - now, time, ct);
+            for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
+                await Task.Delay(wait, time, ct);
             await _slots.WaitAsync(ct);
             if (!await ClaimAsync(row, ct))
             {
@@ -118,7 +120,10 @@ public sealed class OutboxDispatcher(
                 continue;
             }
             lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
-            _ = SendAsync(client, row, ct);
+            pacer.Launched(time.GetUtcNow());
+            // Not the stopping token: a send that has started finishes (within the client's own
+            // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
+            _ = SendAsync(client, row, CancellationToken.None);
         }
         foreach (var pacer in _pacers.Values) pacer.Trim(time.GetUtcNow());
         return rows.Count >= 1000 ? TimeSpan.Zero : (nextWake < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : nextWake);

@@ -13,7 +13,13 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
     private readonly TimeSpan _slot = TimeSpan.FromSeconds(1.0 / (capabilities.MessagesPerSecond * 0.985));
     private readonly Dictionary<string, DateTimeOffset> _chatNext = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _groupWindow = [];
+    private readonly Queue<DateTimeOffset> _launches = new();
+    private readonly int _perSecond = Math.Max(1, (int)Math.Floor(capabilities.MessagesPerSecond));
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+
+    // The platform counts arrivals in any one-second window; our launches can bunch when a timer
+    // fires late. A little more than a second per full window absorbs that.
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1020);
 
     /// <summary>The earliest time a message may go to <paramref name="chatId"/>, as far as the chat and group limits go.</summary>
     public DateTimeOffset ChatReadyAt(string chatId)
@@ -42,6 +48,16 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
         }
         return at;
     }
+
+    /// <summary>How long to wait, at <paramref name="now"/>, before the next launch keeps the one-second window under the limit.</summary>
+    public TimeSpan WindowWait(DateTimeOffset now)
+    {
+        while (_launches.Count > 0 && _launches.Peek() + Window <= now) _launches.Dequeue();
+        return _launches.Count < _perSecond ? TimeSpan.Zero : _launches.Peek() + Window - now;
+    }
+
+    /// <summary>Records a launch at its actual time.</summary>
+    public void Launched(DateTimeOffset now) => _launches.Enqueue(now);
 
     /// <summary>The platform asked this chat to wait (429 retry_after): only this chat pauses.</summary>
     public void PauseChat(string chatId, DateTimeOffset until)

@@ -20,6 +20,22 @@ public class SendPacerTests
     }
 
     [Fact]
+    public void Launches_that_bunch_up_never_exceed_the_limit_within_a_second()
+    {
+        var pacer = new SendPacer(Telegram);
+        // Thirty launches in a burst (late timers firing together) fill the window …
+        for (int i = 0; i < 30; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, pacer.WindowWait(T0));
+            pacer.Launched(T0);
+        }
+        // … and the thirty-first waits until the first has left it.
+        var wait = pacer.WindowWait(T0 + TimeSpan.FromMilliseconds(500));
+        Assert.InRange(wait, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(530));
+        Assert.Equal(TimeSpan.Zero, pacer.WindowWait(T0 + TimeSpan.FromMilliseconds(1030)));
+    }
+
+    [Fact]
     public void One_chat_gets_at_most_one_message_per_second()
     {
         var pacer = new SendPacer(Telegram);
