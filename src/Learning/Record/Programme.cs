@@ -117,11 +117,13 @@ public sealed class Programme(LearnerRecord record, Outbox outbox, Catalog catal
     }
 
     // Never the same question twice to a group within a cohort, unless the topics' bank is exhausted;
-    // the seed makes the draw repeatable for a given group and slot.
+    // the seed makes the draw repeatable for a given group and slot. Fill-in-the-blank questions stay
+    // out of group quizzes: they need a typed answer, which a bot in privacy mode never sees in a
+    // group (they belong to exams in private chat).
     private static async Task<long?> DrawQuestionAsync(DbSession s, long cohortId, long courseId, long groupId, IReadOnlyList<string> topics, int seed)
     {
         var candidates = (await s.QueryAsync<long>(
-            "SELECT id FROM questions WHERE course_id = @courseId AND retired = 0 AND topic IN @topics ORDER BY id",
+            "SELECT id FROM questions WHERE course_id = @courseId AND retired = 0 AND type <> 'Fill' AND topic IN @topics ORDER BY id",
             new { courseId, topics })).ToList();
         if (candidates.Count == 0) return null;
         var used = (await s.QueryAsync<long>(
@@ -129,7 +131,8 @@ public sealed class Programme(LearnerRecord record, Outbox outbox, Catalog catal
             new { cohortId, groupId })).ToHashSet();
         var fresh = candidates.Where(c => !used.Contains(c)).ToList();
         var pool = fresh.Count > 0 ? fresh : candidates;
-        var random = new Random(HashCode.Combine(cohortId, groupId, seed) & int.MaxValue);
+        // Not HashCode.Combine: it is seeded per process, and the draw must be the same after a restart.
+        var random = new Random((int)((cohortId * 1_000_003 + groupId * 7_919 + seed) % int.MaxValue));
         return pool[random.Next(pool.Count)];
     }
 }
