@@ -37,6 +37,12 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
                                                            !ButtonData(m).Any(d => d.EndsWith(":submit", StringComparison.Ordinal)));
         Assert.Contains("lr:", ButtonData(lesson.GetProperty("message")).Single(), StringComparison.Ordinal);
 
+        // Pushing the same day again delivers nothing twice.
+        var before = await ScalarAsync("SELECT COUNT(*) FROM outbox");
+        await admin.SayAsync(group, "/push 1");
+        await WaitForBotAsync(_app, group, m => Text(m) == "Nội dung ngày 1 đã được gửi ở đây.");
+        Assert.Equal(before + 1, await ScalarAsync("SELECT COUNT(*) FROM outbox")); // only that reply
+
         var last = await LastIdAsync(group);
         await learner.PressAsync(group, ButtonData(checkIn.GetProperty("message")).Single());
         var notice = await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
