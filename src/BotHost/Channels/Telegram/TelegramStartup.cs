@@ -19,40 +19,34 @@ public sealed class TelegramStartup(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        for (var attempt = 1; !bot.Known; attempt++)
+        await UntilItWorksAsync("getMe", async ct =>
         {
-            try
-            {
-                var me = await client.GetMeAsync(stoppingToken);
-                bot.Set(me.Id, me.Username);
-                logger.LogInformation("Telegram bot @{Username} ({Mode})", me.Username, options.Mode);
-            }
-            catch (Exception ex) when (ex is TelegramApiException or HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError("Telegram getMe failed ({Error}); retrying", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, 2 * attempt)), stoppingToken);
-            }
-        }
+            var me = await client.GetMeAsync(ct);
+            bot.Set(me.Id, me.Username);
+            logger.LogInformation("Telegram bot @{Username} ({Mode})", me.Username, options.Mode);
+        }, stoppingToken);
         await PublishCommandsAsync(stoppingToken);
-        await ConnectAsync(stoppingToken);
+        await UntilItWorksAsync(options.Mode.ToString(), async ct =>
+        {
+            if (options.Mode == TelegramMode.Webhook) await client.SetWebhookAsync(options.WebhookUrl!, options.SecretToken, ct: ct);
+            else await client.DeleteWebhookAsync(ct: ct); // polling and a webhook exclude each other
+        }, stoppingToken);
         _ready.TrySetResult();
     }
 
-    private async Task ConnectAsync(CancellationToken ct)
+    // Without these calls the channel cannot work: retried with back-off (logged), never fatal to the host.
+    private async Task UntilItWorksAsync(string step, Func<CancellationToken, Task> call, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (options.Mode == TelegramMode.Webhook)
-                    await client.SetWebhookAsync(options.WebhookUrl!, options.SecretToken, ct: ct);
-                else
-                    await client.DeleteWebhookAsync(ct: ct); // polling and a webhook exclude each other
+                await call(ct);
                 return;
             }
             catch (Exception ex) when (ex is TelegramApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
-                logger.LogError("Telegram {Mode} set-up failed ({Error}); retrying", options.Mode, ex.Message);
+                logger.LogError("Telegram {Step} failed ({Error}); retrying", step, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, 2 * attempt)), ct);
             }
         }
