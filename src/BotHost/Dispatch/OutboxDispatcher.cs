@@ -12,8 +12,8 @@ namespace Academy.BotHost.Dispatch;
 /// One chat's messages go in order, one at a time; a 429 pauses only that chat.
 /// </summary>
 public sealed class OutboxDispatcher(
-    AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, TimeProvider time,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Learning.Record.LearnerDirectory directory,
+    TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int MaxAttempts = 12;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -200,7 +200,7 @@ public sealed class OutboxDispatcher(
                 break;
             case SendStatus.Unreachable:
                 await s.ExecuteAsync("UPDATE outbox SET status = 'unreachable', error = @Error WHERE id = @Id", new { row.Id, result.Error });
-                await s.ExecuteAsync("UPDATE group_chats SET active = 0 WHERE channel = @Channel AND chat_id = @ChatId", new { row.Channel, row.ChatId });
+                await directory.MarkUnreachableAsync(s, new Learning.Model.ChatAddress(row.Channel, row.ChatId));
                 break;
             case SendStatus.Unknown:
                 await s.ExecuteAsync("UPDATE outbox SET status = 'unknown', error = @Error WHERE id = @Id", new { row.Id, result.Error });

@@ -14,16 +14,17 @@ public sealed class BotAddedHandler() : Pipeline.EventHandler(ChatEventKind.BotA
         turn.GroupId is null ? turn.ReplyAsync(turn.Text["group.added"]) : Task.CompletedTask;
 }
 
-/// <summary>The bot was removed from a group: its chat goes inactive (the binding is kept for a re-add).</summary>
-public sealed class BotRemovedHandler() : Pipeline.EventHandler(ChatEventKind.BotRemoved)
+/// <summary>
+/// The bot was removed from a group (its chat goes inactive; the binding is kept for a re-add), or
+/// blocked by a person in private (their private chat is unreachable until they start it again).
+/// </summary>
+public sealed class BotRemovedHandler(Learning.Record.LearnerDirectory directory) : Pipeline.EventHandler(ChatEventKind.BotRemoved)
 {
     public override bool RequiresRegistration => false;
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (turn.Event.Chat is { } chat)
-            await turn.Session.ExecuteAsync("UPDATE group_chats SET active = 0 WHERE channel = @Channel AND chat_id = @ChatId",
-                new { chat.Channel, chat.ChatId });
+        if (turn.Event.Chat is { } chat) await directory.MarkUnreachableAsync(turn.Session, chat);
     }
 }
 

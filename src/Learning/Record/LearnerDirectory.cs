@@ -36,8 +36,32 @@ public sealed class LearnerDirectory(TimeProvider time)
         await s.ExecuteAsync(
             """
             INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES (@channel, @externalId, @learnerId, @now)
-            ON CONFLICT (channel, external_id) DO UPDATE SET learner_id = excluded.learner_id, linked_at = excluded.linked_at
+            ON CONFLICT (channel, external_id) DO UPDATE SET learner_id = excluded.learner_id, linked_at = excluded.linked_at,
+                unreachable_at = NULL
             """, new { channel, externalId, learnerId, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+    }
+
+    /// <summary>
+    /// Marks a chat the platform refuses for good: a group chat goes inactive; a person's private
+    /// chat is noted as unreachable (they blocked the bot or never started it) until they link again.
+    /// </summary>
+    public async Task MarkUnreachableAsync(DbSession s, ChatAddress chat)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(chat);
+        await s.ExecuteAsync("UPDATE group_chats SET active = 0 WHERE channel = @Channel AND chat_id = @ChatId", new { chat.Channel, chat.ChatId });
+        await s.ExecuteAsync(
+            "UPDATE channel_identities SET unreachable_at = @now WHERE channel = @Channel AND external_id = @ChatId AND unreachable_at IS NULL",
+            new { chat.Channel, chat.ChatId, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+    }
+
+    /// <summary>Whether the person can be written to privately on a channel (linked, and not refused).</summary>
+    public static async Task<bool> IsReachableAsync(DbSession s, string channel, string externalId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return await s.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM channel_identities WHERE channel = @channel AND external_id = @externalId AND unreachable_at IS NULL",
+            new { channel, externalId }) > 0;
     }
 
     /// <summary>The learner's enrollments, newest cohort first.</summary>

@@ -364,6 +364,37 @@ public abstract class StorageSuite : StoreTestBase
         Assert.Equal(groups[1], await LearnerDirectory.GroupOfChatAsync(r, "telegram", "-1009999"));
     }
 
+    [Fact]
+    public async Task A_refused_chat_is_unreachable_until_the_person_links_again()
+    {
+        await ImportSamplesAsync();
+        var directory = new LearnerDirectory(Time);
+        var groupId = (await QueryAsync<long>("SELECT id FROM study_groups ORDER BY id")).First();
+        await using (var s = await Db.BeginAsync())
+        {
+            var learner = (await directory.FindByPhoneAsync(s, "+84913000111"))!;
+            await directory.LinkIdentityAsync(s, "telegram", "5003", learner.Id);
+            await directory.BindGroupChatAsync(s, groupId, new ChatAddress("telegram", "-100777"));
+            await directory.MarkUnreachableAsync(s, new ChatAddress("telegram", "5003"));   // blocked the bot
+            await directory.MarkUnreachableAsync(s, new ChatAddress("telegram", "-100777")); // kicked from the group
+            await s.CommitAsync();
+        }
+        await using (var r = await Db.BeginReadAsync())
+        {
+            Assert.False(await LearnerDirectory.IsReachableAsync(r, "telegram", "5003"));
+            Assert.Empty(await LearnerDirectory.ChatsOfGroupAsync(r, groupId));
+            Assert.NotNull(await directory.FindByIdentityAsync(r, "telegram", "5003")); // still known
+        }
+        await using (var s = await Db.BeginAsync())
+        {
+            var learner = (await directory.FindByPhoneAsync(s, "+84913000111"))!;
+            await directory.LinkIdentityAsync(s, "telegram", "5003", learner.Id); // /start again
+            await s.CommitAsync();
+        }
+        await using var again = await Db.BeginReadAsync();
+        Assert.True(await LearnerDirectory.IsReachableAsync(again, "telegram", "5003"));
+    }
+
     // ---- helpers ----
 
     private async Task<(long CohortId, long LearnerId, long DeliveryId)> PrepareQuestionDeliveryAsync(string code)
