@@ -54,6 +54,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private readonly Dictionary<long, string> _rejected = [];
     private readonly Dictionary<long, int> _throttleNext = [];
     private readonly HashSet<long> _hanging = [];
+    private readonly HashSet<string> _brokenMethods = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _updateArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextUpdateId = 100_000_001;
     private long _nextPollId = 5_370_000_000_000_000_001;
@@ -136,6 +137,12 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     }
 
     /// <summary>The next <paramref name="count"/> calls for the chat get 500.</summary>
+    /// <summary>Every call of this method fails with 500 (e.g. setMyCommands), whatever the chat.</summary>
+    public void BreakMethod(string method)
+    {
+        lock (_gate) _brokenMethods.Add(method);
+    }
+
     public void FailNext(long chatId, int count)
     {
         lock (_gate) _failNext[chatId] = count;
@@ -182,7 +189,11 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         var (fields, files, multipart) = await ReadBodyAsync(context.Request);
 
         Reply reply;
-        if (method.Equals("getUpdates", StringComparison.OrdinalIgnoreCase))
+        bool broken;
+        lock (_gate) broken = _brokenMethods.Contains(method);
+        if (broken)
+            reply = Reply.Error(500, "Internal Server Error");
+        else if (method.Equals("getUpdates", StringComparison.OrdinalIgnoreCase))
             reply = await GetUpdatesAsync(fields, context.RequestAborted);
         else
             lock (_gate) reply = Dispatch(method, fields, files);

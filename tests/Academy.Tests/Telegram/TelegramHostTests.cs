@@ -121,6 +121,17 @@ public sealed class TelegramHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_start_up_call_that_fails_is_logged_and_the_bot_still_serves()
+    {
+        _api.BreakMethod("setMyCommands");
+        await using var host = StartHost("Polling");
+        await WaitAsync(() => _api.Requests.Any(r => r.Method == "deleteWebhook"), "polling set up despite setMyCommands failing");
+        Assert.All(_api.Requests.Where(r => r.Method == "setMyCommands"), r => Assert.Equal(500, r.StatusCode));
+        _api.EnqueueUpdate(PrivateText(Admin, "/help"));
+        await WaitForSendAsync("sendMessage", Admin, text => text.Contains("/start", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Send_faults_are_handled_per_chat()
     {
         await using var host = StartHost("Webhook");
