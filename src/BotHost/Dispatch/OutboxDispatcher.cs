@@ -82,18 +82,19 @@ public sealed class OutboxDispatcher(
         var now = time.GetUtcNow();
         List<Row> rows;
         await using (var s = await database.BeginReadAsync(ct))
+            // Only each chat's oldest pending row may go (order within a chat), and only when it is due;
+            // taking heads rather than the oldest rows overall keeps one long backlog from starving the rest.
             rows = (await s.QueryAsync<Row>(
                 """
-                SELECT id, channel, chat_id AS ChatId, payload, attempts FROM outbox
-                WHERE status = 'pending' AND not_before <= @now ORDER BY id LIMIT 1000
+                SELECT o.id, o.channel, o.chat_id AS ChatId, o.payload, o.attempts FROM outbox o
+                WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending' GROUP BY channel, chat_id)
+                  AND o.not_before <= @now
+                ORDER BY o.id LIMIT 1000
                 """, new { now = now.ToUnixTimeMilliseconds() })).ToList();
 
         var nextWake = TimeSpan.FromSeconds(1);
-        var seenChats = new HashSet<(string, string)>();
         foreach (var row in rows)
         {
-            // Per chat, only the oldest pending row may go: later ones wait their turn.
-            if (!seenChats.Add((row.Channel, row.ChatId))) continue;
             if (!_clients.TryGetValue(row.Channel, out var client))
             {
                 await FinishAsync(row, new SendResult(SendStatus.Failed, Error: $"no client for channel '{row.Channel}'"), ct);

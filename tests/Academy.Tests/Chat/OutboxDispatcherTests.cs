@@ -63,6 +63,24 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_backlog_in_one_chat_does_not_hold_up_other_chats()
+    {
+        // 1,200 messages queued for one chat that answers "retry later" …
+        _channel.Script("backlog", Enumerable.Repeat(SendStatus.RetryLater, 50).ToArray());
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            var outbox = _app.Services.GetRequiredService<Outbox>();
+            for (int i = 0; i < 1200; i++)
+                await outbox.EnqueueAsync(s, $"backlog/{i}", new OutgoingMessage { To = new ChatAddress("scripted", "backlog"), Text = $"b{i}" });
+            await s.CommitAsync();
+        }
+        // … then one message for another chat: it goes at once, and the backlog keeps its order.
+        await EnqueueAsync("other", "hello");
+        await WaitUntilAsync(async () => await StatusAsync("other") == "sent");
+        Assert.Equal(["b0"], _channel.Texts("backlog").Distinct());
+    }
+
+    [Fact]
     public async Task The_same_key_is_queued_once_and_sent_once()
     {
         for (int i = 0; i < 5; i++) await EnqueueAsync("dup", "only once", key: "c1/d1/lesson/g1@scripted");
