@@ -1,5 +1,4 @@
 using Academy.BotHost.Channels;
-using Academy.BotHost.Handlers;
 using Academy.Learning.Messaging;
 using Academy.Learning.Storage;
 
@@ -195,7 +194,7 @@ public sealed class OutboxDispatcher(
                     new { row.Id, until = (now + wait).ToUnixTimeMilliseconds(), result.Error });
                 break;
             case SendStatus.Migrated when result.MigratedToChatId is { } newId:
-                await ChatMigration.MoveAsync(s, row.Channel, row.ChatId, newId);
+                await directory.MoveChatAsync(s, new Learning.Model.ChatAddress(row.Channel, row.ChatId), newId);
                 await s.ExecuteAsync("UPDATE outbox SET status = 'pending', chat_id = @newId, not_before = @now WHERE id = @Id",
                     new { row.Id, newId, now = now.ToUnixTimeMilliseconds() });
                 break;

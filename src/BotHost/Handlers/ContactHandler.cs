@@ -29,8 +29,7 @@ public sealed class ContactHandler(LearnerDirectory directory, Catalog catalog) 
             return;
         }
         await directory.LinkIdentityAsync(turn.Session, e.Channel, e.From.Id, learner.Id);
-        var chosen = await turn.Session.QuerySingleOrDefaultAsync<string?>(
-            "SELECT language FROM conversation_state WHERE channel = @Channel AND user_id = @id", new { e.Channel, id = e.From.Id });
+        var chosen = await LearnerDirectory.ChosenLanguageAsync(turn.Session, e.Channel, e.From.Id);
         if (chosen is not null)
             await turn.Session.ExecuteAsync("UPDATE learners SET language = @chosen WHERE id = @Id", new { chosen, learner.Id });
         await turn.Session.ExecuteAsync("DELETE FROM conversation_state WHERE channel = @Channel AND user_id = @id", new { e.Channel, id = e.From.Id });

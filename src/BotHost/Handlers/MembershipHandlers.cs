@@ -32,32 +32,13 @@ public sealed class BotRemovedHandler(Learning.Record.LearnerDirectory directory
 /// A group upgraded to a supergroup has a new chat id: the binding and the messages still waiting to
 /// be sent move with it, so the group is not lost.
 /// </summary>
-public sealed class ChatMigratedHandler() : Pipeline.EventHandler(ChatEventKind.ChatMigrated)
+public sealed class ChatMigratedHandler(Learning.Record.LearnerDirectory directory) : Pipeline.EventHandler(ChatEventKind.ChatMigrated)
 {
     public override bool RequiresRegistration => false;
 
     public override async Task HandleAsync(TurnContext turn)
     {
         if (turn.Event.Chat is not { } chat || turn.Event.MigratedToChatId is not { } newId) return;
-        await ChatMigration.MoveAsync(turn.Session, chat.Channel, chat.ChatId, newId);
-    }
-}
-
-/// <summary>Moves a chat's binding and pending messages to its new id.</summary>
-public static class ChatMigration
-{
-    public static async Task MoveAsync(Learning.Storage.DbSession s, string channel, string oldId, string newId)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        await s.ExecuteAsync(
-            """
-            INSERT INTO group_chats (channel, chat_id, group_id, thread_id, active, bound_at)
-            SELECT channel, @newId, group_id, thread_id, active, bound_at FROM group_chats WHERE channel = @channel AND chat_id = @oldId
-            ON CONFLICT (channel, chat_id) DO NOTHING
-            """, new { channel, oldId, newId });
-        await s.ExecuteAsync("UPDATE group_chats SET active = 0 WHERE channel = @channel AND chat_id = @oldId", new { channel, oldId });
-        await s.ExecuteAsync(
-            "UPDATE outbox SET chat_id = @newId WHERE channel = @channel AND chat_id = @oldId AND status = 'pending'",
-            new { channel, oldId, newId });
+        await directory.MoveChatAsync(turn.Session, chat, newId);
     }
 }

@@ -89,9 +89,7 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         if (learner is not null && learner.Language is not null) return learner.Language;
         if (e.From is not null)
         {
-            var chosen = await s.QuerySingleOrDefaultAsync<string?>(
-                "SELECT language FROM conversation_state WHERE channel = @Channel AND user_id = @id", new { e.Channel, id = e.From.Id });
-            if (Languages.Normalize(chosen) is { } c) return c;
+            if (Languages.Normalize(await LearnerDirectory.ChosenLanguageAsync(s, e.Channel, e.From.Id)) is { } c) return c;
         }
         if (learner is not null) return await directory.LanguageOfAsync(s, learner.Id);
         return Languages.Normalize(e.From?.LanguageCode) ?? Languages.English;

@@ -150,6 +150,33 @@ public sealed class LearnerDirectory(TimeProvider time)
         return rows.Select(r => new ChatAddress(r.Channel, r.ChatId, r.ThreadId)).ToList();
     }
 
+    /// <summary>
+    /// A chat got a new id (a Telegram group upgraded to a supergroup): its group binding and the
+    /// messages still waiting to be sent move with it, so the group is not lost.
+    /// </summary>
+    public async Task MoveChatAsync(DbSession s, ChatAddress chat, string newChatId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(chat);
+        var p = new { chat.Channel, oldId = chat.ChatId, newChatId };
+        await s.ExecuteAsync(
+            """
+            INSERT INTO group_chats (channel, chat_id, group_id, thread_id, active, bound_at)
+            SELECT channel, @newChatId, group_id, thread_id, active, bound_at FROM group_chats WHERE channel = @Channel AND chat_id = @oldId
+            ON CONFLICT (channel, chat_id) DO NOTHING
+            """, p);
+        await s.ExecuteAsync("UPDATE group_chats SET active = 0 WHERE channel = @Channel AND chat_id = @oldId", p);
+        await s.ExecuteAsync("UPDATE outbox SET chat_id = @newChatId WHERE channel = @Channel AND chat_id = @oldId AND status = 'pending'", p);
+    }
+
+    /// <summary>The language a not-yet-registered person picked at /start, if any.</summary>
+    public static Task<string?> ChosenLanguageAsync(DbSession s, string channel, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.QuerySingleOrDefaultAsync<string?>(
+            "SELECT language FROM conversation_state WHERE channel = @channel AND user_id = @userId", new { channel, userId });
+    }
+
     private static Learner? Map(LearnerRow? r) => r is null ? null : new Learner(r.Id, r.Name, r.Phone, r.Language, r.Email);
 
     private sealed class LearnerRow

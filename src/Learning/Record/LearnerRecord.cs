@@ -101,7 +101,8 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             return new AnswerOutcome(AnswerStatus.AlreadyAnswered, first != 0, question);
         }
         var points = grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints;
-        await AwardAsync(s, learnerId, d.CohortId, $"answer/{deliveryId}", "answer", points, 0);
+        var cohort = await CohortStore.GetAsync(s, d.CohortId);
+        await AwardAsync(s, learnerId, d.CohortId, LocalDateIn(cohort), $"answer/{deliveryId}", "answer", points, 0);
         return new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question);
     }
 
@@ -126,7 +127,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             """,
             new { cohortId, learnerId, day, date = IsoDate(today), at = now.ToUnixTimeMilliseconds() });
         if (inserted > 0)
-            await AwardAsync(s, learnerId, cohortId, $"checkin/{day}", "checkin", _rules.CheckInPoints, 0);
+            await AwardAsync(s, learnerId, cohortId, IsoDate(today), $"checkin/{day}", "checkin", _rules.CheckInPoints, 0);
         var days = await s.QueryAsync<long>(
             "SELECT day FROM checkins WHERE cohort_id = @cohortId AND learner_id = @learnerId", new { cohortId, learnerId });
         var (streak, _) = Streaks.Compute(days.Select(x => (int)x), day);
@@ -150,7 +151,8 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             INSERT INTO lesson_reads (cohort_id, learner_id, lesson_id, read_at) VALUES (@cohortId, @learnerId, @lessonId, @now)
             ON CONFLICT (cohort_id, learner_id, lesson_id) DO NOTHING
             """, new { cohortId, learnerId, lessonId, now = Now() });
-        if (inserted > 0) await AwardAsync(s, learnerId, cohortId, $"lesson/{lessonId}", "lesson", 0, minutes.Value);
+        if (inserted > 0)
+            await AwardAsync(s, learnerId, cohortId, LocalDateIn(await CohortStore.GetAsync(s, cohortId)), $"lesson/{lessonId}", "lesson", 0, minutes.Value);
         return inserted > 0;
     }
 
@@ -201,17 +203,16 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         await s.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM enrollments WHERE cohort_id = @cohortId AND learner_id = @learnerId", new { cohortId, learnerId }) > 0;
 
-    private async Task AwardAsync(DbSession s, long learnerId, long cohortId, string sourceKey, string kind, long points, long minutes)
-    {
-        var cohort = await CohortStore.GetAsync(s, cohortId);
-        var localDate = cohort is null ? "" : IsoDate(cohort.Calendar.LocalDate(time.GetUtcNow()));
+    // localDate is the cohort's date of the award: daily caps (issue 5) count by it.
+    private async Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes) =>
         await s.ExecuteAsync(
             """
             INSERT INTO ledger (learner_id, cohort_id, source_key, kind, points, credit_minutes, local_date, at)
             VALUES (@learnerId, @cohortId, @sourceKey, @kind, @points, @minutes, @localDate, @now)
             ON CONFLICT (learner_id, source_key) DO NOTHING
             """, new { learnerId, cohortId, sourceKey, kind, points, minutes, localDate, now = Now() });
-    }
+
+    private string LocalDateIn(StoredCohort? cohort) => cohort is null ? "" : IsoDate(cohort.Calendar.LocalDate(time.GetUtcNow()));
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -21,8 +21,8 @@ public sealed class InboxTests : IAsyncLifetime
         var update = """{"updateId":"u-1","personaId":"guest","personaName":"Guest","chatId":"dm-guest","text":"/help","sentAt":0}""";
         var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => inbox.RecordAsync("playground", "u-1", update)));
         Assert.Equal(1, results.Count(r => r));
-        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM inbox WHERE status = 'done'") == 1);
-        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM playground_messages WHERE chat_id = 'dm-guest'"));
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'done'") == 1);
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM playground_messages WHERE chat_id = 'dm-guest'"));
     }
 
     [Fact]
@@ -32,25 +32,10 @@ public sealed class InboxTests : IAsyncLifetime
         await inbox.RecordAsync("playground", "poison", "{ this is not an update");
         await inbox.RecordAsync("playground", "good", """{"updateId":"good","personaId":"guest","personaName":"Guest","chatId":"dm-guest","text":"/help","sentAt":0}""");
         _app.Services.GetRequiredService<InboxProcessor>().Signal();
-        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM inbox WHERE update_id = 'poison' AND status = 'failed'") == 1);
-        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM inbox WHERE update_id = 'good' AND status = 'done'"));
-        Assert.Equal(5, await CountAsync("SELECT attempts FROM inbox WHERE update_id = 'poison'"));
-        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM inbox WHERE update_id = 'poison' AND error LIKE '%Json%'"));
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE update_id = 'poison' AND status = 'failed'") == 1);
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE update_id = 'good' AND status = 'done'"));
+        Assert.Equal(5, await _app.ScalarAsync<long>("SELECT attempts FROM inbox WHERE update_id = 'poison'"));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE update_id = 'poison' AND error LIKE '%Json%'"));
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
-        return await s.ExecuteScalarAsync<long>(sql);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
-    }
 }

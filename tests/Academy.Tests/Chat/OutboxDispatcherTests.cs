@@ -36,7 +36,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         _channel.Script("ok", SendStatus.Sent);
         foreach (var chat in new[] { "429", "500", "403", "400", "timeout", "ok" }) await EnqueueAsync(chat, "hello " + chat);
 
-        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0);
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0);
         Assert.Equal("sent", await StatusAsync("429"));
         Assert.Equal("sent", await StatusAsync("500"));
         Assert.Equal("unreachable", await StatusAsync("403"));
@@ -55,7 +55,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         _channel.Script("slow", SendStatus.RetryLater, SendStatus.Sent, SendStatus.Sent, SendStatus.Sent);
         for (int i = 1; i <= 3; i++) await EnqueueAsync("slow", $"slow {i}");
         for (int i = 1; i <= 3; i++) await EnqueueAsync("fast", $"fast {i}");
-        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 6);
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 6);
         Assert.Equal(["slow 1", "slow 1", "slow 2", "slow 3"], _channel.Texts("slow"));
         Assert.Equal(["fast 1", "fast 2", "fast 3"], _channel.Texts("fast"));
         // The fast chat finished while the slow one waited out its retry.
@@ -76,7 +76,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         }
         // … then one message for another chat: it goes at once, and the backlog keeps its order.
         await EnqueueAsync("other", "hello");
-        await WaitUntilAsync(async () => await StatusAsync("other") == "sent");
+        await Eventually.UntilAsync(async () => await StatusAsync("other") == "sent");
         Assert.Equal(["b0"], _channel.Texts("backlog").Distinct());
     }
 
@@ -84,7 +84,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     public async Task The_same_key_is_queued_once_and_sent_once()
     {
         for (int i = 0; i < 5; i++) await EnqueueAsync("dup", "only once", key: "c1/d1/lesson/g1@scripted");
-        await WaitUntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 1);
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 1);
         await Task.Delay(300);
         Assert.Equal(1, _channel.Attempts("dup"));
     }
@@ -98,27 +98,12 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         outbox.Notify();
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
-        return await s.ExecuteScalarAsync<long>(sql);
-    }
-
     private async Task<string> StatusAsync(string chat)
     {
         await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
         return await s.ExecuteScalarAsync<string>("SELECT status FROM outbox WHERE chat_id = @chat", new { chat });
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
-    }
 }
 
 /// <summary>A channel whose outcomes per chat are scripted; it records every attempt.</summary>

@@ -38,10 +38,10 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         Assert.Contains("lr:", ButtonData(lesson.GetProperty("message")).Single(), StringComparison.Ordinal);
 
         // Pushing the same day again delivers nothing twice.
-        var before = await ScalarAsync("SELECT COUNT(*) FROM outbox");
+        var before = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox");
         await admin.SayAsync(group, "/push 1");
         await WaitForBotAsync(_app, group, m => Text(m) == "Nội dung ngày 1 đã được gửi ở đây.");
-        Assert.Equal(before + 1, await ScalarAsync("SELECT COUNT(*) FROM outbox")); // only that reply
+        Assert.Equal(before + 1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox")); // only that reply
 
         var last = await LastIdAsync(group);
         await learner.PressAsync(group, ButtonData(checkIn.GetProperty("message")).Single());
@@ -56,8 +56,8 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
             await learner.PressAsync(group, option);
             await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
         }
-        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM answers"));
-        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM checkins"));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM checkins"));
 
         last = await LastIdAsync(learner.PrivateChat);
         await learner.SayAsync(learner.PrivateChat, "/me");
@@ -105,7 +105,7 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         await Press(data[3]);
         Assert.StartsWith("✅ Chính xác!", await Press(data[4]), StringComparison.Ordinal);
         Assert.Equal("Bạn đã trả lời câu hỏi này; câu trả lời đầu tiên được tính.", await Press(data[4]));
-        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM answers WHERE correct = 1"));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers WHERE correct = 1"));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
 
         await guest.SayAsync("group-HN-01", "/me");
         await WaitForBotAsync(_app, "group-HN-01", m => Text(m).Contains("Tôi chưa biết bạn", StringComparison.Ordinal));
-        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM channel_identities"));
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM channel_identities"));
     }
 
     [Fact]
@@ -134,17 +134,17 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
 
         await learner.SayAsync("group-HN-01", "/push");
         await WaitForBotAsync(_app, "group-HN-01", m => Text(m).StartsWith("Xin lỗi, chỉ quản trị viên", StringComparison.Ordinal));
-        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM audit_log WHERE action = 'refused'"));
-        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM deliveries"));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'refused'"));
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM deliveries"));
 
         // A liaison binds their own group to a new chat, but not someone else's group.
         await liaison.SayAsync("group-new-hanoi", "/bind HN-01");
         await WaitForBotAsync(_app, "group-new-hanoi", m => Text(m).Contains("(HN-01)", StringComparison.Ordinal));
         await liaison.SayAsync("group-new-hanoi", "/bind SH-01");
         await WaitForBotAsync(_app, "group-new-hanoi", m => Text(m).Contains("SH-01", StringComparison.Ordinal) && !Text(m).Contains("(SH-01)", StringComparison.Ordinal));
-        Assert.Equal(1, await ScalarAsync(
+        Assert.Equal(1, await _app.ScalarAsync<long>(
             "SELECT COUNT(*) FROM group_chats gc JOIN study_groups g ON g.id = gc.group_id WHERE gc.chat_id = 'group-new-hanoi' AND g.code = 'HN-01' AND gc.active = 1"));
-        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM group_chats WHERE chat_id = 'group-HN-01' AND active = 1"));
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM group_chats WHERE chat_id = 'group-HN-01' AND active = 1"));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         using var malformed = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, (await _app.Client.PostAsync(new Uri("/playground/api/send", UriKind.Relative), malformed)).StatusCode);
-        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
     }
 
     private async Task RegisterAsync(PlaygroundUser user, string language, string welcome)
@@ -181,9 +181,4 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         return items.EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).DefaultIfEmpty(0).Max();
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
-        return await s.ExecuteScalarAsync<long>(sql);
-    }
 }

@@ -45,6 +45,20 @@ public sealed class AcademyApp : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>One value read from the host's store.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, object? param = null)
+    {
+        await using var s = await Services.GetRequiredService<Academy.Learning.Storage.AcademyDatabase>().BeginReadAsync();
+        return await s.ExecuteScalarAsync<T>(sql, param);
+    }
+
+    /// <summary>Rows of one column read from the host's store.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
+    {
+        await using var s = await Services.GetRequiredService<Academy.Learning.Storage.AcademyDatabase>().BeginReadAsync();
+        return (await s.QueryAsync<T>(sql, param)).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -64,7 +64,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         // Three questions: as native polls, or as buttons where a question does not fit a poll.
         bool IsQuiz(RecordedRequest r) => r.ChatId == Group && r.StatusCode == 200 &&
             (r.Method == "sendPoll" || (r.Method == "sendMessage" && (r.Field("reply_markup") ?? "").Contains("\"q:", StringComparison.Ordinal)));
-        await WaitUntilAsync(() => Task.FromResult(_api.Requests.Count(IsQuiz) >= 3),
+        await Eventually.UntilAsync(() => Task.FromResult(_api.Requests.Count(IsQuiz) >= 3),
             "three quiz questions", dump: () => Task.FromResult(string.Join(", ", _api.Requests.Where(r => r.ChatId == Group).Select(r => $"{r.Method}:{r.StatusCode}:{r.Field("reply_markup")}"))));
         await Task.Delay(500);
         Assert.Equal(3, _api.Requests.Count(IsQuiz));
@@ -79,14 +79,14 @@ public sealed class TelegramHostTests : IAsyncLifetime
 
         // The learner answers a quiz poll; Telegram re-delivers the update five times, some at once.
         string? pollId = null;
-        await WaitUntilAsync(async () => (pollId = await ScalarAsync<string?>(host, "SELECT poll_id FROM poll_links ORDER BY delivery_id LIMIT 1")) is not null, "poll link");
+        await Eventually.UntilAsync(async () => (pollId = await host.ScalarAsync<string?>("SELECT poll_id FROM poll_links ORDER BY delivery_id LIMIT 1")) is not null, "poll link");
         var answer = PollAnswer(Learner, pollId!, 0);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync(host, answer)));
         statuses = [.. statuses, await PostAsync(host, answer), await PostAsync(host, answer)];
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await WaitUntilAsync(async () => await ScalarAsync<long>(host, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
-        Assert.Equal(1, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM answers"));
-        Assert.Equal(1, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
+        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
 
         // Telegram's limits were never exceeded: not one 429.
         Assert.DoesNotContain(_api.Requests, r => r.StatusCode == 429);
@@ -104,7 +104,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(host, "{\"message\": {}}"));
         var huge = "{\"update_id\": 1, \"message\": {\"text\": \"" + new string('a', 1_100_000) + "\"}}";
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await PostAsync(host, huge));
-        Assert.Equal(0, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         await WaitForSendAsync("sendMessage", Admin, text => text.Contains("choose your language", StringComparison.Ordinal));
         // The next getUpdates carried offset = id + 1, which confirms the update to Telegram.
         await WaitAsync(() => _api.PendingUpdates == 0, "update confirmed");
-        Assert.Equal(1, await ScalarAsync<long>(host, "SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public sealed class TelegramHostTests : IAsyncLifetime
         _api.MigrateChat(-9004, -1009004);               // the group became a supergroup
         foreach (var chat in new long[] { 9001, 9002, 9003, -9004, 9005 }) await EnqueueAsync(host, chat, $"hello {chat}");
 
-        await WaitUntilAsync(async () => await ScalarAsync<long>(host, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0,
-            "outbox settled", seconds: 40, dump: async () => string.Join("; ", await QueryAsync(host, "SELECT chat_id || ' ' || status || ' ' || attempts || ' ' || not_before || ' ' || COALESCE(error, '') FROM outbox")));
+        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0,
+            "outbox settled", seconds: 40, dump: async () => string.Join("; ", await host.QueryAsync<string>("SELECT chat_id || ' ' || status || ' ' || attempts || ' ' || not_before || ' ' || COALESCE(error, '') FROM outbox")));
         Assert.Equal("sent", await StatusAsync(host, "9001"));
         Assert.Equal("sent", await StatusAsync(host, "9002"));
         Assert.Equal("unreachable", await StatusAsync(host, "9003"));
@@ -169,7 +169,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
             Assert.InRange(sentBefore, 15, 59);
 
             await using var second = StartHost("Webhook", store);
-            await WaitUntilAsync(async () => await ScalarAsync<long>(second, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0, "rest sent", seconds: 30);
+            await Eventually.UntilAsync(async () => await second.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0, "rest sent", seconds: 30);
             for (long chat = 20_001; chat <= 20_060; chat++)
                 Assert.Single(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == chat && r.StatusCode == 200);
             Assert.DoesNotContain(_api.Requests, r => r.StatusCode == 429);
@@ -281,28 +281,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
     private static Task WaitAsync(Func<bool> condition, string what, int seconds = 20) =>
         WaitForAsync<object>(() => condition() ? new object() : null, what, seconds);
 
-    private static async Task<T> ScalarAsync<T>(AcademyApp host, string sql)
-    {
-        await using var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
-        return await s.ExecuteScalarAsync<T>(sql);
-    }
-
     private static Task<string> StatusAsync(AcademyApp host, string chat) =>
-        ScalarAsync<string>(host, $"SELECT status FROM outbox WHERE chat_id = '{chat}'");
+        host.ScalarAsync<string>($"SELECT status FROM outbox WHERE chat_id = '{chat}'");
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 20, Func<Task<string>>? dump = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}" + (dump is null ? "" : ": " + await dump()));
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<IEnumerable<string>> QueryAsync(AcademyApp host, string sql)
-    {
-        await using var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
-        return (await s.QueryAsync<string>(sql)).ToList();
-    }
 }
