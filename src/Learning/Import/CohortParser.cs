@@ -34,15 +34,27 @@ internal static class CohortParser
         if (root.Node("schedule") is YamlDotNet.RepresentationModel.YamlMappingNode scheduleNode)
         {
             var s = new YamlFields(scheduleNode, root.FieldPath("schedule"), root.Errors);
-            s.AllowOnly("lesson", "checkin_open", "checkin_close", "quiz");
+            s.AllowOnly("lesson", "checkin_open", "checkin_close", "quiz", "reminder", "digest", "weekly_digest");
             var lesson = s.Time("lesson");
             var open = s.Time("checkin_open");
             var close = s.Time("checkin_close");
             var quiz = s.Time("quiz");
+            var reminder = s.Node("reminder") is null ? null : s.Time("reminder");
+            var digest = s.Node("digest") is null ? null : s.Time("digest");
+            var weekly = ParseWeekly(s);
             if (open is not null && close is not null && close <= open)
                 s.Error(s.Node("checkin_close"), "checkin_close", "import.error.close_before_open");
+            else if (open is not null && close is not null && reminder is not null && (reminder <= open || reminder >= close))
+                s.Error(s.Node("reminder"), "reminder", "import.error.reminder_outside_window");
+            if (close is not null && digest is not null && digest < close)
+                s.Error(s.Node("digest"), "digest", "import.error.digest_before_close");
             if (lesson is not null && open is not null && close is not null && quiz is not null)
+            {
                 schedule = new DailySchedule(lesson.Value, open.Value, close.Value, quiz.Value);
+                if (reminder is not null) schedule = schedule with { Reminder = reminder.Value };
+                if (digest is not null) schedule = schedule with { Digest = digest.Value };
+                if (weekly is { } w) schedule = schedule with { WeeklyDigestDay = w.Day, WeeklyDigestTime = w.Time };
+            }
         }
         else if (root.Node("schedule") is { } bad) root.Error(bad, "schedule", "import.error.expected_mapping");
         else root.Error(null, "schedule", "import.error.required");
@@ -70,5 +82,20 @@ internal static class CohortParser
             return null;
         return new Cohort(code, name, course, start.Value, zoneId, language, schedule, quizQuestions.Value,
             skipWeekends.Value, holidays.Distinct().Order().ToList(), groups);
+    }
+
+    // weekly_digest: "monday 09:00" (an English weekday name, then a local time).
+    private static (DayOfWeek Day, TimeOnly Time)? ParseWeekly(YamlFields s)
+    {
+        if (s.Node("weekly_digest") is null) return null;
+        var text = s.String("weekly_digest");
+        if (text is null) return null;
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && Enum.TryParse<DayOfWeek>(parts[0], ignoreCase: true, out var day) && !int.TryParse(parts[0], out _) &&
+            TimeOnly.TryParseExact(parts[1], ["HH:mm", "H:mm"], System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var time))
+            return (day, time);
+        s.Error(s.Node("weekly_digest"), "weekly_digest", "import.error.bad_weekly", ("value", text));
+        return null;
     }
 }

@@ -254,10 +254,14 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             cohort.Code, courseId, Name = StoredJson.Serialize(cohort.Name),
             StartDate = cohort.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             cohort.TimeZoneId, cohort.Language,
-            Lesson = cohort.Schedule.Lesson.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-            Open = cohort.Schedule.CheckInOpen.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-            Close = cohort.Schedule.CheckInClose.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-            Quiz = cohort.Schedule.Quiz.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            Lesson = LocalTimes.Format(cohort.Schedule.Lesson),
+            Open = LocalTimes.Format(cohort.Schedule.CheckInOpen),
+            Close = LocalTimes.Format(cohort.Schedule.CheckInClose),
+            Quiz = LocalTimes.Format(cohort.Schedule.Quiz),
+            Reminder = LocalTimes.Format(cohort.Schedule.Reminder),
+            Digest = LocalTimes.Format(cohort.Schedule.Digest),
+            WeeklyDay = cohort.Schedule.WeeklyDigestDay.ToString().ToLowerInvariant(),
+            WeeklyTime = LocalTimes.Format(cohort.Schedule.WeeklyDigestTime),
             cohort.QuizQuestions, SkipWeekends = cohort.SkipWeekends ? 1 : 0,
             Holidays = StoredJson.Serialize(cohort.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
             Hash = StoredJson.Hash(header),
@@ -271,9 +275,10 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             cohortId = await s.ExecuteScalarAsync<long>(
                 """
                 INSERT INTO cohorts (code, course_id, name, start_date, time_zone, language, lesson_time, checkin_open,
-                    checkin_close, quiz_time, quiz_questions, skip_weekends, holidays, content_hash)
+                    checkin_close, quiz_time, reminder_time, digest_time, weekly_digest_day, weekly_digest_time,
+                    quiz_questions, skip_weekends, holidays, content_hash)
                 VALUES (@Code, @courseId, @Name, @StartDate, @TimeZoneId, @Language, @Lesson, @Open, @Close, @Quiz,
-                    @QuizQuestions, @SkipWeekends, @Holidays, @Hash) RETURNING id
+                    @Reminder, @Digest, @WeeklyDay, @WeeklyTime, @QuizQuestions, @SkipWeekends, @Holidays, @Hash) RETURNING id
                 """, row);
             added = 1;
         }
@@ -286,11 +291,13 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
                     """
                     UPDATE cohorts SET course_id = @courseId, name = @Name, start_date = @StartDate, time_zone = @TimeZoneId,
                         language = @Language, lesson_time = @Lesson, checkin_open = @Open, checkin_close = @Close,
-                        quiz_time = @Quiz, quiz_questions = @QuizQuestions, skip_weekends = @SkipWeekends,
+                        quiz_time = @Quiz, reminder_time = @Reminder, digest_time = @Digest, weekly_digest_day = @WeeklyDay,
+                        weekly_digest_time = @WeeklyTime, quiz_questions = @QuizQuestions, skip_weekends = @SkipWeekends,
                         holidays = @Holidays, content_hash = @Hash
                     WHERE id = @Id
                     """, new { row.Code, courseId, row.Name, row.StartDate, row.TimeZoneId, row.Language, row.Lesson, row.Open,
-                        row.Close, row.Quiz, row.QuizQuestions, row.SkipWeekends, row.Holidays, row.Hash, Id = cohortId });
+                        row.Close, row.Quiz, row.Reminder, row.Digest, row.WeeklyDay, row.WeeklyTime, row.QuizQuestions,
+                        row.SkipWeekends, row.Holidays, row.Hash, Id = cohortId });
                 updated = 1;
             }
         }

@@ -137,7 +137,7 @@ internal sealed partial class YamlFields
     {
         var text = String(key);
         if (text is null) return null;
-        if (TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return t;
+        if (TimeOnly.TryParseExact(text, ["HH:mm", "H:mm", "HH:mm:ss", "H:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return t;
         Error(Node(key), key, "import.error.bad_time", ("value", text));
         return null;
     }

@@ -45,6 +45,13 @@ public sealed record Attachment(AttachmentKind Kind, string FileName, string? Ur
 public enum AttachmentKind { Image, Document }
 
 /// <summary>
+/// A person named in a message so the platform notifies them (a reminder tagging who has not
+/// checked in). <see cref="UserId"/> is their id on the message's channel; without one the channel
+/// writes the name as plain text.
+/// </summary>
+public sealed record Mention(string Name, string? UserId);
+
+/// <summary>
 /// A reply or push, in channel-neutral terms. Exactly one of text, quiz or attachment carries the
 /// substance; buttons and the contact request ride along.
 /// </summary>
@@ -59,6 +66,8 @@ public sealed record OutgoingMessage
     public string? RequestContactLabel { get; init; }
     public QuizContent? Quiz { get; init; }
     public Attachment? Attachment { get; init; }
+    /// <summary>People to tag, rendered by the channel after the text (e.g. "@Name, @Name").</summary>
+    public IReadOnlyList<Mention> Mentions { get; init; } = [];
     /// <summary>
     /// For a button press: the platform's id of the press to acknowledge. A message with only text
     /// besides is a notice shown to the presser alone (a toast), not a message to the chat.

@@ -55,7 +55,7 @@ public sealed class Programme(LearnerRecord record, Outbox outbox, Catalog catal
         {
             var id = await record.RecordDeliveryAsync(s, new Delivery($"{prefix}/checkin/g{groupId}", cohortId, groupId, null, day, DeliveryKind.CheckIn));
             deliveries.Add(id);
-            var close = cohort.Cohort.Schedule.CheckInClose.ToString("HH:mm", CultureInfo.InvariantCulture);
+            var close = LocalTimes.Format(cohort.Cohort.Schedule.CheckInClose);
             foreach (var chat in chats)
                 queued += await Queue(s, $"{prefix}/checkin/g{groupId}@{chat.Channel}", new OutgoingMessage
                 {

@@ -26,6 +26,10 @@ public static class CohortStore
         public string CheckinOpen { get; init; } = "";
         public string CheckinClose { get; init; } = "";
         public string QuizTime { get; init; } = "";
+        public string? ReminderTime { get; init; }
+        public string? DigestTime { get; init; }
+        public string? WeeklyDigestDay { get; init; }
+        public string? WeeklyDigestTime { get; init; }
         public long QuizQuestions { get; init; }
         public long SkipWeekends { get; init; }
         public string Holidays { get; init; } = "";
@@ -36,7 +40,9 @@ public static class CohortStore
         """
         SELECT c.id, c.code, c.course_id AS CourseId, co.code AS CourseCode, c.name, c.start_date AS StartDate,
                c.time_zone AS TimeZone, c.language, c.lesson_time AS LessonTime, c.checkin_open AS CheckinOpen,
-               c.checkin_close AS CheckinClose, c.quiz_time AS QuizTime, c.quiz_questions AS QuizQuestions,
+               c.checkin_close AS CheckinClose, c.quiz_time AS QuizTime,
+               c.reminder_time AS ReminderTime, c.digest_time AS DigestTime, c.weekly_digest_day AS WeeklyDigestDay,
+               c.weekly_digest_time AS WeeklyDigestTime, c.quiz_questions AS QuizQuestions,
                c.skip_weekends AS SkipWeekends, c.holidays,
                (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.course_id AND l.retired = 0) AS LessonCount
         FROM cohorts c JOIN courses co ON co.id = c.course_id
@@ -58,10 +64,15 @@ public static class CohortStore
 
     private static StoredCohort Map(Row r)
     {
-        static TimeOnly T(string s) => TimeOnly.ParseExact(s, "HH:mm", CultureInfo.InvariantCulture);
+        static TimeOnly T(string s) => LocalTimes.Parse(s);
+        var schedule = new DailySchedule(T(r.LessonTime), T(r.CheckinOpen), T(r.CheckinClose), T(r.QuizTime));
+        if (r.ReminderTime is not null) schedule = schedule with { Reminder = T(r.ReminderTime) };
+        if (r.DigestTime is not null) schedule = schedule with { Digest = T(r.DigestTime) };
+        if (r.WeeklyDigestDay is not null) schedule = schedule with { WeeklyDigestDay = Enum.Parse<DayOfWeek>(r.WeeklyDigestDay, ignoreCase: true) };
+        if (r.WeeklyDigestTime is not null) schedule = schedule with { WeeklyDigestTime = T(r.WeeklyDigestTime) };
         var cohort = new Cohort(r.Code, StoredJson.Deserialize<LocalizedText>(r.Name), r.CourseCode,
             DateOnly.ParseExact(r.StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), r.TimeZone, r.Language,
-            new DailySchedule(T(r.LessonTime), T(r.CheckinOpen), T(r.CheckinClose), T(r.QuizTime)),
+            schedule,
             (int)r.QuizQuestions, r.SkipWeekends != 0,
             StoredJson.Deserialize<List<string>>(r.Holidays).Select(h => DateOnly.ParseExact(h, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
             []);

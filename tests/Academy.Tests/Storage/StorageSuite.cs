@@ -275,24 +275,50 @@ public abstract class StorageSuite : StoreTestBase
     [Fact]
     public async Task Upgrading_a_database_keeps_every_row()
     {
-        // A database at version 1 (content and people only), with data in it …
+        // A database at version 1 (content and people only), with rows written as version 1 knew them …
         await using var old = await CreateStoreAsync();
         await using var db = new AcademyDatabase(old.Options);
         var migrator = new Migrator(db, Time, NullLogger<Migrator>.Instance);
         Assert.Equal([1], await migrator.MigrateAsync(targetVersion: 1));
-        var importer = new ContentImporter(db, Time);
-        Assert.True((await importer.ImportAsync(Samples.All)).Succeeded);
+        await using (var w = await db.BeginAsync())
+        {
+            var courseId = await w.ExecuteScalarAsync<long>(
+                "INSERT INTO courses (code, title, topics, content_hash, updated_at) VALUES ('c', '{\"en\":\"C\"}', '[]', 'h', 0) RETURNING id");
+            var cohortId = await w.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO cohorts (code, course_id, name, start_date, time_zone, language, lesson_time, checkin_open,
+                    checkin_close, quiz_time, quiz_questions, skip_weekends, holidays, content_hash)
+                VALUES ('k', @courseId, '{"en":"K"}', '2026-12-01', 'Europe/Berlin', 'en', '07:30', '08:00', '21:00', '12:00', 3, 0, '[]', 'h')
+                RETURNING id
+                """, new { courseId });
+            var groupId = await w.ExecuteScalarAsync<long>(
+                "INSERT INTO study_groups (cohort_id, code, name, language) VALUES (@cohortId, 'G', '{\"en\":\"G\"}', 'en') RETURNING id", new { cohortId });
+            var learnerId = await w.ExecuteScalarAsync<long>(
+                "INSERT INTO learners (phone, name, created_at) VALUES ('+4915112345678', 'Anna', 0) RETURNING id");
+            await w.ExecuteAsync(
+                "INSERT INTO enrollments (cohort_id, learner_id, group_id, role, enrolled_at) VALUES (@cohortId, @learnerId, @groupId, 'learner', 0)",
+                new { cohortId, learnerId, groupId });
+            await w.CommitAsync();
+        }
 
-        // … is upgraded by the next start-up, and keeps everything.
+        // … is upgraded by the next start-up, and keeps everything; new columns read as their defaults.
         var applied = await migrator.MigrateAsync();
         Assert.Equal(Enumerable.Range(2, Migrator.LatestVersion - 1), applied);
-        await using var s = await db.BeginReadAsync();
-        Assert.Equal(64, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM questions"));
-        Assert.Equal(24, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM learners"));
-        Assert.Equal(24, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments"));
-        Assert.Equal(0, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM answers")); // the new tables exist
         Assert.Equal(Migrator.LatestVersion, await migrator.CurrentVersionAsync());
-        await s.DisposeAsync();
+        await using (var s = await db.BeginReadAsync())
+        {
+            Assert.Equal(1, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments"));
+            Assert.Equal(0, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM answers")); // the new tables exist
+            var cohort = await CohortStore.GetByCodeAsync(s, "k");
+            Assert.NotNull(cohort);
+            Assert.Equal(new TimeOnly(19, 0), cohort.Cohort.Schedule.Reminder);
+            Assert.Equal(new TimeOnly(21, 0), cohort.Cohort.Schedule.Digest);
+            Assert.Equal(DayOfWeek.Monday, cohort.Cohort.Schedule.WeeklyDigestDay);
+        }
+
+        // The upgraded store takes the current content as any other.
+        var importer = new ContentImporter(db, Time);
+        Assert.True((await importer.ImportAsync(Samples.All)).Succeeded);
         Assert.Equal(["digital-safety.yaml: no changes", "cohort-sample.yaml: no changes", "roster-sample.csv: no changes"],
             (await importer.ImportAsync(Samples.All)).Render(En).ToList());
     }
