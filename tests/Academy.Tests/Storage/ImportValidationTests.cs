@@ -1,5 +1,6 @@
 using System.Text;
 using Academy.Learning.Localization;
+using Academy.Learning.Storage;
 using Academy.Tests.Support;
 
 namespace Academy.Tests.Storage;
@@ -154,6 +155,35 @@ public class ImportValidationTests : StoreTestBase
         Assert.Contains("cohort.yaml: course: unknown course 'no-such-course'; import its pack first or in the same command", lines);
         Assert.Equal(4, lines.Count); // three errors, found in one run, and the closing line
         Assert.Equal(0, await CountAsync("cohorts"));
+    }
+
+    [Fact]
+    public async Task The_reminder_digest_and_weekly_digest_times_are_checked()
+    {
+        var cohort = File.ReadAllText(Samples.Cohort)
+            .Replace("reminder: \"19:00\"", "reminder: \"22:00\"", StringComparison.Ordinal)
+            .Replace("digest: \"21:15\"", "digest: \"20:00\"", StringComparison.Ordinal)
+            .Replace("weekly_digest: monday 09:00", "weekly_digest: someday 09:00", StringComparison.Ordinal);
+        var report = await Importer.ImportAsync([Samples.Text("cohort.yaml", cohort)]);
+        var lines = report.Render(En).ToList();
+        Assert.Contains("cohort.yaml:17: schedule.reminder: must be after checkin_open and before checkin_close", lines);
+        Assert.Contains("cohort.yaml:18: schedule.digest: must be at or after checkin_close", lines);
+        Assert.Contains("cohort.yaml:19: schedule.weekly_digest: 'someday 09:00' is not a weekday and a time, for example \"monday 09:00\"", lines);
+        Assert.Equal(0, await CountAsync("cohorts"));
+
+        // Seconds are allowed; omitted times take their defaults.
+        var plain = File.ReadAllText(Samples.Cohort)
+            .Replace("    reminder: \"19:00\"\n", "", StringComparison.Ordinal)
+            .Replace("    digest: \"21:15\"\n", "", StringComparison.Ordinal)
+            .Replace("    weekly_digest: monday 09:00\n", "", StringComparison.Ordinal)
+            .Replace("quiz: \"12:00\"", "quiz: \"12:00:30\"", StringComparison.Ordinal);
+        Assert.True((await Importer.ImportAsync([Samples.File(Samples.Pack), Samples.Text("cohort.yaml", plain)])).Succeeded);
+        await using var s = await Db.BeginReadAsync();
+        var stored = (await CohortStore.GetByCodeAsync(s, "sample-2026"))!.Cohort.Schedule;
+        Assert.Equal(new TimeOnly(12, 0, 30), stored.Quiz);
+        Assert.Equal(new TimeOnly(19, 0), stored.Reminder);
+        Assert.Equal(new TimeOnly(21, 0), stored.Digest);
+        Assert.Equal((DayOfWeek.Monday, new TimeOnly(9, 0)), (stored.WeeklyDigestDay, stored.WeeklyDigestTime));
     }
 
     [Fact]
