@@ -85,12 +85,17 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
         MessagesPerSecond: 1000, PerChatInterval: TimeSpan.Zero, GroupMessagesPerMinute: int.MaxValue,
         MaxTextLength: 20_000, NativeQuizPolls: false, MaxCallbackDataBytes: 64);
 
+    // The playground has no user ids to link: a mention is the name, marked as on the platforms.
+    private static string? WithMentions(OutgoingMessage message) =>
+        message.Mentions.Count == 0 ? message.Text
+            : (string.IsNullOrEmpty(message.Text) ? "" : message.Text + "\n\n") + string.Join(", ", message.Mentions.Select(m => "@" + m.Name));
+
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         var shown = new PlaygroundMessage
         {
-            Text = message.Quiz?.Question ?? message.Text,
+            Text = message.Quiz?.Question ?? WithMentions(message),
             Markdown = message.Format == TextFormat.Markdown,
             Buttons = message.Quiz is { } quiz ? quiz.AsButtons() : message.Buttons,
             ContactRequest = message.RequestContactLabel,

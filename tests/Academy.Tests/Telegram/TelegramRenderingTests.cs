@@ -25,6 +25,18 @@ public sealed class TelegramRenderingTests
     }
 
     [Fact]
+    public void Mentions_link_to_the_person_when_their_telegram_id_is_known_and_name_them_otherwise()
+    {
+        var send = OnlyText(new OutgoingMessage
+        {
+            To = Topic,
+            Text = "Not checked in yet:",
+            Mentions = [new Mention("Trần <Hùng>", "777001"), new Mention("李娜", null)],
+        });
+        Assert.Equal("Not checked in yet:\n\n<a href=\"tg://user?id=777001\">Trần &lt;Hùng&gt;</a>, 李娜", send.Text);
+    }
+
+    [Fact]
     public void Markdown_subset_becomes_telegram_html_with_user_text_escaped()
     {
         var send = OnlyText(new OutgoingMessage

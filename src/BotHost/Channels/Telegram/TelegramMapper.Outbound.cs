@@ -44,6 +44,8 @@ public static partial class TelegramMapper
 
         var html = string.IsNullOrEmpty(message.Text) ? null
             : message.Format == TextFormat.Markdown ? TelegramHtml.FromMarkdown(message.Text) : TelegramHtml.Escape(message.Text);
+        if (message.Mentions.Count > 0)
+            html = (html is null ? "" : html + "\n\n") + string.Join(", ", message.Mentions.Select(MentionHtml));
         var caption = message.Attachment is not null && html is not null && TelegramHtml.VisibleLength(html) <= TelegramHtml.MaxCaptionLength
             ? html : null;
         if (html is not null && caption is null) substance.AddRange(TextRequests(target, html));
@@ -80,6 +82,13 @@ public static partial class TelegramMapper
         {
             Text = string.IsNullOrEmpty(toast) ? null : Truncate(toast, MaxToastLength),
         });
+
+    // A link to tg://user?id= notifies the person even without a public @username; without an id
+    // on Telegram the name is written out, so the group still sees who is meant.
+    private static string MentionHtml(Mention mention) =>
+        mention.UserId is { } id && long.TryParse(id, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var userId)
+            ? $"<a href=\"tg://user?id={userId.ToString(System.Globalization.CultureInfo.InvariantCulture)}\">{TelegramHtml.Escape(mention.Name)}</a>"
+            : TelegramHtml.Escape(mention.Name);
 
     private static IEnumerable<TelegramRequest> TextRequests(Target target, string html) =>
         TelegramHtml.Split(html).Select(part => TextRequest(target, part, null));
