@@ -81,13 +81,15 @@ public sealed class OutboxDispatcher(
         var now = time.GetUtcNow();
         List<Row> rows;
         await using (var s = await database.BeginReadAsync(ct))
-            // Only each chat's oldest pending row may go (order within a chat), and only when it is due;
-            // taking heads rather than the oldest rows overall keeps one long backlog from starving the rest.
+            // Only each chat's oldest unfinished row may go (order within a chat), and only when it is
+            // pending and due: a chat whose head is being sent — by this process or another one on the
+            // same database — waits for that send's outcome. Taking heads rather than the oldest rows
+            // overall keeps one long backlog from starving the rest.
             rows = (await s.QueryAsync<Row>(
                 """
                 SELECT o.id, o.channel, o.chat_id AS ChatId, o.payload, o.attempts FROM outbox o
-                WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending' GROUP BY channel, chat_id)
-                  AND o.not_before <= @now
+                WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY channel, chat_id)
+                  AND o.status = 'pending' AND o.not_before <= @now
                 ORDER BY o.id LIMIT 1000
                 """, new { now = now.ToUnixTimeMilliseconds() })).ToList();
 

@@ -89,6 +89,35 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(1, _channel.Attempts("dup"));
     }
 
+    [Fact]
+    public async Task A_chat_whose_head_another_instance_is_sending_waits_for_that_outcome()
+    {
+        // Another process on the same database holds the chat's first message (status 'sending',
+        // lease running); this process must not overtake it with the second.
+        await EnqueueAsync("shared", "first", key: "shared/1");
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            await s.ExecuteAsync("UPDATE outbox SET status = 'sending', not_before = @lease WHERE idem_key = 'shared/1'",
+                new { lease = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds() });
+            await s.CommitAsync();
+        }
+        await EnqueueAsync("shared", "second", key: "shared/2");
+        await EnqueueAsync("alone", "unrelated");
+        await Eventually.UntilAsync(async () => await StatusAsync("alone") == "sent");
+        await Task.Delay(500);
+        Assert.Empty(_channel.Texts("shared"));
+
+        // The other process records its send: the second message follows.
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            await s.ExecuteAsync("UPDATE outbox SET status = 'sent' WHERE idem_key = 'shared/1'");
+            await s.CommitAsync();
+        }
+        _app.Services.GetRequiredService<Outbox>().Notify();
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE idem_key = 'shared/2' AND status = 'sent'") == 1);
+        Assert.Equal(["second"], _channel.Texts("shared"));
+    }
+
     private async Task EnqueueAsync(string chat, string text, string? key = null)
     {
         var outbox = _app.Services.GetRequiredService<Outbox>();
