@@ -118,8 +118,9 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
 
         if (parts.HasFlag(DayParts.Quiz) && cohort.Cohort.QuizQuestions > 0 && groups.Count > 0)
         {
-            var slots = await QuizSlotsAsync(s, cohort, day, lesson.Lesson.Topics, groups, now);
-            var questions = await QuestionsAsync(s, slots.Select(x => x.QuestionId).Distinct().ToList());
+            var (slots, bank) = await QuizSlotsAsync(s, cohort, day, lesson.Lesson.Topics, groups, now);
+            var rows = bank.ToDictionary(q => q.Id);
+            var questions = slots.Select(x => x.QuestionId).Distinct().ToDictionary(id => id, id => rows[id].ToQuestion());
             foreach (var (group, key, deliveryId, questionId) in slots)
             {
                 deliveries.Add(deliveryId);
@@ -183,13 +184,16 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
 
     // The quiz of the day, per group and slot: the delivery already recorded under the slot's key, or a
     // fresh draw. Same rules as one group at a time, decided in memory from two set queries.
-    private async Task<List<(GroupTarget Group, string Key, long DeliveryId, long QuestionId)>> QuizSlotsAsync(
+    private async Task<(List<(GroupTarget Group, string Key, long DeliveryId, long QuestionId)> Slots, List<QuestionRow> Bank)> QuizSlotsAsync(
         DbSession s, StoredCohort cohort, int day, IReadOnlyList<string> topics, List<GroupTarget> groups, long now)
     {
         var cohortId = cohort.Id;
-        var candidates = (await s.QueryAsync<long>(
-            "SELECT id FROM questions WHERE course_id = @courseId AND retired = 0 AND type <> 'Fill' AND topic IN @topics ORDER BY id",
-            new { courseId = cohort.CourseId, topics })).ToList();
+        // The course's bank in one read (a few hundred rows), filtered here: a list parameter is
+        // expanded on SQLite but sent as an array on PostgreSQL, so IN @list is not one SQL for both.
+        var bank = (await s.QueryAsync<QuestionRow>(
+            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE course_id = @courseId ORDER BY id",
+            new { courseId = cohort.CourseId })).ToList();
+        var candidates = bank.Where(q => q.Retired == 0 && q.Type != nameof(QuestionType.Fill) && topics.Contains(q.Topic)).Select(q => q.Id).ToList();
         var wanted = groups.Select(g => g.Id).ToHashSet();
         var used = new Dictionary<long, HashSet<long>>();
         foreach (var (groupId, questionId) in await s.QueryAsync<(long, long)>(
@@ -222,7 +226,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
             }
         }
         foreach (var (key, stored) in await RecordDeliveriesAsync(s, cohortId, day, now, fresh)) existing[key] = stored;
-        return planned.Select(p => (p.Group, p.Key, existing[p.Key].Id, existing[p.Key].QuestionId!.Value)).ToList();
+        return (planned.Select(p => (p.Group, p.Key, existing[p.Key].Id, existing[p.Key].QuestionId!.Value)).ToList(), bank);
 
         HashSet<long> UsedOf(long groupId) => used.TryGetValue(groupId, out var set) ? set : used[groupId] = [];
     }
@@ -271,20 +275,21 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         return result;
     }
 
-    private static async Task<Dictionary<long, Question>> QuestionsAsync(DbSession s, IReadOnlyList<long> ids)
+    private sealed class QuestionRow
     {
-        var result = new Dictionary<long, Question>();
-        foreach (var chunk in ids.Chunk(Batch))
+        public long Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Topic { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string Difficulty { get; init; } = "";
+        public string Payload { get; init; } = "";
+        public long Retired { get; init; }
+
+        public Question ToQuestion()
         {
-            var rows = await s.QueryAsync<(long Id, string Code, string Topic, string Type, string Difficulty, string Payload)>(
-                "SELECT id, code, topic, type, difficulty, payload FROM questions WHERE id IN @chunk", new { chunk });
-            foreach (var r in rows)
-            {
-                var p = StoredJson.Deserialize<QuestionPayload>(r.Payload);
-                result[r.Id] = new Question(r.Code, r.Topic, Enum.Parse<QuestionType>(r.Type), Enum.Parse<Difficulty>(r.Difficulty),
-                    p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
-            }
+            var p = StoredJson.Deserialize<QuestionPayload>(Payload);
+            return new Question(Code, Topic, Enum.Parse<QuestionType>(Type), Enum.Parse<Difficulty>(Difficulty),
+                p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
         }
-        return result;
     }
 }
