@@ -46,7 +46,8 @@ public sealed class Outbox(TimeProvider time)
         ArgumentNullException.ThrowIfNull(messages);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queued = 0;
-        foreach (var chunk in messages.DistinctBy(m => m.Key).Chunk(500))
+        // 50 rows a statement: SQLite binds named parameters by a linear search, so big statements cost n².
+        foreach (var chunk in messages.DistinctBy(m => m.Key).Chunk(50))
         {
             var sql = new StringBuilder("INSERT INTO outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at) VALUES ");
             var p = new DynamicParameters();
