@@ -379,7 +379,6 @@ public abstract class DailyProgrammeSuite : StoreTestBase
         var deliveryId = await ScalarAsync<long>("SELECT id FROM deliveries WHERE idem_key = @k", new { k = sample.Key[..sample.Key.IndexOf('@', StringComparison.Ordinal)] });
         Assert.Equal($"{Programme.LessonReadButton}:{deliveryId}", sample.Message.Buttons[0][0].Data);
     }
-
 }
 
 public sealed class SqliteDailyProgrammeTests : DailyProgrammeSuite
