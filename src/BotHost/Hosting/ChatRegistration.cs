@@ -3,6 +3,7 @@ using Academy.BotHost.Dispatch;
 using Academy.BotHost.Handlers;
 using Academy.BotHost.Pipeline;
 using Academy.BotHost.Playground;
+using Academy.Learning.Daily;
 using Academy.Learning.Messaging;
 using Academy.Learning.Record;
 
@@ -16,6 +17,8 @@ public static class ChatRegistration
         services.AddSingleton<Outbox>();
         services.AddSingleton<LearnerDirectory>();
         services.AddSingleton<Programme>();
+        services.AddSingleton<Digests>();
+        services.AddSingleton<DailyProgramme>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<TurnPipeline>();
 

@@ -1,4 +1,9 @@
+using Academy.Learning.Localization;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+using Academy.Learning.Record;
 using Academy.Learning.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Academy.Learning.Daily;
 
@@ -22,9 +27,203 @@ public sealed record RunResult(RunOutcome Outcome, int GroupsReached, int Messag
 /// rows (keyed cohort/day/kind/group), records the day's statuses at the close, and composes the
 /// digests. What the scheduler's jobs call; it decides everything from the store and the clock.
 /// </summary>
-public sealed class DailyProgramme
+/// <remarks>
+/// Once: the moment's <c>programme_runs</c> row is inserted first, in the same write transaction as
+/// everything the moment writes. A second caller (a double fire, a retry, another instance) waits
+/// for that transaction at the row's key and finds it taken; a failure rolls the row back with the
+/// work, so a retry does it all. The outbox keys are the second guard: the same message is never
+/// queued twice, whoever queues it (<c>/push</c> included).
+/// </remarks>
+public sealed class DailyProgramme(
+    AcademyDatabase db, Programme programme, Digests digests, Outbox outbox, Catalog catalog, TimeProvider time, ILogger<DailyProgramme> logger)
 {
+    private const string Done = "done", Stale = "stale";
+
     /// <summary>Runs <paramref name="item"/> of day (or week) <paramref name="day"/> of the cohort, once.</summary>
-    public Task<RunResult> RunAsync(long cohortId, ProgrammeItem item, int day, CancellationToken ct = default) =>
-        throw new NotImplementedException();
+    public async Task<RunResult> RunAsync(long cohortId, ProgrammeItem item, int day, CancellationToken ct = default)
+    {
+        await using var s = await db.BeginAsync(ct);
+        var cohort = await CohortStore.GetAsync(s, cohortId);
+        var planned = cohort is null ? null : ProgrammePlan.Find(cohort, item, day);
+        if (cohort is null || planned is null)
+        {
+            logger.LogWarning("Cohort {CohortId}: {Item} of day {Day} is not in the plan any more; nothing done", cohortId, PlannedItem.NameOf(item), day);
+            return new RunResult(RunOutcome.NotPlanned, 0, 0);
+        }
+        var now = time.GetUtcNow();
+        if (now > planned.StaleAfter)
+        {
+            if (!await ClaimAsync(s, cohortId, planned, now, Stale)) return new RunResult(RunOutcome.AlreadyDone, 0, 0);
+            await s.CommitAsync(ct);
+            logger.LogWarning("Cohort {CohortId}: {Key} planned at {At:u} was due by {StaleAfter:u}; skipped at {Now:u}",
+                cohortId, planned.Key, planned.At, planned.StaleAfter, now);
+            return new RunResult(RunOutcome.Stale, 0, 0);
+        }
+        if (!await ClaimAsync(s, cohortId, planned, now, Done)) return new RunResult(RunOutcome.AlreadyDone, 0, 0);
+
+        var (groups, messages) = item switch
+        {
+            ProgrammeItem.Lesson => await DeliverAsync(s, cohort, day, DayParts.Lesson),
+            ProgrammeItem.CheckIn => await DeliverAsync(s, cohort, day, DayParts.CheckIn),
+            ProgrammeItem.Quiz => await DeliverAsync(s, cohort, day, DayParts.Quiz),
+            ProgrammeItem.Reminder => await RemindAsync(s, cohort, day),
+            ProgrammeItem.Close => (await CloseAsync(s, cohort, day, now), 0),
+            ProgrammeItem.LiaisonDigest => await LiaisonDigestAsync(s, cohort, planned, now),
+            ProgrammeItem.WeeklyDigest => await WeeklyDigestAsync(s, cohort, planned),
+            _ => throw new ArgumentOutOfRangeException(nameof(item)),
+        };
+        await RecordCountsAsync(s, cohortId, planned.ItemName, day, groups, messages);
+        await s.CommitAsync(ct);
+        if (messages > 0) outbox.Notify();
+        logger.LogInformation("Cohort {CohortId}: {Key} done; {Groups} group(s), {Messages} message(s) queued", cohortId, planned.Key, groups, messages);
+        return new RunResult(RunOutcome.Done, groups, messages);
+    }
+
+    // Inserted first: on PostgreSQL a concurrent claimant blocks here until the first commits (then
+    // finds the row) or rolls back (then takes it); SQLite's write transactions are serial anyway.
+    private static async Task<bool> ClaimAsync(DbSession s, long cohortId, PlannedItem planned, DateTimeOffset now, string outcome) =>
+        await s.ExecuteAsync(
+            """
+            INSERT INTO programme_runs (cohort_id, item, day, planned_at, ran_at, outcome, groups_reached, messages)
+            VALUES (@cohortId, @item, @day, @plannedAt, @now, @outcome, 0, 0)
+            ON CONFLICT (cohort_id, item, day) DO NOTHING
+            """,
+            new
+            {
+                cohortId, item = planned.ItemName, day = (long)planned.Day, plannedAt = planned.At.ToUnixTimeMilliseconds(),
+                now = now.ToUnixTimeMilliseconds(), outcome,
+            }) > 0;
+
+    private static Task RecordCountsAsync(DbSession s, long cohortId, string item, int day, int groups, int messages) =>
+        s.ExecuteAsync(
+            "UPDATE programme_runs SET groups_reached = @groups, messages = @messages WHERE cohort_id = @cohortId AND item = @item AND day = @day",
+            new { cohortId, item, day = (long)day, groups = (long)groups, messages = (long)messages });
+
+    private async Task<(int, int)> DeliverAsync(DbSession s, StoredCohort cohort, int day, DayParts part)
+    {
+        var result = await programme.DeliverToCohortAsync(s, cohort, day, part);
+        return (result.GroupsReached, result.MessagesQueued);
+    }
+
+    // One message per group chat naming the group's learners who have not checked in for the day.
+    private async Task<(int, int)> RemindAsync(DbSession s, StoredCohort cohort, int day)
+    {
+        var cohortId = cohort.Id;
+        var missing = (await s.QueryAsync<(long GroupId, long LearnerId, string Name)>(
+            """
+            SELECT e.group_id, l.id, l.name FROM enrollments e JOIN learners l ON l.id = e.learner_id
+            WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND e.group_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM checkins k WHERE k.cohort_id = e.cohort_id AND k.learner_id = e.learner_id AND k.day = @day)
+            ORDER BY e.group_id, e.id
+            """, new { cohortId, day = (long)day })).ToList();
+        if (missing.Count == 0) return (0, 0);
+        var chats = await GroupChatsAsync(s, cohortId);
+        // Each learner's account per channel, to tag them; the latest link wins when there are several.
+        var identities = new Dictionary<(long, string), string>();
+        foreach (var (learnerId, channel, externalId) in await s.QueryAsync<(long, string, string)>(
+                     """
+                     SELECT ci.learner_id, ci.channel, ci.external_id FROM channel_identities ci
+                     JOIN enrollments e ON e.learner_id = ci.learner_id AND e.cohort_id = @cohortId
+                     ORDER BY ci.linked_at
+                     """, new { cohortId }))
+            identities[(learnerId, channel)] = externalId;
+
+        var close = LocalTimes.Format(cohort.Cohort.Schedule.CheckInClose);
+        var messages = new List<(string, OutgoingMessage)>();
+        var groups = 0;
+        foreach (var group in missing.GroupBy(m => m.GroupId))
+        {
+            if (!chats.TryGetValue(group.Key, out var target)) continue;
+            groups++;
+            var text = catalog.For(target.Language);
+            foreach (var chat in target.Chats)
+                messages.Add(($"c{cohortId}/d{day}/reminder/g{group.Key}@{chat.Channel}", new OutgoingMessage
+                {
+                    To = chat,
+                    Text = text.Get("reminder.text", ("day", day), ("count", group.Count()), ("close", close)),
+                    Buttons = [[new Button(text["checkin.button"], $"{Programme.CheckInButton}:{cohortId}")]],
+                    Mentions = group.Select(m => new Mention(m.Name, identities.GetValueOrDefault((m.LearnerId, chat.Channel)))).ToList(),
+                }));
+        }
+        return (groups, await outbox.EnqueueManyAsync(s, messages));
+    }
+
+    private sealed record GroupChats(string Language, List<ChatAddress> Chats);
+
+    private static async Task<Dictionary<long, GroupChats>> GroupChatsAsync(DbSession s, long cohortId)
+    {
+        var result = new Dictionary<long, GroupChats>();
+        foreach (var (groupId, language, channel, chatId, threadId) in await s.QueryAsync<(long, string?, string, string, string?)>(
+                     """
+                     SELECT g.id, g.language, gc.channel, gc.chat_id, gc.thread_id FROM study_groups g JOIN group_chats gc ON gc.group_id = g.id
+                     WHERE g.cohort_id = @cohortId AND gc.active = 1 ORDER BY g.id, gc.channel
+                     """, new { cohortId }))
+        {
+            if (!result.TryGetValue(groupId, out var group))
+                result[groupId] = group = new GroupChats(Languages.Normalize(language) ?? Languages.English, []);
+            group.Chats.Add(new ChatAddress(channel, chatId, threadId));
+        }
+        return result;
+    }
+
+    // Every learner of every group gets the day's status; a second close records nothing new.
+    private static async Task<int> CloseAsync(DbSession s, StoredCohort cohort, int day, DateTimeOffset now)
+    {
+        var p = new { cohortId = cohort.Id, day = (long)day, now = now.ToUnixTimeMilliseconds() };
+        await s.ExecuteAsync(
+            """
+            INSERT INTO day_status (cohort_id, learner_id, day, group_id, status, recorded_at)
+            SELECT e.cohort_id, e.learner_id, @day, e.group_id,
+                   CASE WHEN EXISTS (SELECT 1 FROM checkins k WHERE k.cohort_id = e.cohort_id AND k.learner_id = e.learner_id AND k.day = @day)
+                        THEN 'checked_in' ELSE 'missed' END,
+                   @now
+            FROM enrollments e
+            WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND e.group_id IS NOT NULL
+            ON CONFLICT (cohort_id, learner_id, day) DO NOTHING
+            """, p);
+        return (int)await s.ExecuteScalarAsync<long>(
+            "SELECT COUNT(DISTINCT group_id) FROM day_status WHERE cohort_id = @cohortId AND day = @day", p);
+    }
+
+    private async Task<(int, int)> LiaisonDigestAsync(DbSession s, StoredCohort cohort, PlannedItem planned, DateTimeOffset now)
+    {
+        // The close and the digest may share an instant, and Quartz does not order them: the digest
+        // records the close itself when it has not run yet (and the close's own trigger then finds it done).
+        var close = ProgrammePlan.Find(cohort, ProgrammeItem.Close, planned.Day)!;
+        if (await ClaimAsync(s, cohort.Id, close, now, Done))
+        {
+            var groups = await CloseAsync(s, cohort, planned.Day, now);
+            await RecordCountsAsync(s, cohort.Id, close.ItemName, close.Day, groups, 0);
+        }
+        var previous = planned.Day > 1 ? ProgrammePlan.Find(cohort, ProgrammeItem.LiaisonDigest, planned.Day - 1)?.At : null;
+        var skipped = await SkippedAsync(s, cohort.Id, previous ?? DateTimeOffset.MinValue, inclusiveFrom: false, planned.At, inclusiveTo: true);
+        var queued = await digests.LiaisonDigestsAsync(s, cohort, planned.Day, skipped);
+        return (0, await outbox.EnqueueManyAsync(s, queued.Select(q => (q.Key, q.Message)).ToList()));
+    }
+
+    private async Task<(int, int)> WeeklyDigestAsync(DbSession s, StoredCohort cohort, PlannedItem planned)
+    {
+        var calendar = cohort.Calendar;
+        var first = calendar.DateOf(1);
+        var from = planned.LocalDate.AddDays(-7) < first ? first : planned.LocalDate.AddDays(-7);
+        var to = planned.LocalDate.AddDays(-1) > calendar.End ? calendar.End : planned.LocalDate.AddDays(-1);
+        var skipped = await SkippedAsync(s, cohort.Id, calendar.At(from, TimeOnly.MinValue), inclusiveFrom: true,
+            calendar.At(to.AddDays(1), TimeOnly.MinValue), inclusiveTo: false);
+        var queued = await digests.WeeklyDigestsAsync(s, cohort, planned.Day, from, to, skipped);
+        return (0, await outbox.EnqueueManyAsync(s, queued.Select(q => (q.Key, q.Message)).ToList()));
+    }
+
+    private static async Task<IReadOnlyList<SkippedItem>> SkippedAsync(DbSession s, long cohortId,
+        DateTimeOffset from, bool inclusiveFrom, DateTimeOffset to, bool inclusiveTo)
+    {
+        var rows = await s.QueryAsync<(string Item, long Day, long PlannedAt)>(
+            $"""
+            SELECT item, day, planned_at FROM programme_runs
+            WHERE cohort_id = @cohortId AND outcome = '{Stale}'
+              AND planned_at {(inclusiveFrom ? ">=" : ">")} @from AND planned_at {(inclusiveTo ? "<=" : "<")} @to
+            ORDER BY planned_at, item
+            """,
+            new { cohortId, from = from == DateTimeOffset.MinValue ? long.MinValue : from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds() });
+        return rows.Select(r => new SkippedItem(PlannedItem.Parse(r.Item), (int)r.Day, DateTimeOffset.FromUnixTimeMilliseconds(r.PlannedAt))).ToList();
+    }
 }
