@@ -120,7 +120,10 @@ public static class SvgChart
                 foreach (var p in points)
                 {
                     sb.Append(CultureInfo.InvariantCulture, $"""<circle cx="{F(p.X)}" cy="{F(p.Y)}" r="6" fill="{colour}"/>""").Append('\n');
-                    if (showValues && bars.Count == 0) Text(sb, p.X, p.Y - 12, 14, "middle", Number(p.V) + spec.ValueSuffix, fill: colour);
+                    // Over bars, the line's labels sit beside its points so the two sets of figures stay apart.
+                    if (showValues)
+                        Text(sb, bars.Count == 0 ? p.X : p.X + 8, bars.Count == 0 ? p.Y - 12 : p.Y + 20, 14, bars.Count == 0 ? "middle" : "start",
+                            Number(p.V) + spec.ValueSuffix, bold: true, fill: colour);
                 }
             }
         }

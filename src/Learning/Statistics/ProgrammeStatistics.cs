@@ -149,7 +149,14 @@ public static class ProgrammeStatistics
             GROUP BY d.group_id, d.id, d.question_id
             ORDER BY d.group_id, d.id
             """, p)).ToList();
-        var texts = await QuestionTextsAsync(s, questionRows.Select(q => q.QuestionId).Distinct().ToList());
+        // The day's quiz draws a handful of questions per group, mostly the same ones: few distinct texts.
+        var texts = (await s.QueryAsync<(long Id, string Code, string Payload)>(
+            """
+            SELECT id, code, payload FROM questions WHERE id IN (
+                SELECT d.question_id FROM deliveries d
+                WHERE d.cohort_id = @cohortId AND d.day = @day AND d.kind = 'Question' AND d.group_id IS NOT NULL
+            """ + (groupId is null ? "" : " AND d.group_id = @groupId") + ")", p))
+            .ToDictionary(r => r.Id, r => (r.Code, StoredJson.Deserialize<QuestionPayload>(r.Payload).Text));
 
         var participants = (await s.QueryAsync<(long GroupId, long Count)>(
             """
@@ -263,19 +270,6 @@ public static class ProgrammeStatistics
     /// <summary>The cohort's check-in rate (and quiz accuracy) per day over the range.</summary>
     public static async Task<IReadOnlyList<DayFigures>> CohortTrendAsync(DbSession s, long cohortId, int fromDay, int toDay) =>
         Trend(await DailyFiguresAsync(s, cohortId, fromDay, toDay));
-
-    private static async Task<Dictionary<long, (string Code, LocalizedText Text)>> QuestionTextsAsync(DbSession s, IReadOnlyList<long> ids)
-    {
-        var result = new Dictionary<long, (string, LocalizedText)>();
-        // A day's quiz draws a handful of questions per group, mostly the same ones: few distinct ids.
-        foreach (var chunk in ids.Chunk(500))
-        {
-            var rows = await s.QueryAsync<(long Id, string Code, string Payload)>(
-                "SELECT id, code, payload FROM questions WHERE id IN @chunk", new { chunk });
-            foreach (var r in rows) result[r.Id] = (r.Code, StoredJson.Deserialize<QuestionPayload>(r.Payload).Text);
-        }
-        return result;
-    }
 
     private sealed class GroupRow
     {
