@@ -123,7 +123,7 @@ public static class SvgChart
                     // Over bars, the line's labels sit beside its points so the two sets of figures stay apart.
                     if (showValues)
                         Text(sb, bars.Count == 0 ? p.X : p.X + 8, bars.Count == 0 ? p.Y - 12 : p.Y + 20, 14, bars.Count == 0 ? "middle" : "start",
-                            Number(p.V) + spec.ValueSuffix, bold: true, fill: colour);
+                            Number(p.V) + spec.ValueSuffix, bold: true, fill: colour, halo: true);
                 }
             }
         }
@@ -137,9 +137,11 @@ public static class SvgChart
     private static double Y(double value, double yMax) => Bottom - Math.Clamp(value / yMax, 0, 1) * (Bottom - Top);
 
     private static void Text(StringBuilder sb, double x, double y, int size, string anchor, string text, bool bold = false,
-        bool rotate = false, string fill = "#212121")
+        bool rotate = false, string fill = "#212121", bool halo = false)
     {
         sb.Append(CultureInfo.InvariantCulture, $"""<text x="{F(x)}" y="{F(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" """);
+        // A white outline keeps a label readable where it crosses a bar.
+        if (halo) sb.Append("""stroke="#ffffff" stroke-width="4" paint-order="stroke" stroke-linejoin="round" """);
         if (bold) sb.Append("""font-weight="bold" """);
         if (rotate) sb.Append(CultureInfo.InvariantCulture, $"""transform="rotate(-90 {F(x)} {F(y)})" """);
         sb.Append('>').Append(Escape(text)).Append("</text>\n");
