@@ -15,6 +15,8 @@ public static class ChatRegistration
     public static IServiceCollection AddAcademyChat(this IServiceCollection services)
     {
         services.AddSingleton<Outbox>();
+        // Charts are SVG; channels that show only raster pictures rasterise them at send time.
+        services.AddSingleton(sp => new SvgRasterizer(sp.GetRequiredService<ILogger<SvgRasterizer>>()));
         services.AddSingleton<LearnerDirectory>();
         services.AddSingleton<Programme>();
         services.AddSingleton<Digests>();

@@ -40,6 +40,15 @@ public static class PlaygroundChannel
     public const string GroupPrefix = "group-";
 
     public static string PrivateChatOf(string personaId) => "dm-" + personaId;
+
+    /// <summary>
+    /// The transcript a message goes to. Learning addresses a person's private chat by their id on
+    /// the channel (as on Telegram); here that id is the persona's, and its chat is <c>dm-</c> + id.
+    /// </summary>
+    public static string TranscriptOf(string chatId) =>
+        chatId.StartsWith(GroupPrefix, StringComparison.Ordinal) || chatId.StartsWith("dm-", StringComparison.Ordinal)
+            ? chatId
+            : PrivateChatOf(chatId);
 }
 
 /// <summary>Maps a stored <see cref="PlaygroundUpdate"/> to a neutral chat event.</summary>
@@ -101,14 +110,31 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
             ContactRequest = message.RequestContactLabel,
             Notice = message.AnswersCallbackId is not null,
             Attachment = message.Attachment?.FileName,
+            Image = ImageSource(message.Attachment),
         };
         if (shown.Notice && shown.Text is null) return new SendResult(SendStatus.Sent); // a silent acknowledgement
         await using var s = await database.BeginAsync(ct);
         var id = await s.ExecuteScalarAsync<long>(
             "INSERT INTO playground_messages (chat_id, sender, payload, at) VALUES (@ChatId, 'bot', @payload, @at) RETURNING id",
-            new { message.To.ChatId, payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
+            new { ChatId = PlaygroundChannel.TranscriptOf(message.To.ChatId), payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
         await s.CommitAsync(ct);
         return new SendResult(SendStatus.Sent, PlatformMessageId: id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>What the page puts in an img: a browser shows SVG as it is, so charts need no rasterising here.</summary>
+    private static string? ImageSource(Attachment? attachment)
+    {
+        if (attachment is not { Kind: AttachmentKind.Image }) return null;
+        if (attachment.Content is not { } bytes) return attachment.Url;
+        var type = Path.GetExtension(attachment.FileName).ToLowerInvariant() switch
+        {
+            ".svg" => "image/svg+xml",
+            ".jpg" or ".jpeg" => "image/jpeg",
+            ".gif" => "image/gif",
+            ".webp" => "image/webp",
+            _ => "image/png",
+        };
+        return $"data:{type};base64,{Convert.ToBase64String(bytes)}";
     }
 }
 
@@ -122,4 +148,6 @@ public sealed record PlaygroundMessage
     /// <summary>A short notice in answer to a button press (a toast on real platforms).</summary>
     public bool Notice { get; init; }
     public string? Attachment { get; init; }
+    /// <summary>An image attachment to show inline: its URL, or a data: URL of its bytes.</summary>
+    public string? Image { get; init; }
 }

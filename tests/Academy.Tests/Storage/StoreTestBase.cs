@@ -24,7 +24,7 @@ public abstract class StoreTestBase : IAsyncLifetime
     /// <summary>Whether to apply the schema before the test (the upgrade test migrates by hand).</summary>
     protected virtual bool MigrateFirst => true;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _store = await CreateStoreAsync();
         Db = new AcademyDatabase(_store.Options);

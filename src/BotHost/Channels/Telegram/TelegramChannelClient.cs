@@ -7,8 +7,10 @@ namespace Academy.BotHost.Channels.Telegram;
 /// Telegram as an <see cref="IChannelClient"/>: renders with <see cref="TelegramMapper.ToRequests"/>,
 /// sends through <see cref="TelegramBotClient"/>, and turns every platform or network failure into
 /// a <see cref="SendResult"/>. Only the caller's own cancellation escapes as an exception.
+/// Telegram shows no SVG: an SVG picture (a chart) goes out as a PNG photo, rasterised here, or as
+/// an SVG document where that is impossible.
 /// </summary>
-public sealed class TelegramChannelClient(TelegramBotClient bot) : IChannelClient
+public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? rasterizer = null) : IChannelClient
 {
     /// <summary>A 5xx or a refused connection usually clears in seconds.</summary>
     public static readonly TimeSpan TransientBackOff = TimeSpan.FromSeconds(3);
@@ -26,6 +28,13 @@ public sealed class TelegramChannelClient(TelegramBotClient bot) : IChannelClien
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (SvgRasterizer.IsSvgImage(message.Attachment))
+            message = message with
+            {
+                Attachment = rasterizer is null
+                    ? message.Attachment! with { Kind = AttachmentKind.Document }
+                    : await rasterizer.ForPictureChannelAsync(message.Attachment!, ct),
+            };
         IReadOnlyList<TelegramRequest> requests;
         try
         {
