@@ -379,6 +379,52 @@ public abstract class DailyProgrammeSuite : StoreTestBase
         var deliveryId = await ScalarAsync<long>("SELECT id FROM deliveries WHERE idem_key = @k", new { k = sample.Key[..sample.Key.IndexOf('@', StringComparison.Ordinal)] });
         Assert.Equal($"{Programme.LessonReadButton}:{deliveryId}", sample.Message.Buttons[0][0].Data);
     }
+
+    [Fact]
+    public async Task The_liaison_digest_follows_the_close_and_lists_what_the_host_missed_and_the_admins_get_the_week()
+    {
+        await SetUpAsync();
+        var directory = _services.GetRequiredService<LearnerDirectory>();
+        await using (var s = await Db.BeginAsync())
+        {
+            // The Hanoi liaison and the admin started the bot on Telegram; the other liaisons did not.
+            await directory.LinkIdentityAsync(s, "telegram", "700001", (await directory.FindByPhoneAsync(s, "+84912345678"))!.Id);
+            await directory.LinkIdentityAsync(s, "telegram", "700002", (await directory.FindByPhoneAsync(s, "+84903100200"))!.Id);
+            await s.CommitAsync();
+        }
+        var hanoi = await LearnerNamesAsync("HN-01");
+
+        // Day 1: the host was down through the lesson's whole day (stale), back for the check-in.
+        Time.Set(Planned(ProgrammeItem.Lesson, 1).StaleAfter.AddMinutes(1));
+        Assert.Equal(RunOutcome.Stale, (await Daily.RunAsync(Cohort.Id, ProgrammeItem.Lesson, 1)).Outcome);
+        Assert.Equal(RunOutcome.Done, (await RunAtAsync(ProgrammeItem.CheckIn, 1)).Outcome);
+        Time.Set(Planned(ProgrammeItem.CheckIn, 1).At.AddMinutes(5));
+        await CheckInAsync("+84913000111"); // Lê Thị Hồng Nhung checks in; the others miss
+
+        // The digest fires before the close has run (same instant, no order): it closes the day itself.
+        var digest = await RunAtAsync(ProgrammeItem.LiaisonDigest, 1);
+        Assert.Equal(RunOutcome.Done, digest.Outcome);
+        Assert.Equal(1, digest.MessagesQueued);
+        Assert.Equal(RunOutcome.AlreadyDone, (await RunAtAsync(ProgrammeItem.Close, 1)).Outcome);
+        Assert.Equal(hanoi.Count - 1, await ScalarAsync<long>(
+            "SELECT COUNT(*) FROM day_status d JOIN study_groups g ON g.id = d.group_id WHERE g.code = 'HN-01' AND d.status = 'missed'"));
+
+        var sent = Assert.Single(await OutboxAsync("%/digest/%"));
+        Assert.Equal("700001", sent.ChatId);
+        Assert.EndsWith(".svg", sent.Message.Attachment!.FileName, StringComparison.Ordinal);
+        Assert.Contains(hanoi[1], sent.Message.Text, StringComparison.Ordinal);      // missed, named
+        Assert.Contains("Đã bỏ qua", sent.Message.Text, StringComparison.Ordinal);      // the skipped lesson, in the liaison's Vietnamese
+        Assert.Equal(RunOutcome.AlreadyDone, (await RunAtAsync(ProgrammeItem.LiaisonDigest, 1)).Outcome);
+
+        // The weekly digest reaches the admin, once.
+        var weekly = ProgrammePlan.For(Cohort).First(i => i.Item == ProgrammeItem.WeeklyDigest);
+        Time.Set(weekly.At);
+        Assert.Equal(RunOutcome.Done, (await Daily.RunAsync(Cohort.Id, ProgrammeItem.WeeklyDigest, weekly.Day)).Outcome);
+        Assert.Equal(RunOutcome.AlreadyDone, (await Daily.RunAsync(Cohort.Id, ProgrammeItem.WeeklyDigest, weekly.Day)).Outcome);
+        var admin = Assert.Single(await OutboxAsync("%/weekly/%"));
+        Assert.Equal("700002", admin.ChatId);
+        Assert.NotNull(admin.Message.Attachment);
+    }
 }
 
 public sealed class SqliteDailyProgrammeTests : DailyProgrammeSuite
