@@ -22,6 +22,9 @@ public sealed class InboxTests : IAsyncLifetime
         var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => inbox.RecordAsync("playground", "u-1", update)));
         Assert.Equal(1, results.Count(r => r));
         await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'done'") == 1);
+        // The reply goes out through the outbox: wait for it, then make sure no second one follows.
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'pending' OR status = 'sending'") == 0);
+        await Task.Delay(300);
         Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM playground_messages WHERE chat_id = 'dm-guest'"));
     }
 

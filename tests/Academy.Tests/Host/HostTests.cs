@@ -135,15 +135,5 @@ public sealed class HostTests : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string BotHostDll()
-    {
-        // tests/Academy.Tests/bin/<Configuration>/net10.0/ → src/BotHost/bin/<Configuration>/net10.0/
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testBin.Parent!.Name;
-        var root = testBin;
-        while (!File.Exists(Path.Combine(root.FullName, "Academy.sln"))) root = root.Parent!;
-        var dll = Path.Combine(root.FullName, "src", "BotHost", "bin", configuration, testBin.Name, "Academy.BotHost.dll");
-        Assert.True(File.Exists(dll), $"{dll} is built with the solution");
-        return dll;
-    }
+    private static string BotHostDll() => BuiltPrograms.BotHost;
 }

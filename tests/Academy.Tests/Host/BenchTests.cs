@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Academy.Tests.Support;
+
+namespace Academy.Tests.Host;
+
+/// <summary>
+/// The benchmark program still works: <c>--quick</c> runs every scenario at a small size on both
+/// engines and writes its JSON. No timing is asserted here (figures come from real runs, see README).
+/// </summary>
+public sealed class BenchTests
+{
+    [Fact]
+    public async Task The_quick_run_measures_every_scenario_on_both_stores_and_writes_json()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"academy-bench-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { BuiltPrograms.Bench, "--quick", "--out", output }) start.ArgumentList.Add(a);
+        start.Environment["ACADEMY_BENCH_POSTGRES"] = PostgresTestStore.AdminConnectionString;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+        try
+        {
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            var figures = json.RootElement.GetProperty("figures").EnumerateArray().ToList();
+            foreach (var store in new[] { "sqlite", "postgres" })
+            {
+                var mine = figures.Where(f => f.GetProperty("store").GetString() == store && f.GetProperty("scenario").GetString() == "fanout").ToList();
+                Assert.Equal(5, mine.Count); // lesson, check-in, quiz, reminder, close
+                Assert.All(mine, f => Assert.True(f.GetProperty("value").GetDouble() > 0 && f.GetProperty("baseline_value").GetDouble() > 0));
+                // 60 groups: one lesson row each, three quiz questions each.
+                Assert.Contains(mine, f => f.GetProperty("name").GetString()!.StartsWith("lesson: 60 rows", StringComparison.Ordinal));
+                Assert.Contains(mine, f => f.GetProperty("name").GetString()!.StartsWith("quiz: 180 rows", StringComparison.Ordinal));
+            }
+            Assert.Contains("fanout", await stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+}
