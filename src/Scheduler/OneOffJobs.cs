@@ -22,7 +22,7 @@ public interface IOneOffTask
 }
 
 /// <summary>Schedules and cancels one-off tasks, durably (they survive restarts and run once across a cluster).</summary>
-public sealed class OneOffJobs(ISchedulerFactory schedulers, TimeProvider time)
+public sealed class OneOffJobs(ISchedulerFactory schedulers, TimeProvider time, SchedulerOptions options)
 {
     internal const string KindKey = "kind";
     internal const string TaskKey = "key";
@@ -53,7 +53,7 @@ public sealed class OneOffJobs(ISchedulerFactory schedulers, TimeProvider time)
             .ForJob(job)
             .StartAt(at)
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .WithRetryPolicy(ProgrammePlanner.Retry)
+            .WithRetryPolicy(options.RetryPolicy())
             .Build();
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
     }

@@ -22,11 +22,9 @@ public sealed record PlanReport(int Cohorts, int Replanned, int Scheduled, int K
 /// Trigger keys are derived from the plan and writes replace, so two instances planning at once write
 /// the same set; the fingerprint is written last, with the triggers, so a pass cut short is redone.
 /// </remarks>
-public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory schedulers, TimeProvider time, ILogger<ProgrammePlanner> logger)
+public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory schedulers, TimeProvider time, SchedulerOptions options,
+    ILogger<ProgrammePlanner> logger)
 {
-    /// <summary>Bounded re-fires of a failing moment (a database blip, a deploy); the runner's deadline still applies.</summary>
-    public static readonly RetryPolicy Retry = RetryPolicy.Exponential(5, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));
-
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     public async Task<PlanReport> PlanAsync(CancellationToken ct = default)
@@ -127,7 +125,7 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             // Same instant: the lesson before the check-in before the quiz…
             .WithPriority(10 - (int)p.Item)
-            .WithRetryPolicy(Retry)
+            .WithRetryPolicy(options.RetryPolicy())
             .UsingJobData(ProgrammeJob.ItemKey, p.ItemName)
             .UsingJobData(ProgrammeJob.DayKey, p.Day.ToString(CultureInfo.InvariantCulture))
             .Build();

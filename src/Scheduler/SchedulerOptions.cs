@@ -27,6 +27,15 @@ public sealed class SchedulerOptions
     /// <summary>How often every cohort's plan is compared with its triggers (it also runs at start-up).</summary>
     public TimeSpan PlanInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How many times a failing job is re-fired (after the first failure) before it is given up and logged.</summary>
+    public int RetryAttempts { get; set; } = 5;
+
+    /// <summary>The wait before the first re-fire; each next one waits twice as long, at most five minutes.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bounded re-fires of a failing job (a database blip, a deploy); the runner's deadline still applies.</summary>
+    public Quartz.RetryPolicy RetryPolicy() => Quartz.RetryPolicy.Exponential(RetryAttempts, RetryDelay, 2, TimeSpan.FromMinutes(5));
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -35,6 +44,8 @@ public sealed class SchedulerOptions
         if (ClusterCheckinMisfireThreshold < TimeSpan.FromMilliseconds(200)) errors.Add("Scheduler:ClusterCheckinMisfireThreshold must be at least 00:00:00.2.");
         if (MaxConcurrency is < 1 or > 100) errors.Add("Scheduler:MaxConcurrency must be between 1 and 100.");
         if (PlanInterval < TimeSpan.FromSeconds(1)) errors.Add("Scheduler:PlanInterval must be at least 00:00:01.");
+        if (RetryAttempts is < 1 or > 20) errors.Add("Scheduler:RetryAttempts must be between 1 and 20.");
+        if (RetryDelay < TimeSpan.FromMilliseconds(100) || RetryDelay > TimeSpan.FromMinutes(5)) errors.Add("Scheduler:RetryDelay must be between 00:00:00.1 and 00:05:00.");
         return errors;
     }
 }
