@@ -57,6 +57,10 @@ public static class SchedulerRegistration
                 }
                 // Two processes provisioning at once is safe: the loser finds the winner's tables.
                 s.ProvisionSchema();
+                // A trigger more than a minute late is a misfire, picked up by the misfire handler rather than the
+                // firing loop; by default it looks once a minute. A re-plan or a one-off "now" that lands after its
+                // time should fire within seconds, so it looks more often (one indexed query).
+                s.ConfigureStore(o => o.MisfireHandlerFrequency = TimeSpan.FromSeconds(2));
                 s.UseSystemTextJsonSerializer(_ => { });
             });
 

@@ -9,7 +9,7 @@ using Academy.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Academy.Tests.Scheduler;
@@ -40,7 +40,8 @@ public sealed class SchedulerHarness : IAsyncDisposable
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) values[k] = v;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        // ACADEMY_TEST_LOGS=1 shows Quartz's and the planner's logs when a scheduler test needs explaining.
+        services.AddLogging(b => { if (Environment.GetEnvironmentVariable("ACADEMY_TEST_LOGS") == "1") b.AddConsole(); });
         services.AddSingleton<IConfiguration>(configuration);
         services.AddAcademyStore(configuration);
         services.AddAcademyLearning();
@@ -60,10 +61,10 @@ public sealed class SchedulerHarness : IAsyncDisposable
 
     public async Task<IScheduler> SchedulerAsync() => await _services.GetRequiredService<ISchedulerFactory>().GetScheduler(CancellationToken.None);
 
-    /// <summary>Starts Quartz the way the host does (its hosted service).</summary>
+    /// <summary>Starts Quartz (the host's hosted service does the same, inside the host's start-up).</summary>
     public async Task StartAsync()
     {
-        foreach (var hosted in _services.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
+        await (await SchedulerAsync()).Start(CancellationToken.None);
         _started = true;
     }
 
@@ -94,8 +95,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_started)
-            foreach (var hosted in _services.GetServices<IHostedService>().Reverse()) await hosted.StopAsync(CancellationToken.None);
+        if (_started) await (await SchedulerAsync()).Shutdown(true, CancellationToken.None);
         await _services.DisposeAsync();
     }
 }
