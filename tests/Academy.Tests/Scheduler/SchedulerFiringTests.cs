@@ -116,3 +116,37 @@ public sealed class SchedulerFiringTests
         Assert.Equal(2, nodes.Count);
     }
 }
+
+public sealed class SchedulerHealthTests
+{
+    [Fact]
+    public async Task Health_reports_the_scheduler_running_beside_the_store()
+    {
+        await using var app = new AcademyApp(new Dictionary<string, string?> { ["Scheduler:Enabled"] = "true" });
+        using var json = System.Text.Json.JsonDocument.Parse(await app.Client.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        var checks = json.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("scheduler").GetProperty("status").GetString());
+        Assert.Equal("running, not clustered, instance NON_CLUSTERED", checks.GetProperty("scheduler").GetProperty("description").GetString());
+        // The sample cohort is planned at start-up, on the store's own SQLite file.
+        await WaitAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_group LIKE 'cohort-%'") > 0);
+    }
+
+    [Fact]
+    public async Task Health_says_disabled_when_the_scheduler_is_off()
+    {
+        await using var app = new AcademyApp();
+        using var json = System.Text.Json.JsonDocument.Parse(await app.Client.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        Assert.Equal("disabled", json.RootElement.GetProperty("checks").GetProperty("scheduler").GetProperty("description").GetString());
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(100);
+        }
+    }
+}
