@@ -64,7 +64,8 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
         {
             var fingerprint = ProgrammePlan.Fingerprint(cohort);
             var job = await scheduler.GetJobDetail(ProgrammeJob.KeyFor(cohort.Id), ct);
-            if (job is not null && job.JobDataMap.TryGetValue(ProgrammeJob.FingerprintKey, out var stored) && Equals(stored, fingerprint))
+            if (job is not null && job.JobDataMap.TryGetValue(ProgrammeJob.FingerprintKey, out var stored) && Equals(stored, fingerprint)
+                && !await LostAnyAsync(scheduler, cohort, handled, ct))
                 continue;
             var (added, same, gone) = await ReplanAsync(scheduler, cohort, fingerprint, handled, ct);
             replanned++;
@@ -83,6 +84,24 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
         }
 
         return new PlanReport(cohorts.Count, replanned, scheduled, kept, removed);
+    }
+
+    /// <summary>
+    /// A moment that is overdue, still within its deadline, not recorded as run, and has no trigger: its
+    /// retries ran out (or its trigger was lost). Re-planning the cohort gives it another chance. Cheap in
+    /// the steady state: only cohorts with such a moment ask Quartz anything.
+    /// </summary>
+    private async Task<bool> LostAnyAsync(IScheduler scheduler, StoredCohort cohort, HashSet<string> handled, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var overdue = ProgrammePlan.For(cohort).Where(p => p.At <= now && p.StaleAfter > now && !handled.Contains(p.Key)).ToList();
+        foreach (var p in overdue)
+            if (!await scheduler.Exists(new TriggerKey(p.Key, ProgrammeJob.GroupOf(cohort.Id)), ct))
+            {
+                logger.LogWarning("Cohort {Cohort}: {Key} is overdue, not run and has no trigger; scheduling it again", cohort.Cohort.Code, p.Key);
+                return true;
+            }
+        return false;
     }
 
     private async Task<(int Scheduled, int Kept, int Removed)> ReplanAsync(IScheduler scheduler, StoredCohort cohort, string fingerprint,
