@@ -1,6 +1,7 @@
 using Academy.BotHost.Cli;
 using Academy.BotHost.Hosting;
 using Academy.BotHost.Operations;
+using Academy.Scheduler;
 
 // Academy's one process. Read this file as the table of contents; each line leads to its part.
 
@@ -14,7 +15,8 @@ builder.Services.AddAcademyLearning();                   // importer, learner re
 builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
 builder.AddPlayground();                                 // the browser playground channel (loopback by default)
 builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
-builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current
+builder.Services.AddAcademyScheduler(builder.Configuration); // Quartz on the same database: the daily programme, one-off jobs
+builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current; scheduler state
 
 var app = builder.Build();
 await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving

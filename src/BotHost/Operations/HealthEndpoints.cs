@@ -1,16 +1,17 @@
 using System.Text.Json;
 using Academy.Learning.Storage;
+using Academy.Scheduler;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Academy.BotHost.Operations;
 
-/// <summary><c>/health</c>: 200 when the store answers and its schema is current, 503 otherwise.</summary>
+/// <summary><c>/health</c>: 200 when the store answers, its schema is current and the scheduler (when enabled) runs; 503 otherwise.</summary>
 public static class HealthEndpoints
 {
     public static IServiceCollection AddAcademyHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<SchedulerHealthCheck>("scheduler");
         return services;
     }
 
@@ -48,6 +49,26 @@ internal sealed class StoreHealthCheck(AcademyDatabase database, Migrator migrat
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy($"{database.Describe()} unreachable: {ex.GetType().Name}");
+        }
+    }
+}
+
+/// <summary>The scheduler runs (or is switched off by configuration), clustered or not, and under which instance id.</summary>
+internal sealed class SchedulerHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        // Resolved here, not injected: with Scheduler:Enabled false there is no Quartz to ask.
+        if (services.GetService<SchedulerState>() is not { } state) return HealthCheckResult.Healthy("disabled");
+        try
+        {
+            var s = await state.ReadAsync(cancellationToken);
+            var description = $"{s.Status.ToLowerInvariant()}, {(s.Clustered ? "clustered" : "not clustered")}, instance {s.InstanceId}";
+            return s.Started ? HealthCheckResult.Healthy(description) : HealthCheckResult.Unhealthy(description);
+        }
+        catch (Quartz.SchedulerException ex)
+        {
+            return HealthCheckResult.Unhealthy($"unavailable: {ex.GetType().Name}");
         }
     }
 }
