@@ -6,16 +6,17 @@ namespace Academy.BotHost.Dispatch;
 
 /// <summary>
 /// Sends the outbox at each channel's pace. A row is claimed (status <c>sending</c>, with a lease)
-/// before its HTTP call and its outcome recorded after, so a row that succeeded is never sent again;
-/// a row whose outcome is lost to a crash or a timeout is marked <c>unknown</c>, not repeated.
-/// One chat's messages go in order, one at a time; a 429 pauses only that chat.
+/// before its HTTP call and its outcome recorded after, so a row that succeeded is never sent again.
+/// A send that timed out after the request left is marked <c>unknown</c>, not repeated. A send cut off
+/// by its sender dying (kill -9, power loss) is sent again once its lease runs out — at least once
+/// beats never for a lesson or an announcement — and counted in <c>interrupted</c> as a possible
+/// duplicate. One chat's messages go in order, one at a time; a 429 pauses only that chat.
 /// </summary>
 public sealed class OutboxDispatcher(
     AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Learning.Record.LearnerDirectory directory,
-    TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
+    DispatchOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int MaxAttempts = 12;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private const int MaxInFlight = 64;
 
     private readonly Dictionary<string, IChannelClient> _clients = clients.ToDictionary(c => c.Channel);
@@ -167,7 +168,7 @@ public sealed class OutboxDispatcher(
         await using var s = await database.BeginAsync(ct);
         var claimed = await s.ExecuteAsync(
             "UPDATE outbox SET status = 'sending', not_before = @lease WHERE id = @Id AND status = 'pending'",
-            new { row.Id, lease = (time.GetUtcNow() + Lease).ToUnixTimeMilliseconds() });
+            new { row.Id, lease = (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds() });
         await s.CommitAsync(ct);
         return claimed == 1;
     }
@@ -217,14 +218,20 @@ public sealed class OutboxDispatcher(
             logger.LogWarning("Outbox row {Id} to {Channel}: {Status} {Error}", row.Id, row.Channel, result.Status, result.Error);
     }
 
-    // A send that was in the air when a process died: its outcome is unknown, and it is not repeated.
+    // A send that was in the air when its process died (here or on another instance): nobody will
+    // record its outcome, so it goes again — the platform may have received it once already.
     private async Task ExpireLeasesAsync(CancellationToken ct)
     {
         await using var s = await database.BeginAsync(ct);
-        await s.ExecuteAsync(
-            "UPDATE outbox SET status = 'unknown', error = 'interrupted while sending' WHERE status = 'sending' AND not_before < @now",
-            new { now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var expired = await s.ExecuteAsync(
+            """
+            UPDATE outbox SET status = 'pending', interrupted = interrupted + 1, not_before = @now,
+                error = 'the sender stopped mid-send; sent again, may arrive twice'
+            WHERE status = 'sending' AND not_before < @now
+            """, new { now });
         await s.CommitAsync(ct);
+        if (expired > 0) logger.LogWarning("{Count} outbox rows were cut off mid-send by a stopped sender; sending them again (possible duplicates)", expired);
     }
 
     // 2, 4, 8 … seconds, at most five minutes, with jitter so retries of many chats spread out.

@@ -118,6 +118,25 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(["second"], _channel.Texts("shared"));
     }
 
+    [Fact]
+    public async Task A_send_cut_off_by_a_dead_sender_goes_again_after_its_lease_and_is_counted_as_a_possible_duplicate()
+    {
+        await EnqueueAsync("orphan", "lesson", key: "orphan/1");
+        await EnqueueAsync("orphan", "quiz", key: "orphan/2");
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            // Claimed by a process that was killed: its lease ran out a moment ago.
+            await s.ExecuteAsync("UPDATE outbox SET status = 'sending', not_before = @lease WHERE idem_key = 'orphan/1'",
+                new { lease = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds() });
+            await s.CommitAsync();
+        }
+        _app.Services.GetRequiredService<Outbox>().Notify();
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE chat_id = 'orphan' AND status = 'sent'") == 2);
+        Assert.Equal(["lesson", "quiz"], _channel.Texts("orphan")); // in order, the orphan first
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT interrupted FROM outbox WHERE idem_key = 'orphan/1'"));
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT interrupted FROM outbox WHERE idem_key = 'orphan/2'"));
+    }
+
     private async Task EnqueueAsync(string chat, string text, string? key = null)
     {
         var outbox = _app.Services.GetRequiredService<Outbox>();
