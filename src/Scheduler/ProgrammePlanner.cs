@@ -54,7 +54,7 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
                 if (await CohortStore.GetAsync(s, id) is not { } cohort) continue;
                 var handled = (await s.QueryAsync<(string Item, long Day)>(
                         "SELECT item, day FROM programme_runs WHERE cohort_id = @id", new { id }))
-                    .Select(r => KeyOf(r.Item, r.Day)).ToHashSet(StringComparer.Ordinal);
+                    .Select(r => PlannedItem.KeyOf(r.Item, r.Day)).ToHashSet(StringComparer.Ordinal);
                 cohorts.Add((cohort, handled));
             }
         }
@@ -148,11 +148,6 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
             .UsingJobData(ProgrammeJob.ItemKey, p.ItemName)
             .UsingJobData(ProgrammeJob.DayKey, p.Day.ToString(CultureInfo.InvariantCulture))
             .Build();
-
-    private static string KeyOf(string item, long day) =>
-        item == PlannedItem.NameOf(ProgrammeItem.WeeklyDigest)
-            ? $"{item}/w{day.ToString(CultureInfo.InvariantCulture)}"
-            : $"{item}/d{day.ToString(CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>The recurring planning pass. One at a time across the cluster: the planner job's triggers are blocked while it runs.</summary>

@@ -34,7 +34,12 @@ public sealed record PlannedItem(ProgrammeItem Item, int Day, DateOnly LocalDate
     public string ItemName => NameOf(Item);
 
     /// <summary>A stable key within the cohort: <c>lesson/d3</c>, <c>weekly_digest/w2</c>.</summary>
-    public string Key => Item == ProgrammeItem.WeeklyDigest ? $"{ItemName}/w{Day}" : $"{ItemName}/d{Day}";
+    public string Key => KeyOf(ItemName, Day);
+
+    /// <summary>The key of an item stored by name (as in <c>programme_runs</c>) and day.</summary>
+    public static string KeyOf(string itemName, long day) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{itemName}/{(itemName == NameOf(ProgrammeItem.WeeklyDigest) ? "w" : "d")}{day}");
 
     public static string NameOf(ProgrammeItem item) => item switch
     {
