@@ -24,8 +24,9 @@ public static class DaySummary
         var nudges = await Nudges.WhenAsync(s, cohort.Id, groupId, day);
         var reminderAt = await GroupReminderAtAsync(s, cohort.Id, groupId, day);
         var zone = cohort.Calendar.Zone;
-        TimeOnly Local(DateTimeOffset at) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
-        string Clock(DateTimeOffset at) => LocalTimes.Format(new TimeOnly(Local(at).Hour, Local(at).Minute));
+        // To the minute, as a liaison reads a clock (and as the file shows it).
+        TimeOnly Local(DateTimeOffset at) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime) is var t ? new TimeOnly(t.Hour, t.Minute) : default;
+        string Clock(DateTimeOffset at) => LocalTimes.Format(Local(at));
 
         var people = report.CheckedIn.Select(c => (c.LearnerId, c.Name, c.At, Checked: true))
             .Concat(report.Missed.Select(m => (m.LearnerId, m.Name, At: (DateTimeOffset?)null, Checked: false)))
