@@ -23,6 +23,9 @@ public static class ChatRegistration
         services.AddSingleton<DailyProgramme>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<TurnPipeline>();
+        services.AddSingleton<Refusals>();
+        services.AddSingleton<Nudges>();
+        services.AddSingleton<LiaisonGroups>();
 
         // The first handler that matches an event takes it; one class per command, button or event.
         services.AddSingleton<TurnHandler, StartHandler>();
@@ -36,6 +39,9 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, LessonReadButtonHandler>();
         services.AddSingleton<TurnHandler, QuizButtonHandler>();
         services.AddSingleton<TurnHandler, PollAnswerHandler>();
+        services.AddSingleton<TurnHandler, TodayHandler>();
+        services.AddSingleton<TurnHandler, NudgeButtonHandler>();
+        services.AddSingleton<TurnHandler, SummaryHandler>();
         services.AddSingleton<TurnHandler, BotAddedHandler>();
         services.AddSingleton<TurnHandler, BotRemovedHandler>();
         services.AddSingleton<TurnHandler, ChatMigratedHandler>();
