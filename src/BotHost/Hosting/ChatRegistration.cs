@@ -23,11 +23,13 @@ public static class ChatRegistration
         services.AddSingleton<DailyProgramme>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<TurnPipeline>();
+        services.AddSingleton<Registration>();
 
         // The first handler that matches an event takes it; one class per command, button or event.
         services.AddSingleton<TurnHandler, StartHandler>();
         services.AddSingleton<TurnHandler, LanguageButtonHandler>();
         services.AddSingleton<TurnHandler, ContactHandler>();
+        services.AddSingleton<TurnHandler, TypedPhoneHandler>();
         services.AddSingleton<TurnHandler, HelpHandler>();
         services.AddSingleton<TurnHandler, MeHandler>();
         services.AddSingleton<TurnHandler, BindHandler>();
