@@ -85,7 +85,7 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         var beforeCheckIn = _connector.Posted.Count(p => p.ConversationId == TeamChannel);
         await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000009", checkIn.SubmitData[0], personal: false));
         await WaitForPostAsync(PersonalConversation(Learner), a => a.Text.Contains('1', StringComparison.Ordinal) && a.Text.Contains("Chuỗi", StringComparison.Ordinal));
-        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM check_ins"));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM checkins"));
 
         // She answers the first single-answer quiz card; the connector re-delivers the same Activity, some at once;
         // then she presses another option of the same question.
@@ -104,6 +104,9 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Single(notices, n => n.StartsWith("Bạn đã trả lời câu hỏi này", StringComparison.Ordinal));
         Assert.Equal(beforeCheckIn, _connector.Posted.Count(p => p.ConversationId == TeamChannel)); // nothing posted to the channel
 
+        // One token for everything so far: fetched once, cached.
+        Assert.Equal(1, _connector.TokenRequests);
+
         // Proactive pushes from the scheduler's programme: the reminder into the bound channel, the
         // liaison's digest into her private chat — with no Activity to reply to.
         var daily = host.Services.GetRequiredService<DailyProgramme>();
@@ -116,10 +119,10 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.DoesNotContain("Lê Thị Hồng Nhung", _connector.Posted.Last(p => p.ConversationId == TeamChannel).Text, StringComparison.Ordinal); // she checked in
         _time.Advance(TimeSpan.FromHours(3));
         Assert.Equal(RunOutcome.Done, (await daily.RunAsync(cohortId, ProgrammeItem.LiaisonDigest, 1)).Outcome);
-        await WaitForPostAsync(PersonalConversation(Liaison), a => a.Text.Contains("Tổng kết ngày 1", StringComparison.Ordinal) && a.Text.Contains("HN-01", StringComparison.Ordinal));
+        await WaitForPostAsync(PersonalConversation(Liaison), a => a.Text.Contains("Tổng kết ngày 1 — Nhóm Hà Nội 1", StringComparison.Ordinal) && a.Body["attachments"] is not null);
 
-        // One token for everything: fetched once, cached until it nears expiry.
-        Assert.Equal(1, _connector.TokenRequests);
+        // Each jump of the clock outlived the hour-long token: a fresh one each time, no more.
+        Assert.Equal(3, _connector.TokenRequests);
     }
 
     [Fact]
