@@ -15,6 +15,7 @@ builder.Services.AddAcademyLearning();                   // importer, learner re
 builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
 builder.AddPlayground();                                 // the browser playground channel (loopback by default)
 builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
+builder.AddBotFramework();                               // Teams, Web Chat … (Bot Framework), when BotFramework:AppId is set or in emulator mode
 builder.Services.AddAcademyScheduler(builder.Configuration); // Quartz on the same database: the daily programme, one-off jobs
 builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current; scheduler state
 
@@ -22,6 +23,7 @@ var app = builder.Build();
 await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving
 await app.UsePlaygroundAsync();                          // sample course on first start; the page at /
 app.MapTelegram();                                       // the webhook endpoint, in Webhook mode
+app.MapBotFramework();                                   // POST /api/messages, tokens checked
 app.MapAcademyHealth();
 await app.RunAsync();
 return 0;

@@ -14,7 +14,14 @@ public sealed record ChannelCapabilities(
     int GroupMessagesPerMinute,
     int MaxTextLength,
     bool NativeQuizPolls,
-    int MaxCallbackDataBytes);
+    int MaxCallbackDataBytes)
+{
+    /// <summary>Sliding windows every chat is held to (Teams: 8 in 2 s, 60 in 30 s, 1800 an hour).</summary>
+    public IReadOnlyList<RateWindow> ChatWindows { get; init; } = [];
+}
+
+/// <summary>At most <paramref name="Count"/> sends into one chat in any <paramref name="Per"/>.</summary>
+public sealed record RateWindow(int Count, TimeSpan Per);
 
 /// <summary>The outcome of one send.</summary>
 public enum SendStatus

@@ -26,11 +26,13 @@ public static class ChatRegistration
         services.AddSingleton<Refusals>();
         services.AddSingleton<Nudges>();
         services.AddSingleton<LiaisonGroups>();
+        services.AddSingleton<Registration>();
 
         // The first handler that matches an event takes it; one class per command, button or event.
         services.AddSingleton<TurnHandler, StartHandler>();
         services.AddSingleton<TurnHandler, LanguageButtonHandler>();
         services.AddSingleton<TurnHandler, ContactHandler>();
+        services.AddSingleton<TurnHandler, TypedPhoneHandler>();
         services.AddSingleton<TurnHandler, HelpHandler>();
         services.AddSingleton<TurnHandler, MeHandler>();
         services.AddSingleton<TurnHandler, BindHandler>();
