@@ -14,7 +14,7 @@ namespace Academy.BotHost.Dashboard;
 public static class DashboardEndpoints
 {
     public const string CookieName = "academy_dashboard";
-    private const string ViewerKey = "dashboard.viewer";
+    private const string ViewerKey = "Academy-DashboardViewer";
 
     public static IServiceCollection AddAcademyDashboard(this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
@@ -16,7 +15,15 @@ public sealed class DashboardHtml(Localizer text)
 
     public Localizer Text => text;
 
-    public static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
+    // The five characters that matter in text and quoted attributes; Chinese and Vietnamese stay readable in the source.
+    public static string E(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        var sb = new StringBuilder(value.Length + 16);
+        foreach (var c in value)
+            sb.Append(c switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", '"' => "&quot;", '\'' => "&#39;", _ => c.ToString() });
+        return sb.ToString();
+    }
 
     public DashboardHtml Raw(string html) { _sb.Append(html); return this; }
 
