@@ -83,15 +83,24 @@ public static class DashboardEndpoints
         var session = await access.FindSessionAsync(http.Request.Cookies[CookieName], http.RequestAborted);
         if (session is null) return SignedOut(http, StatusCodes.Status401Unauthorized, "dashboard.signed_out");
         // A form posted from another site never acts here (SameSite=Lax keeps the cookie off most, this the rest).
-        if (HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.Origin is { Count: > 0 } origin &&
-            !string.Equals(origin.ToString(), $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase))
-            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        // Origin is "null" for our own forms under Referrer-Policy: no-referrer, so Sec-Fetch-Site decides where sent.
+        if (HttpMethods.IsPost(http.Request.Method) && IsCrossSite(http.Request))
+            return SignedOut(http, StatusCodes.Status403Forbidden, "dashboard.signed_out");
         DashboardViewer? viewer;
         await using (var s = await services.GetRequiredService<AcademyDatabase>().BeginReadAsync(http.RequestAborted))
             viewer = await DashboardViewer.LoadAsync(s, session, services.GetRequiredService<Catalog>(), services.GetRequiredService<LearnerDirectory>());
         if (viewer is null) return SignedOut(http, StatusCodes.Status403Forbidden, "dashboard.no_role");
         http.Items[ViewerKey] = viewer;
         return await next(context);
+    }
+
+    private static bool IsCrossSite(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0) return site is not ("same-origin" or "none");
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length > 0 && origin != "null" &&
+               !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
     private static Localizer BrowserLanguage(HttpContext http)

@@ -39,7 +39,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_signs_in_through_the_link_and_every_page_shows_the_seeded_figures()
     {
-        // Day 1 in Hanoi: two of the eight learners check in, one answers right and one wrong; an announcement went to the group.
+        // Day 1 in Hanoi: two of the seven learners check in, one answers right and one wrong; an announcement went to the group.
         var admin = await RegisterAsync(_app, Admin);
         var nhung = await RegisterAsync(_app, LearnerHanoi);
         var tuan = await RegisterAsync(_app, "+84914222333");
@@ -69,7 +69,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Locator("#continue").ClickAsync();
         await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Everyday Digital Safety — December 2026");
 
-        // Overview: 3 groups × 8 learners… as the roster says; figures as seeded.
+        // Overview: the whole cohort, figures as seeded.
         var enrolled = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
         await Assertions.Expect(page.Locator("#fig-checkin .value")).ToHaveTextAsync($"{Math.Round(200.0 / enrolled)}%");
         await Assertions.Expect(page.Locator("#fig-checkin .detail")).ToContainTextAsync($"2 check-ins of {enrolled} learner-days");
@@ -82,7 +82,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         // Group drill-down: today's status and streaks.
         await page.Locator("#groups a", new() { HasText = "HN-01" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#today")).ToHaveTextAsync("Day 1: 2 of 8 checked in");
+        await Assertions.Expect(page.Locator("#today")).ToHaveTextAsync("Day 1: 2 of 7 checked in");
         var nhungRow = page.Locator("#roster tr", new() { HasText = "Lê Thị Hồng Nhung" });
         await Assertions.Expect(nhungRow).ToContainTextAsync("✓ checked in");
         await Assertions.Expect(nhungRow.Locator("td").Nth(2)).ToHaveTextAsync("1");
@@ -99,12 +99,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#ledger tbody tr")).ToHaveCountAsync((int)ledgerRows);
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-learner.png"), FullPage = true });
 
-        // Announcements: 1 copy sent, 1 of 8 read.
+        // Announcements: 1 copy sent, 1 of 7 read.
         await page.Locator("nav a[href='/dashboard/announcements']").ClickAsync();
         var row = page.Locator("#announcements tbody tr").First;
         await Assertions.Expect(row).ToContainTextAsync("Lịch học tuần sau <thay đổi>");
         await Assertions.Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("1");
-        await Assertions.Expect(row.Locator("td").Nth(8)).ToHaveTextAsync("1 of 8 (13%)");
+        await Assertions.Expect(row.Locator("td").Nth(8)).ToHaveTextAsync("1 of 7 (14%)");
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-announcements.png"), FullPage = true });
 
         // Exports: a link per cohort and group, in both formats.
@@ -125,8 +125,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-phone.png"), FullPage = true });
 
         await page.Locator("#signout").ClickAsync();
-        await page.GotoAsync(new Uri(_app.BaseAddress, "/dashboard").ToString());
         await Assertions.Expect(page.Locator("#message")).ToBeVisibleAsync();
+        var after = await page.GotoAsync(new Uri(_app.BaseAddress, "/dashboard").ToString());
+        Assert.Equal(401, after!.Status);
     }
 
     private async Task SeedAnnouncementAsync()
