@@ -102,6 +102,18 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sign_out_posted_from_another_site_is_refused_and_the_session_stays()
+    {
+        var cookie = await SignInAsync(_http, await LinkAsync(_app, await RegisterAsync(_app, Admin)));
+        using var forged = new HttpRequestMessage(HttpMethod.Post, new Uri("/dashboard/signout", UriKind.Relative));
+        forged.Headers.Add("Cookie", cookie);
+        forged.Headers.Add("Sec-Fetch-Site", "cross-site");
+        forged.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await _http.SendAsync(forged)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(_http, "/dashboard", cookie)).StatusCode);
+    }
+
+    [Fact]
     public async Task An_expired_link_is_refused_and_a_session_ends_at_its_expiry()
     {
         var admin = await RegisterAsync(_app, Admin);
