@@ -41,8 +41,9 @@ public enum SendStatus
 
 /// <param name="PlatformMessageId">The id of the (first) message created, for edits.</param>
 /// <param name="PollId">For a quiz sent as a native poll: the poll's id, which poll answers carry.</param>
+/// <param name="RateLimited">The platform refused for sending too fast (HTTP 429), as opposed to a transient fault.</param>
 public sealed record SendResult(SendStatus Status, string? PlatformMessageId = null, string? PollId = null,
-    TimeSpan? RetryAfter = null, string? Error = null, string? MigratedToChatId = null);
+    TimeSpan? RetryAfter = null, string? Error = null, string? MigratedToChatId = null, bool RateLimited = false);
 
 /// <summary>The sending side of a channel: one message in, one outcome out. Never throws for platform errors.</summary>
 public interface IChannelClient

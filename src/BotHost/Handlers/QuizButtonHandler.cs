@@ -9,7 +9,7 @@ namespace Academy.BotHost.Handlers;
 /// answers), where the channel has no native quiz poll or the question does not fit one: counted
 /// once, and the verdict with the explanation shown. A card with tick boxes sends <c>q:DELIVERY:submit:0,2</c>.
 /// </summary>
-public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time) : ButtonHandler(Programme.QuizButton)
+public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, Operations.AcademyMetrics? metrics = null) : ButtonHandler(Programme.QuizButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -52,6 +52,7 @@ public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time) :
             response = Response.Choose([.. ticked]);
         }
         var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId, learnerId, response);
+        if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
         await turn.AnswerButtonAsync(QuizVerdict.Text(outcome, turn.Text));
     }
 

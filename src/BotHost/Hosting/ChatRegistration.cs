@@ -37,6 +37,7 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, MeHandler>();
         services.AddSingleton<TurnHandler, BindHandler>();
         services.AddSingleton<TurnHandler, PushHandler>();
+        services.AddSingleton<TurnHandler, DashboardHandler>();
         services.AddSingleton<TurnHandler, CheckInButtonHandler>();
         services.AddSingleton<TurnHandler, LessonReadButtonHandler>();
         services.AddSingleton<TurnHandler, QuizButtonHandler>();
