@@ -134,10 +134,10 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     {
         var learner = await RegisterAsync(_app, LearnerHanoi);
         await learner.SayAsync(learner.PrivateChat, "/dashboard");
-        var refusal = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).StartsWith("Sorry, only", StringComparison.Ordinal));
+        var refusal = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).StartsWith("Sorry, that needs the liaison role", StringComparison.Ordinal));
         Assert.DoesNotContain("token=", Text(refusal.GetProperty("message")), StringComparison.Ordinal);
         Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM dashboard_links"));
-        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'refused' AND detail = 'dashboard'"));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'refused' AND detail = '/dashboard'"));
     }
 
     [Fact]
