@@ -136,6 +136,39 @@ public sealed class BotFrameworkMapperTests
     }
 
     [Fact]
+    public void A_short_choice_is_a_quick_reply_on_Web_Chat_and_a_card_in_Teams_and_its_press_comes_back_as_a_button()
+    {
+        var webChat = new ConversationReference("HxY7", "HxY7", "https://webchat.botframework.com/", "webchat", "academy-bot@abc", null, false);
+        var language = new OutgoingMessage
+        {
+            To = new ChatAddress("botframework", webChat.ChatId),
+            Text = "Choose your language",
+            Buttons = [[new Button("English", "lang:en"), new Button("简体中文", "lang:zh-Hans"), new Button("Tiếng Việt", "lang:vi")]],
+        };
+        var activity = BotFrameworkMapper.ToActivity(language, webChat);
+        Assert.Null(activity["attachments"]);
+        var actions = activity["suggestedActions"]!["actions"]!.AsArray();
+        Assert.Equal(["English", "简体中文", "Tiếng Việt"], actions.Select(a => a!["title"]!.GetValue<string>()));
+        Assert.All(actions, a => Assert.Equal("messageBack", a!["type"]!.GetValue<string>()));
+        Assert.Equal("lang:vi", actions[2]!["value"]!["academy"]!.GetValue<string>());
+
+        // Tapping it sends the label as the person's message with the data in value: a press.
+        var tapped = JsonNode.Parse(WebChatMessage)!.AsObject();
+        tapped["text"] = "Tiếng Việt";
+        tapped["value"] = new JsonObject { ["academy"] = "lang:vi" };
+        var press = BotFrameworkMapper.Map(tapped.ToJsonString());
+        Assert.Equal(ChatEventKind.Button, press.Kind);
+        Assert.Equal("lang:vi", press.ButtonData);
+
+        // Teams would send back only the label: the same choice is a card there, and four choices are a card anywhere.
+        var personalTeams = webChat with { ChannelId = "msteams", ConversationId = "a:1personal", ChatId = "a:1personal" };
+        Assert.NotNull(BotFrameworkMapper.ToActivity(language, personalTeams)["attachments"]);
+        Assert.Null(BotFrameworkMapper.ToActivity(language, personalTeams)["suggestedActions"]);
+        var four = language with { Buttons = [[.. language.Buttons[0], new Button("Français", "lang:fr")]] };
+        Assert.NotNull(BotFrameworkMapper.ToActivity(four, webChat)["attachments"]);
+    }
+
+    [Fact]
     public void Tagged_people_become_Teams_mentions_and_plain_text_is_escaped_in_Markdown()
     {
         var message = new OutgoingMessage

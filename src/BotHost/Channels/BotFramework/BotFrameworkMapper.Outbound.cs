@@ -32,6 +32,7 @@ public static partial class BotFrameworkMapper
         }
         if (entities.Count > 0) activity["entities"] = entities;
         if (message.Quiz is { } quiz) attachments.Add(Card(QuizBody(quiz), QuizActions(quiz)));
+        else if (IsQuickReply(message, to)) activity["suggestedActions"] = SuggestedActions(message.Buttons);
         else if (message.Buttons.Count > 0) attachments.Add(Card(ButtonRows(message.Buttons), []));
         if (message.Attachment is { } file) attachments.Add(FileAttachment(file));
         if (attachments.Count > 0) activity["attachments"] = attachments;
@@ -98,6 +99,30 @@ public static partial class BotFrameworkMapper
         var joined = string.Join(", ", tags);
         return (text.Length == 0 ? joined : text + "\n\n" + joined, entities);
     }
+
+    /// <summary>The most quick replies shown at once; more become a card.</summary>
+    public const int MaxSuggestedActions = 3;
+
+    // A short choice asked of one person (the language at /start, a confirmation) is a quick reply:
+    // suggested actions by the composer that vanish once used, so no stale buttons stay in the chat.
+    // Not in Teams: its suggested actions send back only their visible text (imBack), and a button's
+    // data must come back with the press — there the choice stays a card.
+    private static bool IsQuickReply(OutgoingMessage message, ConversationReference to) =>
+        !to.IsGroup && !string.Equals(to.ChannelId, "msteams", StringComparison.OrdinalIgnoreCase)
+        && message.Buttons.Sum(r => r.Count) is > 0 and <= MaxSuggestedActions && message.Text is { Length: > 0 };
+
+    // messageBack: the label shows as the person's answer, the data rides in value like a card submit.
+    private static JsonObject SuggestedActions(IReadOnlyList<IReadOnlyList<Button>> rows) => new()
+    {
+        ["actions"] = new JsonArray(rows.SelectMany(r => r).Select(b => (JsonNode)new JsonObject
+        {
+            ["type"] = "messageBack",
+            ["title"] = b.Label,
+            ["text"] = b.Label,
+            ["displayText"] = b.Label,
+            ["value"] = new JsonObject { [DataKey] = b.Data },
+        }).ToArray()),
+    };
 
     private static JsonArray ButtonRows(IReadOnlyList<IReadOnlyList<Button>> rows)
     {
