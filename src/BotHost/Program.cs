@@ -13,6 +13,7 @@ builder.UseAcademyDefaults();                            // http://127.0.0.1:508
 builder.Services.AddAcademyStore(builder.Configuration); // SQLite (default) or PostgreSQL, per Storage:*
 builder.Services.AddAcademyLearning();                   // importer, learner record, catalogs, TimeProvider
 builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
+builder.Services.AddAcademyAnnouncements();              // admins' announcements: compose, send or schedule, live delivery report
 builder.AddPlayground();                                 // the browser playground channel (loopback by default)
 builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
 builder.Services.AddAcademyScheduler(builder.Configuration); // Quartz on the same database: the daily programme, one-off jobs

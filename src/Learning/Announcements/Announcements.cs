@@ -73,6 +73,14 @@ public sealed class Announcements(Outbox outbox, Catalog catalog, LearnerDirecto
             new { id, audience = StoredJson.Serialize(audience) }) == 1;
     }
 
+    /// <summary>Remembers when a draft is to go (null: as soon as it is confirmed). False when it is no longer a draft.</summary>
+    public static async Task<bool> SetSendAtAsync(DbSession s, long id, DateTimeOffset? at)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return await s.ExecuteAsync("UPDATE announcements SET send_at = @at WHERE id = @id AND status = 'draft'",
+            new { id, at = at?.ToUnixTimeMilliseconds() }) == 1;
+    }
+
     /// <summary>Marks a complete draft as scheduled for <paramref name="at"/>; the caller schedules the job.</summary>
     public async Task<bool> ScheduleAsync(DbSession s, long id, DateTimeOffset at)
     {
@@ -165,15 +173,20 @@ public sealed class Announcements(Outbox outbox, Catalog catalog, LearnerDirecto
                 """, new { id })
             : learners - copies.Count;
 
-        if (announcement.ReportChat is { } reportChat)
-        {
-            var text = await ReportTextAsync(s, announcement);
-            var key = ReportKey(id);
-            await outbox.EnqueueAsync(s, key, ReportMessage(reportChat, id, text.Text, text.Refresh));
-            await s.ExecuteAsync("UPDATE announcements SET report_key = @key, report_text = @Text, report_at = @now WHERE id = @id",
-                new { id, key, text.Text, now });
-        }
         return new SendOutcome(copies.Count, (int)learners, (int)notReachable);
+    }
+
+    /// <summary>Posts the live report into the admin's chat (once: later changes edit it).</summary>
+    public async Task QueueReportAsync(DbSession s, long id)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var announcement = await GetAsync(s, id);
+        if (announcement?.ReportChat is not { } reportChat || announcement.ReportKey is not null) return;
+        var (text, refresh) = await ReportTextAsync(s, announcement);
+        var key = ReportKey(id);
+        await outbox.EnqueueAsync(s, key, ReportMessage(reportChat, id, text, refresh));
+        await s.ExecuteAsync("UPDATE announcements SET report_key = @key, report_text = @text, report_at = @now WHERE id = @id",
+            new { id, key, text, now = Now() });
     }
 
     /// <summary>"I have read", pressed by a learner on any copy: counted once, and only for the audience.</summary>
