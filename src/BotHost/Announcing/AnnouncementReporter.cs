@@ -14,10 +14,11 @@ public sealed class AnnouncementOptions
 
 /// <summary>
 /// Keeps each admin's delivery report current: every interval it looks at the announcements still
-/// sending, and the sent ones with new reads, and edits a report whose figures changed.
+/// sending, and the sent ones with new reads, and edits a report whose figures changed. It also hands
+/// scheduled announcements to the scheduler and takes cancelled ones back, outside any turn's transaction.
 /// </summary>
 public sealed class AnnouncementReporter(AcademyDatabase database, Learning.Announcements.Announcements announcements, Outbox outbox,
-    AnnouncementOptions options, TimeProvider time, ILogger<AnnouncementReporter> logger) : BackgroundService
+    AnnouncementOptions options, TimeProvider time, IServiceProvider services, ILogger<AnnouncementReporter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +27,7 @@ public sealed class AnnouncementReporter(AcademyDatabase database, Learning.Anno
             try
             {
                 await Task.Delay(options.ReportInterval, time, stoppingToken);
+                await SyncJobsAsync(stoppingToken);
                 await RoundAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -37,6 +39,37 @@ public sealed class AnnouncementReporter(AcademyDatabase database, Learning.Anno
                 logger.LogError(ex, "Announcement reports could not be updated; retrying");
             }
         }
+    }
+
+    private async Task SyncJobsAsync(CancellationToken ct)
+    {
+        if (services.GetService<Scheduler.OneOffJobs>() is not { } jobs) return;
+        List<(long Id, long SendAt)> toSchedule;
+        List<long> toCancel;
+        await using (var read = await database.BeginReadAsync(ct))
+        {
+            toSchedule = (await read.QueryAsync<(long, long)>(
+                "SELECT id, send_at FROM announcements WHERE status = 'scheduled' AND send_at IS NOT NULL AND (job_at IS NULL OR job_at <> send_at)")).ToList();
+            toCancel = (await read.QueryAsync<long>("SELECT id FROM announcements WHERE status <> 'scheduled' AND job_at IS NOT NULL")).ToList();
+        }
+        foreach (var (id, sendAt) in toSchedule)
+        {
+            await jobs.ScheduleAsync(Learning.Announcements.Announcements.JobKind, id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeMilliseconds(sendAt), ct: ct);
+            await MarkAsync(id, sendAt, ct);
+        }
+        foreach (var id in toCancel)
+        {
+            await jobs.CancelAsync(Learning.Announcements.Announcements.JobKind, id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+            await MarkAsync(id, null, ct);
+        }
+    }
+
+    private async Task MarkAsync(long id, long? jobAt, CancellationToken ct)
+    {
+        await using var s = await database.BeginAsync(ct);
+        await s.ExecuteAsync("UPDATE announcements SET job_at = @jobAt WHERE id = @id", new { id, jobAt });
+        await s.CommitAsync(ct);
     }
 
     private async Task RoundAsync(CancellationToken ct)

@@ -162,19 +162,17 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
                 await AnnouncementFlow.AskWhenAsync(turn, a.Id);
                 return;
             }
-            if (services.GetService(typeof(Scheduler.OneOffJobs)) is not Scheduler.OneOffJobs jobs)
+            if (services.GetService(typeof(Scheduler.OneOffJobs)) is null)
             {
                 await turn.ReplyAsync(turn.Text["announce.no_scheduler"]);
                 return;
             }
+            // The job itself is set by AnnouncementReporter once this turn has committed.
             if (!await announcements.ScheduleAsync(turn.Session, a.Id, at))
             {
                 await turn.ReplyAsync(turn.Text["announce.no_audience"]);
                 return;
             }
-            // Quartz keeps its own rows: if this turn's transaction failed after this line, the job would
-            // find the announcement still a draft and send nothing.
-            await jobs.ScheduleAsync(Learning.Announcements.Announcements.JobKind, a.Id.ToString(CultureInfo.InvariantCulture), at);
             await turn.ReplyAsync(turn.Text.Get("announce.scheduled", ("id", a.Id), ("time", AnnouncementFlow.Local(at, zone)), ("zone", zoneId)));
             return;
         }
@@ -190,7 +188,7 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
 }
 
 /// <summary>Cancel: a draft is dropped; a scheduled announcement is cancelled and its job removed, so it never sends.</summary>
-public sealed class AnnouncementCancelButtonHandler(IServiceProvider services) : AnnouncementButtonHandler(AnnouncementButtons.Cancel)
+public sealed class AnnouncementCancelButtonHandler() : AnnouncementButtonHandler(AnnouncementButtons.Cancel)
 {
     protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
     {
@@ -199,10 +197,8 @@ public sealed class AnnouncementCancelButtonHandler(IServiceProvider services) :
             await turn.AnswerButtonAsync(turn.Text.Get("announce.cannot_cancel", ("id", a.Id), ("status", turn.Text["announce.status." + a.Status])));
             return;
         }
+        // The status alone stops it (the job sends only a scheduled announcement); AnnouncementReporter removes the job.
         await AnnouncementFlow.ClearStepAsync(turn);
-        // The status alone already stops it (the job sends only a scheduled announcement); removing the job tidies up.
-        if (a.Status == AnnouncementStatus.Scheduled && services.GetService(typeof(Scheduler.OneOffJobs)) is Scheduler.OneOffJobs jobs)
-            await jobs.CancelAsync(Learning.Announcements.Announcements.JobKind, a.Id.ToString(CultureInfo.InvariantCulture));
         await turn.AnswerButtonAsync(null);
         await turn.ReplyAsync(turn.Text.Get("announce.cancelled", ("id", a.Id)));
     }

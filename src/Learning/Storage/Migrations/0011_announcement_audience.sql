@@ -24,3 +24,7 @@ ALTER TABLE announcements ADD COLUMN report_at BIGINT NULL;
 
 -- The playground shows such a report edited in place: the page asks for messages changed since it last looked.
 ALTER TABLE playground_messages ADD COLUMN edited_at BIGINT NULL;
+
+-- The time the scheduler's one-off job was set for (NULL: none). A turn cannot call the scheduler
+-- inside its own transaction (SQLite has one writer), so jobs follow the rows a moment later.
+ALTER TABLE announcements ADD COLUMN job_at BIGINT NULL;
