@@ -1,4 +1,5 @@
 using Academy.BotHost.Cli;
+using Academy.BotHost.Dashboard;
 using Academy.BotHost.Hosting;
 using Academy.BotHost.Operations;
 using Academy.Scheduler;
@@ -16,14 +17,19 @@ builder.Services.AddAcademyChat();                       // inbox → turn pipel
 builder.Services.AddAcademyAnnouncements();              // admins' announcements: compose, send or schedule, live delivery report
 builder.AddPlayground();                                 // the browser playground channel (loopback by default)
 builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
+builder.AddBotFramework();                               // Teams, Web Chat … (Bot Framework), when BotFramework:AppId is set or in emulator mode
 builder.Services.AddAcademyScheduler(builder.Configuration); // Quartz on the same database: the daily programme, one-off jobs
-builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current; scheduler state
+builder.Services.AddAcademyHealth();                     // /health: store reachable and schema current; scheduler state; /metrics counters
+builder.Services.AddAcademyDashboard(builder.Configuration); // /dashboard: one-time sign-in links, pages, exports
 
 var app = builder.Build();
 await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving
 await app.UsePlaygroundAsync();                          // sample course on first start; the page at /
 app.MapTelegram();                                       // the webhook endpoint, in Webhook mode
+app.MapBotFramework();                                   // POST /api/messages, tokens checked
 app.MapAcademyHealth();
+app.MapAcademyMetrics();                                 // Prometheus text: academy_* counters and store gauges
+app.MapAcademyDashboard();                               // the web dashboard for liaisons and admins
 await app.RunAsync();
 return 0;
 

@@ -14,7 +14,14 @@ public sealed record ChannelCapabilities(
     int GroupMessagesPerMinute,
     int MaxTextLength,
     bool NativeQuizPolls,
-    int MaxCallbackDataBytes);
+    int MaxCallbackDataBytes)
+{
+    /// <summary>Sliding windows every chat is held to (Teams: 8 in 2 s, 60 in 30 s, 1800 an hour).</summary>
+    public IReadOnlyList<RateWindow> ChatWindows { get; init; } = [];
+}
+
+/// <summary>At most <paramref name="Count"/> sends into one chat in any <paramref name="Per"/>.</summary>
+public sealed record RateWindow(int Count, TimeSpan Per);
 
 /// <summary>The outcome of one send.</summary>
 public enum SendStatus
@@ -34,8 +41,9 @@ public enum SendStatus
 
 /// <param name="PlatformMessageId">The id of the (first) message created, for edits.</param>
 /// <param name="PollId">For a quiz sent as a native poll: the poll's id, which poll answers carry.</param>
+/// <param name="RateLimited">The platform refused for sending too fast (HTTP 429), as opposed to a transient fault.</param>
 public sealed record SendResult(SendStatus Status, string? PlatformMessageId = null, string? PollId = null,
-    TimeSpan? RetryAfter = null, string? Error = null, string? MigratedToChatId = null);
+    TimeSpan? RetryAfter = null, string? Error = null, string? MigratedToChatId = null, bool RateLimited = false);
 
 /// <summary>The sending side of a channel: one message in, one outcome out. Never throws for platform errors.</summary>
 public interface IChannelClient

@@ -14,7 +14,7 @@ namespace Academy.BotHost.Dispatch;
 /// </summary>
 public sealed class OutboxDispatcher(
     AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Learning.Record.LearnerDirectory directory,
-    DispatchOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
+    DispatchOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger, Operations.AcademyMetrics? metrics = null) : BackgroundService
 {
     public const int MaxAttempts = 12;
     private const int MaxInFlight = 64;
@@ -187,6 +187,8 @@ public sealed class OutboxDispatcher(
     private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)
     {
         Counters.Count(result.Status);
+        metrics?.Send(row.Channel, MetricName(result.Status));
+        if (result.RateLimited) metrics?.RateLimited(row.Channel);
         var now = time.GetUtcNow();
         await using var s = await database.BeginAsync(ct);
         switch (result.Status)
@@ -248,6 +250,17 @@ public sealed class OutboxDispatcher(
     // 2, 4, 8 … seconds, at most five minutes, with jitter so retries of many chats spread out.
     private static TimeSpan Backoff(long attempts) =>
         TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempts + 1)) * (0.8 + Random.Shared.NextDouble() * 0.4));
+
+    private static string MetricName(SendStatus status) => status switch
+    {
+        SendStatus.Sent => "sent",
+        SendStatus.RetryLater => "retry_later",
+        SendStatus.Failed => "failed",
+        SendStatus.Unreachable => "unreachable",
+        SendStatus.Unknown => "unknown",
+        SendStatus.Migrated => "migrated",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 
     private sealed class Row
     {

@@ -14,8 +14,11 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
     private readonly Dictionary<string, DateTimeOffset> _chatNext = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _groupWindow = [];
     private readonly Queue<DateTimeOffset> _launches = new();
+    private readonly Dictionary<string, List<DateTimeOffset>> _chatSends = [];
+    private readonly TimeSpan _longestWindow = capabilities.ChatWindows.Count == 0 ? TimeSpan.Zero : capabilities.ChatWindows.Max(w => w.Per);
     private readonly int _perSecond = Math.Max(1, (int)Math.Floor(capabilities.MessagesPerSecond));
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSendsTrim = DateTimeOffset.MinValue;
 
     // The platform counts arrivals in any one-second window; our launches can bunch when a timer
     // fires late. A little more than a second per full window absorbs that.
@@ -30,6 +33,14 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
             var windowFree = window.Peek() + TimeSpan.FromMinutes(1);
             if (windowFree > ready) ready = windowFree;
         }
+        if (_chatSends.TryGetValue(chatId, out var sends))
+            foreach (var limit in capabilities.ChatWindows)
+            {
+                // The window is full when the last Count sends all fall inside it: wait for the oldest of them to leave.
+                if (sends.Count < limit.Count) continue;
+                var free = sends[^limit.Count] + limit.Per;
+                if (free > ready) ready = free;
+            }
         return ready;
     }
 
@@ -39,6 +50,13 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
         var at = _nextSlot > now ? _nextSlot : now;
         _nextSlot = at + _slot;
         _chatNext[chatId] = at + capabilities.PerChatInterval;
+        if (capabilities.ChatWindows.Count > 0)
+        {
+            if (!_chatSends.TryGetValue(chatId, out var sends)) _chatSends[chatId] = sends = [];
+            sends.RemoveAll(t => t + _longestWindow <= at);
+            // The platform counts when the request arrives: a little margin on our side.
+            sends.Add(at + TimeSpan.FromMilliseconds(250));
+        }
         if (IsGroup(chatId))
         {
             if (!_groupWindow.TryGetValue(chatId, out var window)) _groupWindow[chatId] = window = new Queue<DateTimeOffset>();
@@ -72,6 +90,14 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
         {
             _chatNext.Remove(chat);
             _groupWindow.Remove(chat);
+        }
+        // Hour-long windows outlive the two idle minutes above: a chat is forgotten once its windows are empty.
+        if (now - _lastSendsTrim < TimeSpan.FromSeconds(10)) return;
+        _lastSendsTrim = now;
+        foreach (var (chat, sends) in _chatSends.ToList())
+        {
+            sends.RemoveAll(t => t + _longestWindow <= now);
+            if (sends.Count == 0) _chatSends.Remove(chat);
         }
     }
 

@@ -64,6 +64,7 @@ public sealed class BindHandler(LearnerDirectory directory, IEnumerable<Channels
         if (!abilities.CanSend) notes.Add(turn.Text["bind.missing_send"]);
         if (!abilities.IsAdministrator) notes.Add(turn.Text["bind.missing_admin"]);
         if (!abilities.SeesAllMessages) notes.Add(turn.Text["bind.privacy_mode"]);
+        if (abilities.NoteKey is { } note) notes.Add(turn.Text[note]);
         return notes.Count == 0 ? "\n" + turn.Text["bind.all_set"] : "\n" + string.Join("\n", notes);
     }
 

@@ -6,7 +6,7 @@ using Academy.Learning.Model;
 namespace Academy.BotHost.Handlers;
 
 /// <summary>A language chosen at /start (or later): remembered, then the phone number is asked for.</summary>
-public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time) : ButtonHandler(Prefix)
+public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IEnumerable<Channels.IChannelAccounts> accounts) : ButtonHandler(Prefix)
 {
     public const string Prefix = "lang";
 
@@ -29,6 +29,12 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time) : 
         if (turn.Learner is not null)
         {
             await turn.ReplyAsync(turn.Text["start.language_saved"]);
+            return;
+        }
+        // Where no contact can be shared (Teams, Web Chat), the number is typed.
+        if (accounts.Any(a => a.Channel == turn.Event.Channel))
+        {
+            await turn.ReplyAsync(turn.Text["phone.type_it"]);
             return;
         }
         await turn.SendAsync(new OutgoingMessage

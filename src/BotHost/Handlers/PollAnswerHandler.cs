@@ -9,7 +9,7 @@ namespace Academy.BotHost.Handlers;
 /// A vote on a native quiz poll: counted once against the delivery the poll was sent for. The
 /// platform shows the verdict and explanation itself; a retracted vote changes nothing.
 /// </summary>
-public sealed class PollAnswerHandler(LearnerRecord record) : Pipeline.EventHandler(ChatEventKind.PollAnswer)
+public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMetrics? metrics = null) : Pipeline.EventHandler(ChatEventKind.PollAnswer)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -18,6 +18,7 @@ public sealed class PollAnswerHandler(LearnerRecord record) : Pipeline.EventHand
         var deliveryId = await turn.Session.QuerySingleOrDefaultAsync<long?>(
             "SELECT delivery_id FROM poll_links WHERE channel = @Channel AND poll_id = @PollId", new { e.Channel, e.PollId });
         if (deliveryId is null) return;
-        await record.RecordAnswerAsync(turn.Session, deliveryId.Value, turn.Learner!.Id, Response.Choose(e.PollOptions.ToArray()));
+        var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId.Value, turn.Learner!.Id, Response.Choose(e.PollOptions.ToArray()));
+        if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
     }
 }

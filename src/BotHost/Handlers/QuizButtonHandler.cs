@@ -7,9 +7,9 @@ namespace Academy.BotHost.Handlers;
 /// <summary>
 /// A quiz answered by button (<c>q:DELIVERY:OPTION</c>, and <c>q:DELIVERY:submit</c> for several
 /// answers), where the channel has no native quiz poll or the question does not fit one: counted
-/// once, and the verdict with the explanation shown.
+/// once, and the verdict with the explanation shown. A card with tick boxes sends <c>q:DELIVERY:submit:0,2</c>.
 /// </summary>
-public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time) : ButtonHandler(Programme.QuizButton)
+public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, Operations.AcademyMetrics? metrics = null) : ButtonHandler(Programme.QuizButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -46,13 +46,20 @@ public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time) :
         }
         else
         {
-            var ticked = await DraftAsync(turn, deliveryId, learnerId);
+            // A card that ticks in place (Bot Framework) submits its ticks with the press: q:D:submit:0,2.
+            var ticked = fields.Length > 2 ? ParseTicks(fields[2]) : await DraftAsync(turn, deliveryId, learnerId);
             if (ticked.Count == 0) { await turn.AnswerButtonAsync(turn.Text["quiz.nothing_ticked"]); return; }
             response = Response.Choose([.. ticked]);
         }
         var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId, learnerId, response);
+        if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
         await turn.AnswerButtonAsync(QuizVerdict.Text(outcome, turn.Text));
     }
+
+    private static HashSet<int> ParseTicks(string ticks) =>
+        ticks.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : -1)
+            .Where(i => i >= 0).ToHashSet();
 
     private static async Task<HashSet<int>> DraftAsync(TurnContext turn, long deliveryId, long learnerId)
     {

@@ -1,13 +1,21 @@
+using Academy.BotHost.Channels;
 using Academy.BotHost.Pipeline;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
+using Academy.Learning.Record;
 
 namespace Academy.BotHost.Handlers;
 
-/// <summary>/start in private: a known learner is greeted; anyone else chooses a language first.</summary>
-public sealed class StartHandler : CommandHandler
+/// <summary>
+/// /start in private: a known learner is greeted; on a channel that knows people by their
+/// organisation account (Teams) a roster e-mail matching it registers them at once; anyone else
+/// chooses a language first.
+/// </summary>
+public sealed class StartHandler(IEnumerable<IChannelAccounts> accounts, LearnerDirectory directory, Registration registration)
+    : CommandHandler("start")
 {
-    public StartHandler() : base("start") { }
+    /// <summary>The directory is asked while the turn's transaction is open: it must answer quickly or not at all.</summary>
+    public static readonly TimeSpan LookUpTimeout = TimeSpan.FromSeconds(5);
 
     public override bool RequiresRegistration => false;
 
@@ -19,6 +27,18 @@ public sealed class StartHandler : CommandHandler
         {
             await turn.ReplyAsync(turn.Text.Get("start.welcome_back", ("name", learner.Name)));
             return;
+        }
+        if (accounts.FirstOrDefault(a => a.Channel == turn.Event.Channel) is { } directoryOfChannel)
+        {
+            using var timeout = new CancellationTokenSource(LookUpTimeout);
+            var profile = await directoryOfChannel.LookUpAsync(turn.Event.Chat!, turn.Event.From!.Id, timeout.Token);
+            var match = await directory.FindByEmailAsync(turn.Session, profile?.Email)
+                        ?? await directory.FindByEmailAsync(turn.Session, profile?.UserPrincipalName);
+            if (match is not null)
+            {
+                await registration.CompleteAsync(turn, match, "organisation e-mail");
+                return;
+            }
         }
         await turn.ReplyAsync(turn.Text["start.choose_language"],
             [Languages.All.Select(l => new Button(turn.Text["language.name." + l], $"{LanguageButtonHandler.Prefix}:{l}")).ToList()]);

@@ -23,19 +23,28 @@ public static class ChatRegistration
         services.AddSingleton<DailyProgramme>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<TurnPipeline>();
+        services.AddSingleton<Refusals>();
+        services.AddSingleton<Nudges>();
+        services.AddSingleton<LiaisonGroups>();
+        services.AddSingleton<Registration>();
 
         // The first handler that matches an event takes it; one class per command, button or event.
         services.AddSingleton<TurnHandler, StartHandler>();
         services.AddSingleton<TurnHandler, LanguageButtonHandler>();
         services.AddSingleton<TurnHandler, ContactHandler>();
+        services.AddSingleton<TurnHandler, TypedPhoneHandler>();
         services.AddSingleton<TurnHandler, HelpHandler>();
         services.AddSingleton<TurnHandler, MeHandler>();
         services.AddSingleton<TurnHandler, BindHandler>();
         services.AddSingleton<TurnHandler, PushHandler>();
+        services.AddSingleton<TurnHandler, DashboardHandler>();
         services.AddSingleton<TurnHandler, CheckInButtonHandler>();
         services.AddSingleton<TurnHandler, LessonReadButtonHandler>();
         services.AddSingleton<TurnHandler, QuizButtonHandler>();
         services.AddSingleton<TurnHandler, PollAnswerHandler>();
+        services.AddSingleton<TurnHandler, TodayHandler>();
+        services.AddSingleton<TurnHandler, NudgeButtonHandler>();
+        services.AddSingleton<TurnHandler, SummaryHandler>();
         services.AddSingleton<TurnHandler, BotAddedHandler>();
         services.AddSingleton<TurnHandler, BotRemovedHandler>();
         services.AddSingleton<TurnHandler, ChatMigratedHandler>();

@@ -12,6 +12,7 @@ public static class HealthEndpoints
     public static IServiceCollection AddAcademyHealth(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<SchedulerHealthCheck>("scheduler");
+        services.AddSingleton<AcademyMetrics>(); // the counters /metrics reports
         return services;
     }
 

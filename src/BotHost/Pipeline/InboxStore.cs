@@ -10,7 +10,7 @@ public sealed record InboxItem(string Channel, string UpdateId, string Payload, 
 /// after <see cref="RecordAsync"/> has committed; the (channel, update id) key turns a re-delivery
 /// into a no-op.
 /// </summary>
-public sealed class InboxStore(AcademyDatabase database, TimeProvider time)
+public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Operations.AcademyMetrics? metrics = null)
 {
     /// <summary>How long processed updates are kept for de-duplication (Telegram re-delivers for up to 24 h).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(48);
@@ -26,6 +26,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time)
             ON CONFLICT (channel, update_id) DO NOTHING
             """, new { channel, updateId, payload, now = Now() });
         await s.CommitAsync(ct);
+        if (inserted > 0) metrics?.UpdatesReceived(channel);
         return inserted > 0;
     }
 
@@ -43,6 +44,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time)
                 ON CONFLICT (channel, update_id) DO NOTHING
                 """, new { channel, updateId, payload, now });
         await s.CommitAsync(ct);
+        metrics?.UpdatesReceived(channel, inserted);
         return inserted;
     }
 

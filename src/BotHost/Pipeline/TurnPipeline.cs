@@ -12,7 +12,7 @@ namespace Academy.BotHost.Pipeline;
 /// study group), which language, and whether this handler may be used here by this person. A
 /// refusal is polite and audited.
 /// </summary>
-public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirectory directory, Outbox outbox, Catalog catalog, TimeProvider time)
+public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirectory directory, Outbox outbox, Catalog catalog, Refusals refusals)
 {
     private readonly IReadOnlyList<TurnHandler> _handlers = handlers.ToList();
 
@@ -57,20 +57,20 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         }
         if (handler.RequiresRegistration && learner is null)
         {
-            if (e.Kind == ChatEventKind.Button) await turn.AnswerButtonAsync(turn.Text["turn.not_registered"]);
-            else if (e.Chat is not null) await turn.ReplyAsync(turn.Text["turn.not_registered"]);
+            // Someone's poll vote or other background event is not a request: only commands and buttons are refused aloud.
+            if (e.Kind is ChatEventKind.Command or ChatEventKind.Button)
+                await refusals.RefuseAsync(turn, (await refusals.PersonalTextAsync(turn))["turn.not_registered"], Detail(handler, e));
             return;
         }
         if (role < handler.RequiredRole)
         {
-            await AuditAsync(s, e, "refused", handler.Command ?? e.ButtonData ?? e.Kind.ToString());
-            var refusal = turn.Text.Get("turn.refused", ("role", turn.Text["role." + handler.RequiredRole.ToString().ToLowerInvariant()]));
-            if (e.Kind == ChatEventKind.Button) await turn.AnswerButtonAsync(refusal);
-            else if (e.Chat is not null) await turn.ReplyAsync(refusal);
+            await refusals.RefuseRoleAsync(turn, handler.RequiredRole, Detail(handler, e));
             return;
         }
         await handler.HandleAsync(turn);
     }
+
+    private static string Detail(TurnHandler handler, ChatEvent e) => handler.Command is { } c ? "/" + c : e.ButtonData ?? e.Kind.ToString();
 
     // Admin rights are global; a liaison is a liaison in private, in their own groups' chats, and in
     // a chat not bound yet (where /bind then checks the group named).
@@ -81,21 +81,7 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         return Role.Learner;
     }
 
-    // A group chat speaks its group's language; a person in private their own choice, else what
-    // they picked at /start, else what their app is set to.
-    private async Task<string> LanguageAsync(DbSession s, ChatEvent e, Learner? learner, long? groupId)
-    {
-        if (groupId is { } g) return await LearnerDirectory.GroupLanguageAsync(s, g);
-        if (learner is not null && learner.Language is not null) return learner.Language;
-        if (e.From is not null)
-        {
-            if (Languages.Normalize(await LearnerDirectory.ChosenLanguageAsync(s, e.Channel, e.From.Id)) is { } c) return c;
-        }
-        if (learner is not null) return await directory.LanguageOfAsync(s, learner.Id);
-        return Languages.Normalize(e.From?.LanguageCode) ?? Languages.English;
-    }
-
-    private async Task AuditAsync(DbSession s, ChatEvent e, string action, string detail) =>
-        await s.ExecuteAsync("INSERT INTO audit_log (at, actor, action, detail) VALUES (@at, @actor, @action, @detail)",
-            new { at = time.GetUtcNow().ToUnixTimeMilliseconds(), actor = $"{e.Channel}:{e.From?.Id}", action, detail });
+    // A group chat speaks its group's language; a person in private their own.
+    private async Task<string> LanguageAsync(DbSession s, ChatEvent e, Learner? learner, long? groupId) =>
+        groupId is { } g ? await LearnerDirectory.GroupLanguageAsync(s, g) : await refusals.PersonalLanguageAsync(s, e, learner);
 }

@@ -102,7 +102,7 @@ public static class PlaygroundEndpoints
     public sealed record SendRequest(string? PersonaId, string? ChatId, string? Text, string? Button, bool ShareContact);
 
     private static async Task<IResult> SendAsync(SendRequest request, AcademyDatabase database, InboxProcessor processor,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, Operations.AcademyMetrics metrics, CancellationToken ct)
     {
         if (request.PersonaId is null || request.ChatId is null || request.ChatId.Length > 100)
             return TypedResults.BadRequest(new { error = "personaId and chatId are required" });
@@ -137,6 +137,7 @@ public static class PlaygroundEndpoints
             "INSERT INTO inbox (channel, update_id, received_at, payload, status, attempts) VALUES ('playground', @UpdateId, @now, @payload, 'pending', 0)",
             new { update.UpdateId, now, payload = JsonSerializer.Serialize(update, PlaygroundUpdate.Json) });
         await s.CommitAsync(ct);
+        metrics.UpdatesReceived(PlaygroundChannel.Name);
         processor.Signal();
         return TypedResults.Accepted((string?)null, new { updateId = update.UpdateId });
     }

@@ -18,6 +18,15 @@ public sealed class LearnerDirectory(TimeProvider time)
         return Map(await s.QuerySingleOrDefaultAsync<LearnerRow>(SelectLearner + " WHERE phone = @e164", new { e164 }));
     }
 
+    /// <summary>The learner whose roster e-mail is <paramref name="email"/>, ignoring case; null when none or several share it.</summary>
+    public async Task<Learner?> FindByEmailAsync(DbSession s, string? email)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal)) return null;
+        var found = (await s.QueryAsync<LearnerRow>(SelectLearner + " WHERE LOWER(email) = LOWER(@email) LIMIT 2", new { email = email.Trim() })).ToList();
+        return found.Count == 1 ? Map(found[0]) : null;
+    }
+
     public async Task<Learner?> FindByIdentityAsync(DbSession s, string channel, string externalId)
     {
         ArgumentNullException.ThrowIfNull(s);

@@ -121,7 +121,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         {
             var (slots, bank) = await QuizSlotsAsync(s, cohort, day, lesson.Lesson.Topics, groups, now);
             var rows = bank.ToDictionary(q => q.Id);
-            var questions = slots.Select(x => x.QuestionId).Distinct().ToDictionary(id => id, id => rows[id].ToQuestion());
+            var questions = slots.Select(x => x.QuestionId).Distinct().ToDictionary(id => id, id => rows[id].Question);
             foreach (var (group, key, deliveryId, questionId) in slots)
             {
                 deliveries.Add(deliveryId);
@@ -185,16 +185,14 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
 
     // The quiz of the day, per group and slot: the delivery already recorded under the slot's key, or a
     // fresh draw. Same rules as one group at a time, decided in memory from two set queries.
-    private async Task<(List<(GroupTarget Group, string Key, long DeliveryId, long QuestionId)> Slots, List<QuestionRow> Bank)> QuizSlotsAsync(
+    private async Task<(List<(GroupTarget Group, string Key, long DeliveryId, long QuestionId)> Slots, IReadOnlyList<BankQuestion> Bank)> QuizSlotsAsync(
         DbSession s, StoredCohort cohort, int day, IReadOnlyList<string> topics, List<GroupTarget> groups, long now)
     {
         var cohortId = cohort.Id;
         // The course's bank in one read (a few hundred rows), filtered here: a list parameter is
         // expanded on SQLite but sent as an array on PostgreSQL, so IN @list is not one SQL for both.
-        var bank = (await s.QueryAsync<QuestionRow>(
-            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE course_id = @courseId ORDER BY id",
-            new { courseId = cohort.CourseId })).ToList();
-        var candidates = bank.Where(q => q.Retired == 0 && q.Type != nameof(QuestionType.Fill) && topics.Contains(q.Topic)).Select(q => q.Id).ToList();
+        var bank = await ContentStore.QuestionBankAsync(s, cohort.CourseId);
+        var candidates = bank.Where(q => !q.Retired && q.Question.Type != QuestionType.Fill && topics.Contains(q.Question.Topic)).Select(q => q.Id).ToList();
         var wanted = groups.Select(g => g.Id).ToHashSet();
         var used = new Dictionary<long, HashSet<long>>();
         foreach (var (groupId, questionId) in await s.QueryAsync<(long, long)>(
@@ -274,23 +272,5 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
                 result[key] = new StoredDelivery(id, questionId);
         }
         return result;
-    }
-
-    private sealed class QuestionRow
-    {
-        public long Id { get; init; }
-        public string Code { get; init; } = "";
-        public string Topic { get; init; } = "";
-        public string Type { get; init; } = "";
-        public string Difficulty { get; init; } = "";
-        public string Payload { get; init; } = "";
-        public long Retired { get; init; }
-
-        public Question ToQuestion()
-        {
-            var p = StoredJson.Deserialize<QuestionPayload>(Payload);
-            return new Question(Code, Topic, Enum.Parse<QuestionType>(Type), Enum.Parse<Difficulty>(Difficulty),
-                p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
-        }
     }
 }

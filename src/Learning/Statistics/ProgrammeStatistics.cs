@@ -38,6 +38,9 @@ public sealed record GroupDayReport(
     public double? Accuracy => Answers == 0 ? null : (double)Correct / Answers;
 }
 
+/// <summary>One learner's answers to their group's quiz of a day: how many of its questions they answered, and how many right.</summary>
+public sealed record LearnerQuiz(long LearnerId, int Answered, int Correct);
+
 /// <summary>Counts for one day (or summed over several): check-ins against enrolment, and quiz answers.</summary>
 public sealed record DayFigures(int Day, int Enrolled, int CheckedIn, int QuizAnswers, int QuizCorrect, int QuizParticipants)
 {
@@ -186,6 +189,23 @@ public static class ProgrammeStatistics
             }).ToList();
             return new GroupDayReport(g, day, closed, members.Count, checkedIn, missed, participants.GetValueOrDefault(g.Id), questions);
         }).ToList();
+    }
+
+    /// <summary>
+    /// Per learner, their answers to the quiz a group got on a day (only those who answered at least
+    /// once): what a liaison's <c>/today</c> and the day's summary table show beside each name.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<long, LearnerQuiz>> LearnerQuizzesAsync(DbSession s, long cohortId, int day, long groupId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var rows = await s.QueryAsync<(long LearnerId, long Answered, long Correct)>(
+            """
+            SELECT a.learner_id, COUNT(*), CAST(COALESCE(SUM(a.correct), 0) AS BIGINT)
+            FROM deliveries d JOIN answers a ON a.delivery_id = d.id
+            WHERE d.cohort_id = @cohortId AND d.day = @day AND d.group_id = @groupId AND d.kind = 'Question'
+            GROUP BY a.learner_id
+            """, new { cohortId, day = (long)day, groupId });
+        return rows.ToDictionary(r => r.LearnerId, r => new LearnerQuiz(r.LearnerId, (int)r.Answered, (int)r.Correct));
     }
 
     /// <summary>

@@ -80,6 +80,9 @@ public static class CohortStore
     }
 }
 
+/// <summary>A question of a course's bank with its database id.</summary>
+public sealed record BankQuestion(long Id, bool Retired, Question Question);
+
 /// <summary>Reads course content back from the store.</summary>
 public static class ContentStore
 {
@@ -91,6 +94,23 @@ public static class ContentStore
         public string Type { get; init; } = "";
         public string Difficulty { get; init; } = "";
         public string Payload { get; init; } = "";
+        public long Retired { get; init; }
+
+        public Question ToQuestion()
+        {
+            var p = StoredJson.Deserialize<QuestionPayload>(Payload);
+            return new Question(Code, Topic, Enum.Parse<QuestionType>(Type), Enum.Parse<Difficulty>(Difficulty),
+                p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
+        }
+    }
+
+    /// <summary>A course's whole question bank, retired questions included (answers still point at them), by id.</summary>
+    public static async Task<IReadOnlyList<BankQuestion>> QuestionBankAsync(DbSession s, long courseId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var rows = await s.QueryAsync<QuestionRow>(
+            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE course_id = @courseId ORDER BY id", new { courseId });
+        return rows.Select(r => new BankQuestion(r.Id, r.Retired != 0, r.ToQuestion())).ToList();
     }
 
     /// <summary>A course's lesson for a programme day, with its database id, or null.</summary>
@@ -121,10 +141,7 @@ public static class ContentStore
     {
         ArgumentNullException.ThrowIfNull(s);
         var row = await s.QuerySingleOrDefaultAsync<QuestionRow>(
-            "SELECT id, code, topic, type, difficulty, payload FROM questions WHERE id = @questionId", new { questionId });
-        if (row is null) return null;
-        var p = StoredJson.Deserialize<QuestionPayload>(row.Payload);
-        return new Question(row.Code, row.Topic, Enum.Parse<QuestionType>(row.Type), Enum.Parse<Difficulty>(row.Difficulty),
-            p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
+            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE id = @questionId", new { questionId });
+        return row?.ToQuestion();
     }
 }

@@ -119,8 +119,9 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         await guest.ShareContactAsync();
         await WaitForBotAsync(_app, guest.PrivateChat, m => Text(m).Contains("not on any class roster", StringComparison.Ordinal));
 
+        // Told in the language the guest chose, not the group's.
         await guest.SayAsync("group-HN-01", "/me");
-        await WaitForBotAsync(_app, "group-HN-01", m => Text(m).Contains("Tôi chưa biết bạn", StringComparison.Ordinal));
+        await WaitForBotAsync(_app, "group-HN-01", m => Text(m).StartsWith("I don't know you yet", StringComparison.Ordinal));
         Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM channel_identities"));
     }
 
@@ -133,7 +134,7 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         await RegisterAsync(liaison, "lang:en", "Welcome,");
 
         await learner.SayAsync("group-HN-01", "/push");
-        await WaitForBotAsync(_app, "group-HN-01", m => Text(m).StartsWith("Xin lỗi, chỉ quản trị viên", StringComparison.Ordinal));
+        await WaitForBotAsync(_app, "group-HN-01", m => Text(m) == "Sorry, that needs the admin role. This request has been noted.");
         Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'refused'"));
         Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM deliveries"));
 

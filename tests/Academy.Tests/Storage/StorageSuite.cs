@@ -303,7 +303,8 @@ public abstract class StorageSuite : StoreTestBase
 
         // … is upgraded by the next start-up, and keeps everything; new columns read as their defaults.
         var applied = await migrator.MigrateAsync();
-        Assert.Equal(Enumerable.Range(2, Migrator.LatestVersion - 1), applied);
+        // Numbers are reserved per branch, so the series may have gaps: every script above the first.
+        Assert.Equal(Migrator.Scripts.Select(x => x.Version).Where(v => v > 1), applied);
         Assert.Equal(Migrator.LatestVersion, await migrator.CurrentVersionAsync());
         await using (var s = await db.BeginReadAsync())
         {
@@ -332,9 +333,9 @@ public abstract class StorageSuite : StoreTestBase
         var results = await Task.WhenAll(
             new Migrator(a, Time, NullLogger<Migrator>.Instance).MigrateAsync(),
             new Migrator(b, Time, NullLogger<Migrator>.Instance).MigrateAsync());
-        Assert.Equal(Enumerable.Range(1, Migrator.LatestVersion), results.SelectMany(r => r).Order());
+        Assert.Equal(Migrator.Scripts.Select(x => x.Version), results.SelectMany(r => r).Order());
         await using var s = await a.BeginReadAsync();
-        Assert.Equal(Migrator.LatestVersion, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(Migrator.Scripts.Count, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? 
     internal static SendResult? Classify(Exception ex, CancellationToken ct) => ex switch
     {
         OperationCanceledException when ct.IsCancellationRequested => null,
-        TelegramApiException { ErrorCode: 429 } api => new(SendStatus.RetryLater, RetryAfter: api.RetryAfter ?? TransientBackOff, Error: api.Description),
+        TelegramApiException { ErrorCode: 429 } api => new(SendStatus.RetryLater, RetryAfter: api.RetryAfter ?? TransientBackOff, Error: api.Description, RateLimited: true),
         TelegramApiException { MigrateToChatId: { } newId } api => new(SendStatus.Migrated, Error: api.Description,
             MigratedToChatId: newId.ToString(CultureInfo.InvariantCulture)),
         TelegramApiException { ErrorCode: 403 } api => new(SendStatus.Unreachable, Error: api.Description),

@@ -1,0 +1,20 @@
+using Academy.BotHost.Dashboard;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Model;
+
+namespace Academy.BotHost.Handlers;
+
+/// <summary>/dashboard (liaison, admin; private chat): a one-time sign-in link to the web dashboard.</summary>
+public sealed class DashboardHandler(DashboardAccess access, DashboardLinks links, DashboardOptions options) : CommandHandler("dashboard")
+{
+    public override Role RequiredRole => Role.Liaison;
+
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        var token = await access.IssueLinkAsync(turn.Session, turn.Learner!.Id);
+        await turn.ReplyAsync(turn.Text.Get("dashboard.link",
+            ("url", links.SignInUrl(token)), ("minutes", (int)Math.Round(options.LinkLifetime.TotalMinutes))));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Model;
+using Academy.Learning.Record;
+
+namespace Academy.BotHost.Handlers;
+
+/// <summary>
+/// "Nudge the N missing" under <c>/today</c> (<c>nudge:GROUP:DAY</c>): each missing learner who can be
+/// reached gets a private reminder once that day; the presser is told how many, and who cannot be
+/// reached (never started the bot, or blocked it).
+/// </summary>
+public sealed class NudgeButtonHandler(LiaisonGroups liaisonGroups, Nudges nudges, Refusals refusals) : ButtonHandler(Prefix)
+{
+    public const string Prefix = "nudge";
+
+    public static string Data(long groupId, int day) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}:{groupId}:{day}");
+
+    public override Role RequiredRole => Role.Liaison;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        if (LongField(turn, 0) is not { } groupId || LongField(turn, 1) is not { } day || day < 1 || day > 1000 ||
+            await turn.Session.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM study_groups WHERE id = @groupId", new { groupId }) == 0)
+        {
+            await turn.AnswerButtonAsync(null);
+            return;
+        }
+        // A liaison is a liaison everywhere in private: the button names a group, so check it is theirs.
+        if (!await liaisonGroups.RunsAsync(turn, groupId))
+        {
+            await refusals.RefuseRoleAsync(turn, Role.Liaison, turn.Event.ButtonData!);
+            return;
+        }
+        var group = await LiaisonGroups.GroupAsync(turn.Session, groupId);
+        var outcome = await nudges.NudgeMissingAsync(turn.Session, group.Cohort, groupId, (int)day, turn.Learner!.Id, turn.Event.Channel);
+        var personal = await refusals.PersonalTextAsync(turn);
+        if (!outcome.WindowOpen)
+        {
+            await turn.AnswerButtonAsync(personal.Get("nudge.closed", ("day", day)));
+            return;
+        }
+        if (outcome.Missing == 0)
+        {
+            await turn.AnswerButtonAsync(personal["nudge.none_missing"]);
+            return;
+        }
+        await turn.AnswerButtonAsync(personal.Get("nudge.toast", ("count", outcome.Nudged.Count), ("unreachable", outcome.Unreachable.Count)));
+
+        // The names, for the chat the button is in: who to ask to start the bot.
+        var text = turn.Text;
+        var lines = new List<string>();
+        if (outcome.Nudged.Count > 0)
+            lines.Add(text.Get("nudge.done", ("count", outcome.Nudged.Count)) + ": " + TodayHandler.Names(outcome.Nudged, text));
+        if (outcome.AlreadyNudged.Count > 0)
+            lines.Add(text.Get("nudge.already", ("count", outcome.AlreadyNudged.Count)) + ": " + TodayHandler.Names(outcome.AlreadyNudged, text));
+        if (outcome.Unreachable.Count > 0)
+            // Every one of them, not capped: each is someone the liaison has to reach another way.
+            lines.Add(text.Get("nudge.unreachable", ("count", outcome.Unreachable.Count)) + ": " + string.Join(", ",
+                outcome.Unreachable.Select(u => $"{u.Name} ({text[u.Reason == Unreachable.Blocked ? "nudge.blocked" : "nudge.never_started"]})")) +
+                "\n" + text["nudge.unreachable_hint"]);
+        await turn.ReplyAsync(string.Join('\n', lines));
+    }
+}

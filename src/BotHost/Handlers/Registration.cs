@@ -1,0 +1,48 @@
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Localization;
+using Academy.Learning.Model;
+using Academy.Learning.Record;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Handlers;
+
+/// <summary>
+/// The last step of registration, however the person proved who they are (a shared contact, an
+/// organisation e-mail, a typed number): the channel account is linked to the roster learner, the
+/// language picked at /start kept, and the welcome says where they are enrolled.
+/// </summary>
+public sealed class Registration(LearnerDirectory directory, Catalog catalog, TimeProvider time)
+{
+    public async Task CompleteAsync(TurnContext turn, Learner learner, string how)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        ArgumentNullException.ThrowIfNull(learner);
+        var e = turn.Event;
+        var user = e.From!.Id;
+        await directory.LinkIdentityAsync(turn.Session, e.Channel, user, learner.Id);
+        var chosen = await LearnerDirectory.ChosenLanguageAsync(turn.Session, e.Channel, user);
+        if (chosen is not null)
+            await turn.Session.ExecuteAsync("UPDATE learners SET language = @chosen WHERE id = @Id", new { chosen, learner.Id });
+        await turn.Session.ExecuteAsync("DELETE FROM conversation_state WHERE channel = @Channel AND user_id = @user", new { e.Channel, user });
+        await turn.Session.ExecuteAsync("INSERT INTO audit_log (at, actor, action, detail) VALUES (@at, @actor, 'linked', @detail)",
+            new { at = time.GetUtcNow().ToUnixTimeMilliseconds(), actor = $"{e.Channel}:{user}", detail = $"learner {learner.Id} by {how}" });
+
+        turn.Text = catalog.For(chosen ?? await directory.LanguageOfAsync(turn.Session, learner.Id));
+        var place = await turn.Session.QuerySingleOrDefaultAsync<PlaceRow>(
+            """
+            SELECT c.name AS Cohort, g.code AS GroupCode, e.role AS Role FROM enrollments e
+            JOIN cohorts c ON c.id = e.cohort_id LEFT JOIN study_groups g ON g.id = e.group_id
+            WHERE e.learner_id = @Id ORDER BY c.start_date DESC LIMIT 1
+            """, new { learner.Id });
+        var cohortName = place is null ? "" : StoredText.In(place.Cohort, turn.Text.Language);
+        await turn.ReplyAsync(turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", cohortName),
+            ("group", place?.GroupCode ?? "—"), ("role", turn.Text["role." + (place?.Role ?? "learner")])));
+    }
+
+    private sealed class PlaceRow
+    {
+        public string Cohort { get; init; } = "";
+        public string? GroupCode { get; init; }
+        public string Role { get; init; } = "learner";
+    }
+}

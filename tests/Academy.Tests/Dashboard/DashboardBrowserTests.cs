@@ -1,0 +1,155 @@
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Academy.Tests.Dashboard.DashboardSupport;
+using static Academy.Tests.Support.PlaygroundUser;
+
+namespace Academy.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in headless Chromium, as an admin uses it: the link from the bot, then every page,
+/// with the figures checked against what was seeded; screenshots beside the test binary.
+/// </summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    private readonly AcademyApp _app = new(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_signs_in_through_the_link_and_every_page_shows_the_seeded_figures()
+    {
+        // Day 1 in Hanoi: two of the seven learners check in, one answers right and one wrong; an announcement went to the group.
+        var admin = await RegisterAsync(_app, Admin);
+        var nhung = await RegisterAsync(_app, LearnerHanoi);
+        var tuan = await RegisterAsync(_app, "+84914222333");
+        const string group = "group-HN-01";
+        await admin.SayAsync(group, "/push");
+        var checkIn = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("ci:", StringComparison.Ordinal)));
+        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)) &&
+                                                           !ButtonData(m).Any(d => d.EndsWith(":submit", StringComparison.Ordinal)));
+        var options = ButtonData(quiz.GetProperty("message")).ToList();
+        foreach (var (learner, option) in new[] { (nhung, 0), (tuan, 1) })
+        {
+            var last = await LastIdAsync(_app, group);
+            await learner.PressAsync(group, ButtonData(checkIn.GetProperty("message")).Single());
+            await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
+            last = await LastIdAsync(_app, group);
+            await learner.PressAsync(group, options[option]);
+            await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
+        }
+        var correct = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers WHERE correct = 1");
+        Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
+        await SeedAnnouncementAsync();
+
+        // The link comes from the bot, in the admin's private chat.
+        var link = await LinkAsync(_app, admin);
+        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+        await page.GotoAsync(link.ToString());
+        await page.Locator("#continue").ClickAsync();
+        await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Everyday Digital Safety — December 2026");
+
+        // Overview: the whole cohort, figures as seeded.
+        var enrolled = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
+        await Assertions.Expect(page.Locator("#fig-checkin .value")).ToHaveTextAsync($"{Math.Round(200.0 / enrolled)}%");
+        await Assertions.Expect(page.Locator("#fig-checkin .detail")).ToContainTextAsync($"2 check-ins of {enrolled} learner-days");
+        await Assertions.Expect(page.Locator("#fig-accuracy .value")).ToHaveTextAsync($"{correct * 50}%");
+        await Assertions.Expect(page.Locator("#fig-participation .detail")).ToContainTextAsync($"2 of {enrolled} learners took part");
+        await Assertions.Expect(page.Locator("#prepost")).ToContainTextAsync("No pre-test or post-test yet");
+        await Assertions.Expect(page.Locator("#trend svg")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#groups tbody tr")).ToHaveCountAsync(3);
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-overview.png"), FullPage = true });
+
+        // Group drill-down: today's status and streaks.
+        await page.Locator("#groups a", new() { HasText = "HN-01" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#today")).ToHaveTextAsync("Day 1: 2 of 7 checked in");
+        var nhungRow = page.Locator("#roster tr", new() { HasText = "Lê Thị Hồng Nhung" });
+        await Assertions.Expect(nhungRow).ToContainTextAsync("✓ checked in");
+        await Assertions.Expect(nhungRow.Locator("td").Nth(2)).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#roster tr", new() { HasText = "Vũ Thu Hà" })).ToContainTextAsync("not registered with the bot");
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-group.png"), FullPage = true });
+
+        // Learner record.
+        await nhungRow.Locator("a").ClickAsync();
+        await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Lê Thị Hồng Nhung");
+        await Assertions.Expect(page.Locator("#checkins tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#answers tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#fig-streak .value")).ToHaveTextAsync("1");
+        var ledgerRows = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM ledger l JOIN learners p ON p.id = l.learner_id WHERE p.phone = @p", new { p = LearnerHanoi });
+        await Assertions.Expect(page.Locator("#ledger tbody tr")).ToHaveCountAsync((int)ledgerRows);
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-learner.png"), FullPage = true });
+
+        // Announcements: 1 copy sent, 1 of 7 read.
+        await page.Locator("nav a[href='/dashboard/announcements']").ClickAsync();
+        var row = page.Locator("#announcements tbody tr").First;
+        await Assertions.Expect(row).ToContainTextAsync("Lịch học tuần sau <thay đổi>");
+        await Assertions.Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("1");
+        await Assertions.Expect(row.Locator("td").Nth(8)).ToHaveTextAsync("1 of 7 (14%)");
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-announcements.png"), FullPage = true });
+
+        // Exports: a link per cohort and group, in both formats.
+        await page.Locator("nav a[href='/dashboard/exports']").ClickAsync();
+        await Assertions.Expect(page.Locator("ul.exports a[href$='/csv']")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("ul.exports a[href$='/xlsx']")).ToHaveCountAsync(4);
+
+        // Switch to Chinese; the choice sticks for the session.
+        await page.Locator(".langs a[lang='zh-Hans']").ClickAsync();
+        await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("导出");
+        await page.Locator("nav a[href='/dashboard']").ClickAsync();
+        await Assertions.Expect(page.Locator("#fig-checkin .label")).ToHaveTextAsync("签到率");
+
+        // At phone width, the overview fits without sideways scrolling of the page.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-phone.png"), FullPage = true });
+
+        await page.Locator("#signout").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToBeVisibleAsync();
+        var after = await page.GotoAsync(new Uri(_app.BaseAddress, "/dashboard").ToString());
+        Assert.Equal(401, after!.Status);
+    }
+
+    private async Task SeedAnnouncementAsync()
+    {
+        // The announce tools write these rows; here they are written directly, as the contract (0009) describes.
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
+        var adminId = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = @p", new { p = Admin });
+        var groupId = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
+        var reader = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = @p", new { p = LearnerHanoi });
+        var now = DateTimeOffset.Parse("2026-12-01T02:00:00Z").ToUnixTimeMilliseconds();
+        var id = await s.ExecuteScalarAsync<long>(
+            "INSERT INTO announcements (created_by, created_at, text, status, sent_at) VALUES (@adminId, @now, @text, 'sent', @now) RETURNING id",
+            new { adminId, now, text = "Lịch học tuần sau <thay đổi>" });
+        await s.ExecuteAsync(
+            "INSERT INTO outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at, sent_at) VALUES ('ann/1/g', 'elsewhere', 'HN', '{}', 'sent', 1, @now, @now, @now)",
+            new { now });
+        await s.ExecuteAsync(
+            "INSERT INTO announcement_copies (announcement_id, channel, chat_id, group_id, outbox_key) VALUES (@id, 'elsewhere', 'HN', @groupId, 'ann/1/g')",
+            new { id, groupId });
+        await s.ExecuteAsync("INSERT INTO announcement_reads (announcement_id, learner_id, read_at) VALUES (@id, @reader, @now)", new { id, reader, now });
+        await s.CommitAsync();
+    }
+
+    private static string Shot(string name) => Path.Combine(AppContext.BaseDirectory, name);
+}
