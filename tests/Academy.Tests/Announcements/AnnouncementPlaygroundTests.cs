@@ -90,7 +90,7 @@ public sealed class AnnouncementPlaygroundTests
         var learner = new PlaygroundUser(app, await PersonaAsync(app, "+84913000111"));
         await RegisterAsync(app, learner, "Welcome,");
         await learner.SayAsync(learner.PrivateChat, "/announce");
-        await WaitForBotAsync(app, learner.PrivateChat, m => Text(m).StartsWith("Sorry, only", StringComparison.Ordinal));
+        await WaitForBotAsync(app, learner.PrivateChat, m => Text(m).StartsWith("Sorry, that needs the admin role.", StringComparison.Ordinal));
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT COUNT(*) FROM announcements"));
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'refused'"));
     }
