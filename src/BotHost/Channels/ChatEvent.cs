@@ -55,5 +55,7 @@ public sealed record ChatEvent
     /// <summary>The member who joined or left.</summary>
     public ChatUser? Member { get; init; }
     public string? MigratedToChatId { get; init; }
+    /// <summary>A photo or document that came with a message (its caption is <see cref="Text"/>), re-sendable by its platform file id.</summary>
+    public Academy.Learning.Messaging.Attachment? Attachment { get; init; }
     public DateTimeOffset SentAt { get; init; }
 }

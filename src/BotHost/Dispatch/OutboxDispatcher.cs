@@ -139,6 +139,7 @@ public sealed class OutboxDispatcher(
             var message = Learning.Messaging.Outbox.Deserialize(row.Payload);
             // The row's chat id wins over the payload's: a migrated group's pending rows were re-addressed.
             message = message with { To = message.To with { ChatId = row.ChatId } };
+            if (message.Edits is { } edits) message = await ResolveEditAsync(message, edits);
             SendResult result;
             try
             {
@@ -161,6 +162,16 @@ public sealed class OutboxDispatcher(
             _slots.Release();
             Wake();
         }
+    }
+
+    // An edit names the message it replaces by its outbox key; the chat's order guarantees that row
+    // was finished first. Where it never reached the platform, the edit goes out as a new message.
+    private async Task<OutgoingMessage> ResolveEditAsync(OutgoingMessage message, string edits)
+    {
+        await using var s = await database.BeginReadAsync(CancellationToken.None);
+        var original = await s.QuerySingleOrDefaultAsync<string?>(
+            "SELECT platform_message_id FROM outbox WHERE idem_key = @edits AND status = 'sent'", new { edits });
+        return message with { EditMessageId = original };
     }
 
     private async Task<bool> ClaimAsync(Row row, CancellationToken ct)

@@ -114,6 +114,17 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
         };
         if (shown.Notice && shown.Text is null) return new SendResult(SendStatus.Sent); // a silent acknowledgement
         await using var s = await database.BeginAsync(ct);
+        if (message.EditMessageId is { } editId && long.TryParse(editId, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var original))
+        {
+            var edited = await s.ExecuteAsync(
+                "UPDATE playground_messages SET payload = @payload, edited_at = @at WHERE id = @original AND chat_id = @chat",
+                new { original, chat = PlaygroundChannel.TranscriptOf(message.To.ChatId), payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
+            if (edited == 1)
+            {
+                await s.CommitAsync(ct);
+                return new SendResult(SendStatus.Sent, PlatformMessageId: editId);
+            }
+        }
         var id = await s.ExecuteScalarAsync<long>(
             "INSERT INTO playground_messages (chat_id, sender, payload, at) VALUES (@ChatId, 'bot', @payload, @at) RETURNING id",
             new { ChatId = PlaygroundChannel.TranscriptOf(message.To.ChatId), payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });

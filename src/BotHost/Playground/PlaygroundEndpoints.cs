@@ -80,16 +80,20 @@ public static class PlaygroundEndpoints
         return rows.Select(r => new ChatInfo(r.ChatId, $"{r.Code} · {StoredText.In(r.Name, Languages.English)}", true)).ToList();
     }
 
-    private static async Task<IResult> GetMessagesAsync(string chat, long? after, AcademyDatabase database, CancellationToken ct)
+    /// <summary>Messages after id <paramref name="after"/>, and those edited after <paramref name="editedAfter"/> (shown again, in place).</summary>
+    private static async Task<IResult> GetMessagesAsync(string chat, long? after, long? editedAfter, AcademyDatabase database, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(chat) || chat.Length > 100) return TypedResults.BadRequest(new { error = "chat is required" });
         await using var s = await database.BeginReadAsync(ct);
-        var rows = await s.QueryAsync<(long Id, string Sender, string Payload, long At)>(
-            "SELECT id, sender, payload, at FROM playground_messages WHERE chat_id = @chat AND id > @after ORDER BY id LIMIT 500",
-            new { chat, after = after ?? 0 });
+        var rows = await s.QueryAsync<(long Id, string Sender, string Payload, long At, long? EditedAt)>(
+            """
+            SELECT id, sender, payload, at, edited_at FROM playground_messages
+            WHERE chat_id = @chat AND (id > @after OR edited_at > @editedAfter) ORDER BY id LIMIT 500
+            """,
+            new { chat, after = after ?? 0, editedAfter = editedAfter ?? long.MaxValue });
         return TypedResults.Ok(rows.Select(r => new
         {
-            id = r.Id, sender = r.Sender, at = r.At,
+            id = r.Id, sender = r.Sender, at = r.At, editedAt = r.EditedAt,
             message = JsonSerializer.Deserialize<PlaygroundMessage>(r.Payload, PlaygroundUpdate.Json),
         }));
     }

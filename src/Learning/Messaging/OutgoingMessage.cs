@@ -39,8 +39,16 @@ public sealed record QuizContent(string Question, IReadOnlyList<string> Options,
     }
 }
 
-/// <summary>An image or document: by URL, or as bytes produced here (charts, certificates).</summary>
-public sealed record Attachment(AttachmentKind Kind, string FileName, string? Url = null, byte[]? Content = null);
+/// <summary>
+/// An image or document: by URL, as bytes produced here (charts, certificates), or by the id a
+/// platform gave a file someone sent (<paramref name="PlatformFileId"/>, valid on <paramref name="PlatformChannel"/> only).
+/// </summary>
+public sealed record Attachment(AttachmentKind Kind, string FileName, string? Url = null, byte[]? Content = null,
+    string? PlatformFileId = null, string? PlatformChannel = null)
+{
+    /// <summary>Whether a channel can send it: a platform's file id means nothing elsewhere.</summary>
+    public bool SendableOn(string channel) => PlatformFileId is null || PlatformChannel == channel;
+}
 
 public enum AttachmentKind { Image, Document }
 
@@ -73,4 +81,12 @@ public sealed record OutgoingMessage
     /// besides is a notice shown to the presser alone (a toast), not a message to the chat.
     /// </summary>
     public string? AnswersCallbackId { get; init; }
+    /// <summary>
+    /// The idempotency key of an earlier message to the same chat that this one replaces in place (a
+    /// live report): channels that can edit change that message; where it was never delivered, this
+    /// one goes out as a new message.
+    /// </summary>
+    public string? Edits { get; init; }
+    /// <summary>Set by the dispatcher from <see cref="Edits"/>: the platform's id of the message to change.</summary>
+    public string? EditMessageId { get; init; }
 }

@@ -278,7 +278,6 @@ public sealed class TelegramMapperTests
     [Theory]
     [InlineData("""{"update_id":815512025,"edited_message":{"message_id":2,"from":{"id":5123456789,"is_bot":false,"first_name":"Linh"},"chat":{"id":5123456789,"type":"private"},"date":1767225600,"edit_date":1767225700,"text":"B) photosynthesis!"}}""")]
     [InlineData("""{"update_id":815512026,"message":{"message_id":5,"from":{"id":5123456789,"is_bot":false,"first_name":"Linh"},"chat":{"id":5123456789,"type":"private"},"date":1767225600,"sticker":{"width":512,"height":512,"emoji":"👍","set_name":"HotCherry","is_animated":true,"is_video":false,"type":"regular","file_id":"CAACAgIAAxkBAAE","file_unique_id":"AgADXQ","file_size":29617}}}""")]
-    [InlineData("""{"update_id":815512027,"message":{"message_id":6,"from":{"id":5123456789,"is_bot":false,"first_name":"Linh"},"chat":{"id":5123456789,"type":"private"},"date":1767225600,"photo":[{"file_id":"AgAC1","file_unique_id":"AQAD1","file_size":1234,"width":90,"height":67}],"caption":"my homework"}}""")]
     [InlineData("""{"update_id":815512028,"channel_post":{"message_id":9,"sender_chat":{"id":-1001111111111,"title":"News","type":"channel"},"chat":{"id":-1001111111111,"title":"News","type":"channel"},"date":1767225600,"text":"hi"}}""")]
     [InlineData("""{"update_id":815512029,"message":{"message_id":7,"from":{"id":6543210987,"is_bot":false,"first_name":"Wei"},"chat":{"id":-1001987654321,"type":"supergroup"},"date":1767225600,"pinned_message":{"message_id":3,"chat":{"id":-1001987654321,"type":"supergroup"},"date":1767220000,"text":"rules"}}}""")]
     [InlineData("""{"update_id":815512030,"message_reaction":{"chat":{"id":-1001987654321,"type":"supergroup"},"message_id":3,"date":1767225600,"old_reaction":[],"new_reaction":[{"type":"emoji","emoji":"👍"}]}}""")]
@@ -290,6 +289,27 @@ public sealed class TelegramMapperTests
         var e = Map(json);
         Assert.Equal(ChatEventKind.Ignored, e.Kind);
         Assert.StartsWith("8155120", e.UpdateId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_photo_or_document_is_a_message_whose_attachment_can_be_sent_again_by_file_id()
+    {
+        var photo = Map("""
+            {"update_id":815512027,"message":{"message_id":6,"from":{"id":5123456789,"is_bot":false,"first_name":"Linh"},"chat":{"id":5123456789,"type":"private"},"date":1767225600,"photo":[{"file_id":"AgAC1","file_unique_id":"AQAD1","file_size":1234,"width":90,"height":67},{"file_id":"AgAC2","file_unique_id":"AQAD2","file_size":9234,"width":800,"height":600}],"caption":"my homework"}}
+            """);
+        Assert.Equal(ChatEventKind.Message, photo.Kind);
+        Assert.Equal("my homework", photo.Text);
+        Assert.Equal(Academy.Learning.Messaging.AttachmentKind.Image, photo.Attachment!.Kind);
+        Assert.Equal("AgAC2", photo.Attachment.PlatformFileId); // the largest size
+        Assert.True(photo.Attachment.SendableOn("telegram"));
+        Assert.False(photo.Attachment.SendableOn("playground"));
+
+        var document = Map("""
+            {"update_id":815512037,"message":{"message_id":7,"from":{"id":5123456789,"is_bot":false,"first_name":"Linh"},"chat":{"id":5123456789,"type":"private"},"date":1767225600,"document":{"file_id":"BQAC9","file_unique_id":"AgAD9","file_name":"timetable.pdf"}}}
+            """);
+        Assert.Equal(ChatEventKind.Message, document.Kind);
+        Assert.Null(document.Text);
+        Assert.Equal(("timetable.pdf", "BQAC9"), (document.Attachment!.FileName, document.Attachment.PlatformFileId));
     }
 
     [Fact]

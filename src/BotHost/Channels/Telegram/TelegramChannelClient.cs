@@ -63,6 +63,12 @@ public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? 
                 pollId ??= sent.Poll?.Id;
                 sentParts++;
             }
+            catch (TelegramApiException ex) when (request.Method == TelegramMethods.EditMessageText && ex.ErrorCode == 400
+                                                  && ex.Description.Contains("message is not modified", StringComparison.Ordinal))
+            {
+                // The message already shows this: the edit's purpose is met.
+                return new SendResult(SendStatus.Sent, ((EditMessageTextRequest)request.Payload).MessageId.ToString(CultureInfo.InvariantCulture));
+            }
             catch (Exception ex) when (Classify(ex, ct) is { } failure)
             {
                 // An expired press (callbacks live seconds) must not stop the reply itself.

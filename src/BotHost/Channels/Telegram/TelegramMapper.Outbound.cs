@@ -37,6 +37,17 @@ public static partial class TelegramMapper
         if (message.AnswersCallbackId is { } callbackId) requests.Add(Acknowledge(callbackId, toast: null));
 
         var chatId = ParseId(message.To.ChatId, "chat id");
+        // A text message replacing an earlier one (a live report) is an edit in place.
+        if (message.EditMessageId is { } editId && !string.IsNullOrEmpty(message.Text) && message.Quiz is null && message.Attachment is null
+            && message.Mentions.Count == 0 && message.RequestContactLabel is null)
+        {
+            var edited = message.Format == TextFormat.Markdown ? TelegramHtml.FromMarkdown(message.Text) : TelegramHtml.Escape(message.Text);
+            requests.Add(new(TelegramMethods.EditMessageText, new EditMessageTextRequest(chatId, ParseId(editId, "message id"), edited)
+            {
+                ReplyMarkup = InlineKeyboard(message.Buttons),
+            }));
+            return requests;
+        }
         long? threadId = message.To.ThreadId is { } thread ? ParseId(thread, "thread id") : null;
         var target = new Target(chatId, threadId);
         var buttons = InlineKeyboard(message.Buttons);
@@ -147,6 +158,12 @@ public static partial class TelegramMapper
     private static TelegramRequest AttachmentRequest(Target target, Attachment attachment, string? caption)
     {
         var upload = attachment.Content is { } bytes ? new FileUpload(attachment.FileName, bytes) : null;
+        // A file someone sent the bot goes out again by its file id, without downloading it.
+        if (attachment.PlatformFileId is { } fileId)
+        {
+            if (attachment.PlatformChannel != Channel) throw new ArgumentException("The file was received on another platform.", nameof(attachment));
+            attachment = attachment with { Url = fileId };
+        }
         if (upload is null && string.IsNullOrEmpty(attachment.Url))
             throw new ArgumentException("An attachment needs a URL or content.", nameof(attachment));
         var parseMode = caption is null ? null : "HTML";

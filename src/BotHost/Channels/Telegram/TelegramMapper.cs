@@ -99,6 +99,21 @@ public static partial class TelegramMapper
                 ContactUserId = contact.UserId is { } id ? Id(id) : null,
             };
 
+        if (message.Photo is { Count: > 0 } sizes)
+            return Base(updateId, message, ChatEventKind.Message) with
+            {
+                Text = message.Caption,
+                Attachment = new Academy.Learning.Messaging.Attachment(Academy.Learning.Messaging.AttachmentKind.Image, "photo.jpg",
+                    PlatformFileId: sizes[^1].FileId, PlatformChannel: Channel),
+            };
+        if (message.Document is { } document)
+            return Base(updateId, message, ChatEventKind.Message) with
+            {
+                Text = message.Caption,
+                Attachment = new Academy.Learning.Messaging.Attachment(Academy.Learning.Messaging.AttachmentKind.Document,
+                    document.FileName ?? "document", PlatformFileId: document.FileId, PlatformChannel: Channel),
+            };
+
         if (string.IsNullOrEmpty(message.Text)) return Base(updateId, message, ChatEventKind.Ignored);
 
         var text = message.Text;

@@ -1,0 +1,215 @@
+using System.Globalization;
+using Academy.BotHost.Channels;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Announcements;
+using Academy.Learning.Model;
+
+namespace Academy.BotHost.Handlers.Announcing;
+
+/// <summary>An admin's announcement button <c>an:ID:ACTION[:ARG]</c> whose action is one of <paramref name="actions"/>.</summary>
+public abstract class AnnouncementButtonHandler(params string[] actions) : TurnHandler
+{
+    public override Role RequiredRole => Role.Admin;
+
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override bool Matches(ChatEvent e) =>
+        e.Kind == ChatEventKind.Button && e.ButtonData is { } data && data.Split(':') is [AnnouncementButtons.Prefix, _, var action, ..]
+        && actions.Contains(action);
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        var fields = turn.Event.ButtonData!.Split(':');
+        var announcement = long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+            ? await Learning.Announcements.Announcements.GetAsync(turn.Session, id) : null;
+        long? arg = fields.Length > 3 && long.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var a) ? a : null;
+        if (announcement is null)
+        {
+            await turn.AnswerButtonAsync(null);
+            return;
+        }
+        await HandleAsync(turn, announcement, fields[2], arg);
+    }
+
+    protected abstract Task HandleAsync(TurnContext turn, Announcement announcement, string action, long? arg);
+
+    /// <summary>Buttons of a draft do nothing once it has been sent or cancelled: a toast says so.</summary>
+    protected static async Task<bool> StillDraftAsync(TurnContext turn, Announcement a)
+    {
+        if (a.Status == AnnouncementStatus.Draft) return true;
+        await turn.AnswerButtonAsync(turn.Text.Get("announce.not_draft", ("id", a.Id)));
+        return false;
+    }
+}
+
+/// <summary>Who an announcement goes to: all groups, a cohort (then which), chosen groups (toggles, then Done), or all learners privately.</summary>
+public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : AnnouncementButtonHandler(
+    AnnouncementButtons.AllGroups, AnnouncementButtons.PickCohort, AnnouncementButtons.Cohort, AnnouncementButtons.PickGroups,
+    AnnouncementButtons.ToggleGroup, AnnouncementButtons.GroupsDone, AnnouncementButtons.Learners)
+{
+    protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
+    {
+        if (!await StillDraftAsync(turn, a)) return;
+        var s = turn.Session;
+        switch (action)
+        {
+            case AnnouncementButtons.AllGroups or AnnouncementButtons.Learners:
+                await Chosen(new Audience(action == AnnouncementButtons.AllGroups ? AudienceKind.AllGroups : AudienceKind.Learners));
+                break;
+            case AnnouncementButtons.PickCohort:
+                await turn.AnswerButtonAsync(null);
+                var cohorts = (await s.QueryAsync<(long Id, string Code)>("SELECT id, code FROM cohorts ORDER BY code")).ToList();
+                if (cohorts.Count == 0)
+                {
+                    await turn.ReplyAsync(turn.Text["announce.no_cohorts"]);
+                    return;
+                }
+                await turn.ReplyAsync(turn.Text["announce.pick_cohort"],
+                    [.. cohorts.Chunk(2).Select(row => (IReadOnlyList<Learning.Messaging.Button>)row
+                        .Select(c => new Learning.Messaging.Button(c.Code, AnnouncementButtons.Data(a.Id, AnnouncementButtons.Cohort, c.Id))).ToList()),
+                     [AnnouncementFlow.CancelButton(turn, a.Id)]]);
+                break;
+            case AnnouncementButtons.Cohort when arg is { } cohortId:
+                if (await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cohorts WHERE id = @cohortId", new { cohortId }) == 0)
+                {
+                    await turn.AnswerButtonAsync(null);
+                    return;
+                }
+                await Chosen(new Audience(AudienceKind.Cohort, CohortId: cohortId));
+                break;
+            case AnnouncementButtons.PickGroups:
+                await turn.AnswerButtonAsync(null);
+                var start = a.Audience is { Kind: AudienceKind.Groups } ? a.Audience : new Audience(AudienceKind.Groups, GroupIds: []);
+                await Learning.Announcements.Announcements.SetAudienceAsync(s, a.Id, start);
+                await AnnouncementFlow.SetStepAsync(turn, a.Id, AnnouncementFlow.GroupsStep, time);
+                await AnnouncementFlow.ShowGroupsAsync(turn, a with { Audience = start });
+                break;
+            case AnnouncementButtons.ToggleGroup when arg is { } groupId:
+                await turn.AnswerButtonAsync(null);
+                var chosen = (a.Audience?.GroupIds ?? []).ToList();
+                if (!chosen.Remove(groupId)) chosen.Add(groupId);
+                var toggled = new Audience(AudienceKind.Groups, GroupIds: chosen);
+                await Learning.Announcements.Announcements.SetAudienceAsync(s, a.Id, toggled);
+                await AnnouncementFlow.ShowGroupsAsync(turn, a with { Audience = toggled });
+                break;
+            case AnnouncementButtons.GroupsDone:
+                if (a.Audience is not { Kind: AudienceKind.Groups, GroupIds.Count: > 0 })
+                {
+                    await turn.AnswerButtonAsync(turn.Text["announce.groups_none"]);
+                    return;
+                }
+                await Chosen(a.Audience);
+                break;
+            default:
+                await turn.AnswerButtonAsync(null);
+                break;
+        }
+
+        async Task Chosen(Audience audience)
+        {
+            await turn.AnswerButtonAsync(null);
+            await Learning.Announcements.Announcements.SetAudienceAsync(s, a.Id, audience);
+            await AnnouncementFlow.ClearStepAsync(turn);
+            await AnnouncementFlow.AskWhenAsync(turn, a.Id);
+        }
+    }
+}
+
+/// <summary>Send now (straight to the preview) or at a time (asks for it, naming the time zone it is read in).</summary>
+public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServiceProvider services)
+    : AnnouncementButtonHandler(AnnouncementButtons.Now, AnnouncementButtons.Later)
+{
+    protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
+    {
+        if (!await StillDraftAsync(turn, a)) return;
+        if (a.Audience is null || !a.HasContent)
+        {
+            await turn.AnswerButtonAsync(turn.Text["announce.no_audience"]);
+            return;
+        }
+        await turn.AnswerButtonAsync(null);
+        if (action == AnnouncementButtons.Now)
+        {
+            await Learning.Announcements.Announcements.SetSendAtAsync(turn.Session, a.Id, null);
+            await AnnouncementFlow.PreviewAsync(turn, a with { SendAt = null });
+            return;
+        }
+        if (services.GetService(typeof(Scheduler.OneOffJobs)) is null)
+        {
+            await turn.ReplyAsync(turn.Text["announce.no_scheduler"]);
+            return;
+        }
+        var (_, zoneId, cohorts) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience);
+        await AnnouncementFlow.SetStepAsync(turn, a.Id, AnnouncementFlow.TimeStep, time);
+        await turn.ReplyAsync(turn.Text.Get("announce.ask_time", ("zone", zoneId), ("cohorts", cohorts)), [[AnnouncementFlow.CancelButton(turn, a.Id)]]);
+    }
+}
+
+/// <summary>Confirm: sends now (copies queued, the live report posted) or schedules the one-off job.</summary>
+public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Announcements announcements, TimeProvider time, IServiceProvider services)
+    : AnnouncementButtonHandler(AnnouncementButtons.Confirm)
+{
+    protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
+    {
+        if (!await StillDraftAsync(turn, a)) return;
+        await turn.AnswerButtonAsync(null);
+        if (a.SendAt is { } at)
+        {
+            var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience);
+            if (at <= time.GetUtcNow())
+            {
+                await turn.ReplyAsync(turn.Text.Get("announce.past_time", ("time", $"{AnnouncementFlow.Local(at, zone)} ({zoneId})")));
+                await AnnouncementFlow.AskWhenAsync(turn, a.Id);
+                return;
+            }
+            if (services.GetService(typeof(Scheduler.OneOffJobs)) is null)
+            {
+                await turn.ReplyAsync(turn.Text["announce.no_scheduler"]);
+                return;
+            }
+            // The job itself is set by AnnouncementReporter once this turn has committed.
+            if (!await announcements.ScheduleAsync(turn.Session, a.Id, at))
+            {
+                await turn.ReplyAsync(turn.Text["announce.no_audience"]);
+                return;
+            }
+            await turn.ReplyAsync(turn.Text.Get("announce.scheduled", ("id", a.Id), ("time", AnnouncementFlow.Local(at, zone)), ("zone", zoneId)));
+            return;
+        }
+        var sent = await announcements.SendAsync(turn.Session, a.Id);
+        if (sent is null)
+        {
+            await turn.ReplyAsync(turn.Text["announce.no_audience"]);
+            return;
+        }
+        await turn.ReplyAsync(turn.Text.Get("announce.sending", ("id", a.Id), ("copies", sent.Copies)));
+        await announcements.QueueReportAsync(turn.Session, a.Id);
+    }
+}
+
+/// <summary>Cancel: a draft is dropped; a scheduled announcement is cancelled and its job removed, so it never sends.</summary>
+public sealed class AnnouncementCancelButtonHandler() : AnnouncementButtonHandler(AnnouncementButtons.Cancel)
+{
+    protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
+    {
+        if (!await Learning.Announcements.Announcements.CancelAsync(turn.Session, a.Id))
+        {
+            await turn.AnswerButtonAsync(turn.Text.Get("announce.cannot_cancel", ("id", a.Id), ("status", turn.Text["announce.status." + a.Status])));
+            return;
+        }
+        // The status alone stops it (the job sends only a scheduled announcement); AnnouncementReporter removes the job.
+        await AnnouncementFlow.ClearStepAsync(turn);
+        await turn.AnswerButtonAsync(null);
+        await turn.ReplyAsync(turn.Text.Get("announce.cancelled", ("id", a.Id)));
+    }
+}
+
+/// <summary>Refresh under the live report: brings it up to date now, without waiting for the next round.</summary>
+public sealed class AnnouncementRefreshButtonHandler(Learning.Announcements.Announcements announcements) : AnnouncementButtonHandler(AnnouncementButtons.Refresh)
+{
+    protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
+    {
+        var edited = await announcements.RefreshReportAsync(turn.Session, a.Id);
+        await turn.AnswerButtonAsync(turn.Text[edited ? "announce.refreshed" : "announce.up_to_date"]);
+    }
+}

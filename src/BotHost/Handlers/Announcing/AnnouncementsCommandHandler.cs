@@ -1,0 +1,45 @@
+using System.Text;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Announcements;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+
+namespace Academy.BotHost.Handlers.Announcing;
+
+/// <summary>/announcements in private (admin): the latest announcements with their figures; Cancel for scheduled ones.</summary>
+public sealed class AnnouncementsCommandHandler() : CommandHandler("announcements")
+{
+    private const int Shown = 10;
+    private const int ExcerptLength = 60;
+
+    public override Role RequiredRole => Role.Admin;
+
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        var recent = await Learning.Announcements.Announcements.RecentAsync(turn.Session, Shown);
+        if (recent.Count == 0)
+        {
+            await turn.ReplyAsync(turn.Text["announce.list.empty"]);
+            return;
+        }
+        var text = new StringBuilder(turn.Text["announce.list.title"]);
+        var buttons = new List<IReadOnlyList<Button>>();
+        foreach (var a in recent)
+        {
+            var report = await DeliveryReport.ComputeAsync(turn.Session, a);
+            var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience);
+            var when = (a.Status == AnnouncementStatus.Scheduled ? a.SendAt : a.SentAt ?? a.SendAt ?? a.CreatedAt) is { } at
+                ? $"{AnnouncementFlow.Local(at, zone)} ({zoneId})" : "";
+            var excerpt = a.Text.Length > ExcerptLength ? a.Text[..ExcerptLength] + "…" : a.Text;
+            if (excerpt.Length == 0 && a.Attachment is { } file) excerpt = turn.Text.Get("announce.attachment_label", ("file", file.FileName));
+            text.Append("\n\n").Append(turn.Text.Get("announce.list.item", ("id", a.Id), ("status", turn.Text["announce.status." + a.Status]),
+                ("when", when), ("excerpt", excerpt.ReplaceLineEndings(" ")), ("sent", report.Sent), ("copies", report.Copies),
+                ("failed", report.Failed), ("read", report.Read), ("learners", report.Learners)));
+            if (a.Status == AnnouncementStatus.Scheduled)
+                buttons.Add([new Button(turn.Text.Get("announce.list.cancel", ("id", a.Id)), AnnouncementButtons.Data(a.Id, AnnouncementButtons.Cancel))]);
+        }
+        await turn.ReplyAsync(text.ToString(), buttons);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Academy.Tests.Telegram;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Academy.Tests.Announcements;
+
+/// <summary>
+/// An announcement to 500 learners' private chats on Telegram, through the loopback Bot API: some
+/// chats refuse (403 blocked, 400 not found), some learners press "I have read" (one twice). The
+/// admin's report, edited in place, ends with exactly the figures the API saw.
+/// </summary>
+public sealed class AnnouncementTelegramTests : IAsyncLifetime
+{
+    private const string HookPath = "/telegram/hook";
+    private const string Secret = "hook-Secret_123";
+    private const long Admin = 5001;
+    private const long FirstLearner = 8_000_000_001;
+    private const int Recipients = 500, Blocked = 30, Rejected = 20, Readers = 40;
+    private const int SampleLearners = 20; // the sample roster's learners, none on Telegram
+
+    private FakeBotApi _api = null!;
+    private int _update = 1;
+
+    public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task Five_hundred_private_copies_report_exactly_the_sent_failed_and_read_figures_the_platform_saw()
+    {
+        await using var host = new AcademyApp(new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = _api.Token,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+            ["Telegram:Mode"] = "Webhook",
+            ["Telegram:WebhookUrl"] = "https://academy.example.org" + HookPath,
+            ["Telegram:SecretToken"] = Secret,
+            ["Playground:Enabled"] = "true", // seeds the sample course, cohort and roster
+            ["Announcements:ReportInterval"] = "00:00:01",
+        }, time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
+        await SeedRecipientsAsync(host);
+        for (var i = 0; i < Blocked; i++) _api.BlockChat(FirstLearner + i);
+        for (var i = Blocked; i < Blocked + Rejected; i++) _api.RejectChat(FirstLearner + i, "Bad Request: chat not found");
+
+        await PostAsync(host, Text(Admin, "/announce"));
+        await WaitAsync(() => Sent(Admin).Any(t => t.StartsWith("New announcement #", StringComparison.Ordinal)), "asked for the text");
+        var id = await host.ScalarAsync<long>("SELECT MAX(id) FROM announcements");
+        await PostAsync(host, Text(Admin, "Tomorrow's session moves to 15:00."));
+        await WaitAsync(() => Sent(Admin).Contains("Who should receive it?"), "asked for the audience");
+        await PostAsync(host, Callback(Admin, Admin, $"an:{id}:learners"));
+        await WaitAsync(() => Sent(Admin).Contains("Send it now, or at a set time?"), "asked when");
+        await PostAsync(host, Callback(Admin, Admin, $"an:{id}:now"));
+        await WaitAsync(() => Sent(Admin).Any(t => t.Contains($"{Recipients} private chats: {Recipients + SampleLearners} learners ({SampleLearners} have no chat with the bot)", StringComparison.Ordinal)),
+            "the preview", dump: () => string.Join("\n--\n", Sent(Admin)));
+        await PostAsync(host, Callback(Admin, Admin, $"an:{id}:ok"));
+
+        // Every chat gets one answered attempt at the platform's pace (a 429 is only waited out and retried).
+        bool IsCopy(RecordedRequest r) => r.Method == "sendMessage" && r.ChatId >= FirstLearner && r.StatusCode != 429;
+        await WaitAsync(() => _api.Requests.Where(IsCopy).Select(r => r.ChatId).Distinct().Count() == Recipients, "500 copies attempted", seconds: 90);
+        var copies = _api.Requests.Where(IsCopy).ToList();
+        Assert.Equal(Recipients, copies.Count); // a refused chat is not retried, a sent one not sent twice
+        Assert.Contains($"\"callback_data\":\"ar:{id}\"", copies[0].Field("reply_markup"), StringComparison.Ordinal);
+        var sent = copies.Count(r => r.StatusCode == 200);
+        var forbidden = copies.Count(r => r.StatusCode == 403);
+        var badRequest = copies.Count(r => r.StatusCode == 400);
+        Assert.Equal((Recipients - Blocked - Rejected, Blocked, Rejected), (sent, forbidden, badRequest));
+
+        // Readers press "I have read" on their own copies; one of them twice.
+        var readers = Enumerable.Range(Blocked + Rejected, Readers).Select(i => FirstLearner + i).ToList();
+        foreach (var reader in readers) await PostAsync(host, Callback(reader, reader, $"ar:{id}"));
+        await PostAsync(host, Callback(readers[0], readers[0], $"ar:{id}"));
+
+        string? report = null;
+        await Eventually.UntilAsync(() =>
+        {
+            report = LatestReport();
+            return Task.FromResult(report?.Contains($"Read: {Readers} of", StringComparison.Ordinal) == true
+                                   && report.Contains("All copies sent", StringComparison.Ordinal));
+        }, "the final report", seconds: 30, dump: () => Task.FromResult(report ?? "(none)"));
+        Assert.Contains($"Sent: {sent} of {Recipients} · pending: 0", report, StringComparison.Ordinal);
+        Assert.Contains($"Failed: {forbidden + badRequest}", report, StringComparison.Ordinal);
+        Assert.Contains($"Forbidden: bot was blocked by the user (chat unreachable): {forbidden}", report, StringComparison.Ordinal);
+        Assert.Contains($"400 Bad Request: chat not found (refused): {badRequest}", report, StringComparison.Ordinal);
+        Assert.Contains($"Not reachable (no private chat with the bot): {SampleLearners} learners", report, StringComparison.Ordinal);
+        Assert.Contains($"Read: {Readers} of {Recipients + SampleLearners} learners", report, StringComparison.Ordinal);
+        Assert.Contains($"and {Recipients + SampleLearners - Readers - 10} more", report, StringComparison.Ordinal);
+        Assert.Equal(Readers, await host.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_reads WHERE announcement_id = @id", new { id }));
+
+        // One report message, changed in place: every edit names the message the first send created.
+        Assert.Single(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == Admin && (r.Field("text") ?? "").StartsWith("📣", StringComparison.Ordinal));
+        var edits = _api.Requests.Where(r => r.Method == "editMessageText" && r.ChatId == Admin).ToList();
+        Assert.NotEmpty(edits);
+        Assert.Single(edits.Select(e => e.Field("message_id")).Distinct());
+    }
+
+    private string? LatestReport() =>
+        _api.Requests.LastOrDefault(r => r.ChatId == Admin && r.StatusCode == 200 && r.Method is "sendMessage" or "editMessageText"
+                                         && (r.Field("text") ?? "").StartsWith("📣", StringComparison.Ordinal))?.Field("text");
+
+    private List<string> Sent(long chat) =>
+        _api.Requests.Where(r => r.Method == "sendMessage" && r.ChatId == chat && r.StatusCode == 200).Select(r => r.Field("text") ?? "").ToList();
+
+    // 500 learners with a Telegram account each, and the sample admin linked to Telegram user 5001.
+    private static async Task SeedRecipientsAsync(AcademyApp host)
+    {
+        await using var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
+        var (cohort, group) = await s.QuerySingleAsync<(long, long)>("SELECT cohort_id, id FROM study_groups WHERE code = 'HN-01'");
+        var admin = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84903100200'");
+        await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', '5001', @admin, 0)", new { admin });
+        await s.ExecuteAsync("UPDATE learners SET language = 'en' WHERE id = @admin", new { admin });
+        for (var i = 0; i < Recipients; i++)
+        {
+            var phone = "+8497" + (1_000_000 + i).ToString(CultureInfo.InvariantCulture);
+            var learner = await s.ExecuteScalarAsync<long>(
+                "INSERT INTO learners (phone, name, created_at) VALUES (@phone, @name, 0) RETURNING id", new { phone, name = $"Học viên {i:D3}" });
+            await s.ExecuteAsync("INSERT INTO enrollments (cohort_id, learner_id, group_id, role, enrolled_at) VALUES (@cohort, @learner, @group, 'learner', 0)",
+                new { cohort, learner, group });
+            await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', @ext, @learner, 0)",
+                new { ext = (FirstLearner + i).ToString(CultureInfo.InvariantCulture), learner });
+        }
+        await s.CommitAsync();
+    }
+
+    private async Task PostAsync(AcademyApp host, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static object User(long id) => new { id, is_bot = false, first_name = $"User{id}", language_code = "en" };
+
+    private static object Chat(long id) => new { id, type = "private", first_name = $"User{id}" };
+
+    private string Update(object body)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(body))!.AsObject();
+        node["update_id"] = _update++;
+        return node.ToJsonString();
+    }
+
+    private string Text(long user, string text) => Update(new
+    {
+        message = new { message_id = _update, date = 1796090400, chat = Chat(user), from = User(user), text },
+    });
+
+    private string Callback(long user, long chat, string data) => Update(new
+    {
+        callback_query = new
+        {
+            id = $"cb{_update}", from = User(user), chat_instance = "ci", data,
+            message = new { message_id = 1, date = 1796090400, chat = Chat(chat) },
+        },
+    });
+
+    private static Task WaitAsync(Func<bool> condition, string what, int seconds = 20, Func<string>? dump = null) =>
+        Eventually.UntilAsync(() => Task.FromResult(condition()), what, seconds, dump is null ? null : () => Task.FromResult(dump()));
+}
