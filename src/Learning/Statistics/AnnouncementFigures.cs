@@ -39,25 +39,34 @@ public static class AnnouncementFigures
             WHERE c.announcement_id >= @first AND c.announcement_id <= @last
             GROUP BY c.announcement_id, COALESCE(c.group_id, e.group_id), o.status
             """, p);
+        // The audience is the one frozen when the announcement went out (announcement_learners), and only
+        // its reads count: the same figures the admin's report in chat shows.
         var audience = await s.QueryAsync<(long Id, long? GroupId, long Count)>(
             """
-            SELECT x.announcement_id, x.group_id, COUNT(DISTINCT x.learner_id) FROM (
-                SELECT c.announcement_id, c.group_id, e.learner_id
-                FROM announcement_copies c JOIN enrollments e ON e.group_id = c.group_id AND e.role = 'learner'
-                WHERE c.group_id IS NOT NULL AND c.announcement_id >= @first AND c.announcement_id <= @last
-                UNION
-                SELECT c.announcement_id, e.group_id, c.learner_id
-                FROM announcement_copies c LEFT JOIN enrollments e ON e.learner_id = c.learner_id AND e.role = 'learner'
-                WHERE c.learner_id IS NOT NULL AND c.group_id IS NULL AND c.announcement_id >= @first AND c.announcement_id <= @last
-            ) x GROUP BY x.announcement_id, x.group_id
+            SELECT al.announcement_id, e.group_id, COUNT(DISTINCT al.learner_id)
+            FROM announcement_learners al LEFT JOIN enrollments e ON e.learner_id = al.learner_id AND e.role = 'learner'
+            WHERE al.announcement_id >= @first AND al.announcement_id <= @last
+            GROUP BY al.announcement_id, e.group_id
             """, p);
         var reads = await s.QueryAsync<(long Id, long? GroupId, long Count)>(
             """
             SELECT r.announcement_id, e.group_id, COUNT(DISTINCT r.learner_id)
-            FROM announcement_reads r LEFT JOIN enrollments e ON e.learner_id = r.learner_id AND e.role = 'learner'
+            FROM announcement_reads r
+            JOIN announcement_learners al ON al.announcement_id = r.announcement_id AND al.learner_id = r.learner_id
+            LEFT JOIN enrollments e ON e.learner_id = r.learner_id AND e.role = 'learner'
             WHERE r.announcement_id >= @first AND r.announcement_id <= @last
             GROUP BY r.announcement_id, e.group_id
             """, p);
+        // Admins see whole announcements: a learner enrolled in two groups counts once, not per group.
+        var totals = groupIds is not null ? null : (await s.QueryAsync<(long Id, long Audience, long Read)>(
+            """
+            SELECT al.announcement_id,
+                   COUNT(*),
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM announcement_reads r WHERE r.announcement_id = al.announcement_id AND r.learner_id = al.learner_id) THEN 1 ELSE 0 END)
+            FROM announcement_learners al
+            WHERE al.announcement_id >= @first AND al.announcement_id <= @last
+            GROUP BY al.announcement_id
+            """, p)).ToDictionary(t => t.Id);
 
         bool Visible(long? group) => groupIds is null || (group is { } g && groupIds.Contains(g));
         var copiesBy = copies.Where(c => Visible(c.GroupId)).ToLookup(c => c.Id);
@@ -72,7 +81,8 @@ public static class AnnouncementFigures
                 return new AnnouncementReport(a.Id, DateTimeOffset.FromUnixTimeMilliseconds(a.CreatedAt),
                     a.SentAt is { } sent ? DateTimeOffset.FromUnixTimeMilliseconds(sent) : null, a.Status, a.Author, a.Text,
                     (int)c.Sum(x => x.Count), Count("sent"), Count("pending", "sending", null), Count("failed", "unreachable"), Count("unknown"),
-                    (int)audienceBy[a.Id].Sum(x => x.Count), (int)readsBy[a.Id].Sum(x => x.Count));
+                    totals is null ? (int)audienceBy[a.Id].Sum(x => x.Count) : (int)(totals.GetValueOrDefault(a.Id).Audience),
+                    totals is null ? (int)readsBy[a.Id].Sum(x => x.Count) : (int)(totals.GetValueOrDefault(a.Id).Read));
             }).ToList();
     }
 }

@@ -12,9 +12,10 @@ namespace Academy.Tests.Announcements;
 /// <summary>
 /// An announcement to 500 learners' private chats on Telegram, through the loopback Bot API: some
 /// chats refuse (403 blocked, 400 not found), some learners press "I have read" (one twice). The
-/// admin's report, edited in place, ends with exactly the figures the API saw.
+/// admin's report, edited in place, ends with exactly the figures the API saw, and the dashboard's
+/// announcements page shows the same.
 /// </summary>
-public sealed class AnnouncementTelegramTests : IAsyncLifetime
+public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
 {
     private const string HookPath = "/telegram/hook";
     private const string Secret = "hook-Secret_123";
@@ -96,7 +97,30 @@ public sealed class AnnouncementTelegramTests : IAsyncLifetime
         var edits = _api.Requests.Where(r => r.Method == "editMessageText" && r.ChatId == Admin).ToList();
         Assert.NotEmpty(edits);
         Assert.Single(edits.Select(e => e.Field("message_id")).Distinct());
+
+        // The dashboard shows the same figures: the admin asks the bot for a link and opens the announcements page.
+        await PostAsync(host, Text(Admin, "/dashboard"));
+        string? link = null;
+        await WaitAsync(() => (link = Sent(Admin).Select(t => SignInLink().Match(t)).FirstOrDefault(m => m.Success)?.Value) is not null, "the sign-in link");
+        using var browser = Dashboard.DashboardSupport.RawClient(host);
+        var cookie = await Dashboard.DashboardSupport.SignInAsync(browser, new Uri(link!));
+        using var page = await Dashboard.DashboardSupport.GetAsync(browser, "/dashboard/announcements", cookie);
+        var html = await page.Content.ReadAsStringAsync();
+        var row = TableRows().Matches(html).Select(m => m.Value).Single(r => r.Contains("Tomorrow&#39;s session", StringComparison.Ordinal) || r.Contains("Tomorrow's session", StringComparison.Ordinal));
+        var cells = TableCells().Matches(row).Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        // date, text, status, copies, sent, waiting, failed, unconfirmed, read
+        Assert.Equal([$"{Recipients}", $"{sent}", "0", $"{forbidden + badRequest}", "0"], cells.Skip(3).Take(5));
+        Assert.StartsWith($"{Readers} of {Recipients + SampleLearners}", cells[8], StringComparison.Ordinal);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"https?://\S+/dashboard/signin\?token=[A-Za-z0-9_\-]+")]
+    private static partial System.Text.RegularExpressions.Regex SignInLink();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<tr>.*?</tr>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex TableRows();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<td[^>]*>(.*?)</td>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex TableCells();
 
     private string? LatestReport() =>
         _api.Requests.LastOrDefault(r => r.ChatId == Admin && r.StatusCode == 200 && r.Method is "sendMessage" or "editMessageText"

@@ -132,7 +132,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     private async Task SeedAnnouncementAsync()
     {
-        // The announce tools write these rows; here they are written directly, as the contract (0009) describes.
+        // The announce tools write these rows (0009, and the audience frozen at send in 0011); here they are written directly.
         await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
         var adminId = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = @p", new { p = Admin });
         var groupId = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
@@ -146,6 +146,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             new { now });
         await s.ExecuteAsync(
             "INSERT INTO announcement_copies (announcement_id, channel, chat_id, group_id, outbox_key) VALUES (@id, 'elsewhere', 'HN', @groupId, 'ann/1/g')",
+            new { id, groupId });
+        await s.ExecuteAsync("INSERT INTO announcement_groups (announcement_id, group_id) VALUES (@id, @groupId)", new { id, groupId });
+        await s.ExecuteAsync(
+            "INSERT INTO announcement_learners (announcement_id, learner_id) SELECT @id, learner_id FROM enrollments WHERE group_id = @groupId AND role = 'learner'",
             new { id, groupId });
         await s.ExecuteAsync("INSERT INTO announcement_reads (announcement_id, learner_id, read_at) VALUES (@id, @reader, @now)", new { id, reader, now });
         await s.CommitAsync();
