@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Academy.Learning.Announcements;
 using Academy.Learning.Daily;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ namespace Academy.Tests.BotFramework;
 /// <summary>
 /// The running host on the Bot Framework, against a loopback connector: signed Activities in,
 /// recorded replies out — registration, binding a Teams channel, the day's programme, a quiz answered
-/// by card submit under re-delivery, proactive pushes; and the tokens that must be refused.
+/// by card submit under re-delivery, proactive pushes, an announcement with its read button; and the
+/// tokens that must be refused.
 /// </summary>
 public sealed class BotFrameworkHostTests : IAsyncLifetime
 {
@@ -123,6 +125,30 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
 
         // Each jump of the clock outlived the hour-long token: a fresh one each time, no more.
         Assert.Equal(3, _connector.TokenRequests);
+
+        // An announcement: the admin composes it in her private chat with the cards, to all groups, now.
+        var adminPosts = _connector.Posted.Count(p => p.ConversationId == Personal(Admin));
+        await SayPrivatelyAsync(host, Admin, "/announce");
+        await Eventually.UntilAsync(() => Task.FromResult(_connector.Posted.Count(p => p.ConversationId == Personal(Admin)) > adminPosts), "asked for the text");
+        var id = await host.ScalarAsync<long>("SELECT id FROM announcements");
+        await SayPrivatelyAsync(host, Admin, "Buổi học ngày mai chuyển sang 15:00.");
+        await WaitForPostAsync(Personal(Admin), a => a.SubmitData.Contains(AnnouncementButtons.Data(id, AnnouncementButtons.AllGroups)));
+        await PostAsync(host, Submit(Admin, PersonalConversation(Admin), AnnouncementButtons.Data(id, AnnouncementButtons.AllGroups), personal: true));
+        await WaitForPostAsync(Personal(Admin), a => a.SubmitData.Contains(AnnouncementButtons.Data(id, AnnouncementButtons.Now)));
+        await PostAsync(host, Submit(Admin, PersonalConversation(Admin), AnnouncementButtons.Data(id, AnnouncementButtons.Now), personal: true));
+        await WaitForPostAsync(Personal(Admin), a => a.SubmitData.Contains(AnnouncementButtons.Data(id, AnnouncementButtons.Confirm)));
+        await PostAsync(host, Submit(Admin, PersonalConversation(Admin), AnnouncementButtons.Data(id, AnnouncementButtons.Confirm), personal: true));
+
+        // The copy reaches the bound Teams channel with its "I have read" card; the learner's press counts once.
+        var copy = await WaitForPostAsync(TeamChannel, a => a.Text.Contains("Buổi học ngày mai chuyển sang 15:00.", StringComparison.Ordinal));
+        var readData = Assert.Single(copy.SubmitData);
+        Assert.Equal($"ar:{id}", readData);
+        await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000777", readData, personal: false));
+        await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000777", readData, personal: false));
+        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "reads processed");
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_reads WHERE announcement_id = @id", new { id }));
+        Assert.Equal("sent", await host.ScalarAsync<string>(
+            "SELECT o.status FROM announcement_copies c JOIN outbox o ON o.idem_key = c.outbox_key WHERE c.announcement_id = @id AND c.channel = 'botframework'", new { id }));
     }
 
     [Fact]
