@@ -176,4 +176,45 @@ public sealed class DashboardAccessTests : IAsyncLifetime
         Assert.Contains("HN-01", text, StringComparison.Ordinal);
         Assert.DoesNotContain("SH-01", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_xlsx_exports_open_and_match_the_data()
+    {
+        var admin = await RegisterAsync(_app, Admin);
+        var cookie = await SignInAsync(_http, await LinkAsync(_app, admin));
+        var cohort = await _app.ScalarAsync<long>("SELECT id FROM cohorts");
+        var hanoi = await _app.ScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
+        // Two Hanoi learners check in on day 1.
+        var checkedIn = (await _app.QueryAsync<long>(
+            "SELECT learner_id FROM enrollments WHERE group_id = @hanoi AND role = 'learner' ORDER BY id LIMIT 2", new { hanoi })).ToList();
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            foreach (var learner in checkedIn)
+                await s.ExecuteAsync(
+                    "INSERT INTO checkins (cohort_id, learner_id, day, local_date, checked_in_at) VALUES (@cohort, @learner, 1, '2026-12-01', @at)",
+                    new { cohort, learner, at = _time.GetUtcNow().ToUnixTimeMilliseconds() });
+            await s.CommitAsync();
+        }
+
+        // The group file: one row per learner of the group, the check-ins where they happened.
+        var group = await GetAsync(_http, $"/dashboard/exports/group/{hanoi}/xlsx", cookie);
+        Assert.Equal(HttpStatusCode.OK, group.StatusCode);
+        var sheet = SpreadsheetReader.ReadXlsx(await group.Content.ReadAsByteArrayAsync());
+        var names = (await _app.QueryAsync<(long Id, string Name)>(
+            "SELECT l.id, l.name FROM enrollments e JOIN learners l ON l.id = e.learner_id WHERE e.group_id = @hanoi AND e.role = 'learner'", new { hanoi })).ToList();
+        Assert.Equal(names.Count + 1, sheet.Rows.Count);
+        Assert.Equal(names.Select(n => n.Name).Order(StringComparer.Ordinal), sheet.Rows.Skip(1).Select(r => r[0].Value).Order(StringComparer.Ordinal));
+        foreach (var row in sheet.Rows.Skip(1))
+        {
+            var id = names.Single(n => n.Name == row[0].Value).Id;
+            Assert.Equal(checkedIn.Contains(id) ? 1 : 0, SpreadsheetReader.Number(row[3])); // check-ins
+        }
+
+        // The cohort file: one row per group, Hanoi with its two check-ins.
+        var all = await GetAsync(_http, $"/dashboard/exports/cohort/{cohort}/xlsx", cookie);
+        var groups = SpreadsheetReader.ReadXlsx(await all.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["HCM-01", "HN-01", "SH-01"], groups.Rows.Skip(1).Select(r => r[0].Value).Order(StringComparer.Ordinal));
+        Assert.Equal(2, SpreadsheetReader.Number(groups.Rows.Skip(1).Single(r => r[0].Value == "HN-01")[6]));
+        Assert.All(groups.Rows.Skip(1).Where(r => r[0].Value != "HN-01"), r => Assert.Equal(0, SpreadsheetReader.Number(r[6])));
+    }
 }
