@@ -9,36 +9,13 @@ namespace Academy.Tests.Browser;
 /// The playground in headless Chromium, as a newcomer uses it: pick a persona, register, open the
 /// group, push the day as the admin, check in and answer the quiz as the learner.
 /// </summary>
-public sealed class PlaygroundBrowserTests : IAsyncLifetime
+public sealed class PlaygroundBrowserTests : BrowserTest
 {
-    private readonly AcademyApp _app = new(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_newcomer_registers_joins_the_group_checks_in_and_answers_the_quiz()
     {
-        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 850 } });
-        await page.GotoAsync(_app.BaseAddress.ToString());
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 850 } });
+        await page.GotoAsync(App.BaseAddress.ToString());
         await Assertions.Expect(page.Locator("#title")).ToHaveTextAsync("Academy playground");
 
         // The admin registers in private and pushes day 1 into the Hanoi group.
@@ -61,7 +38,7 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator(".msg.notice", new() { HasText = "Chính xác" }).Or(page.Locator(".msg.notice", new() { HasText = "Chưa đúng" })).First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "playground.png"), FullPage = true });
 
-        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        await using var s = await App.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
         Assert.Equal(1, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM checkins"));
         Assert.Equal(1, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM answers"));
     }

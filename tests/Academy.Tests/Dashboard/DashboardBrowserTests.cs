@@ -11,66 +11,43 @@ namespace Academy.Tests.Dashboard;
 /// The dashboard in headless Chromium, as an admin uses it: the link from the bot, then every page,
 /// with the figures checked against what was seeded; screenshots beside the test binary.
 /// </summary>
-public sealed class DashboardBrowserTests : IAsyncLifetime
+public sealed class DashboardBrowserTests : BrowserTest
 {
-    private readonly AcademyApp _app = new(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_admin_signs_in_through_the_link_and_every_page_shows_the_seeded_figures()
     {
         // Day 1 in Hanoi: two of the seven learners check in, one answers right and one wrong; an announcement went to the group.
-        var admin = await RegisterAsync(_app, Admin);
-        var nhung = await RegisterAsync(_app, LearnerHanoi);
-        var tuan = await RegisterAsync(_app, "+84914222333");
+        var admin = await RegisterAsync(App, Admin);
+        var nhung = await RegisterAsync(App, LearnerHanoi);
+        var tuan = await RegisterAsync(App, "+84914222333");
         const string group = "group-HN-01";
         await admin.SayAsync(group, "/push");
-        var checkIn = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("ci:", StringComparison.Ordinal)));
-        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)) &&
+        var checkIn = await WaitForBotAsync(App, group, m => ButtonData(m).Any(d => d.StartsWith("ci:", StringComparison.Ordinal)));
+        var quiz = await WaitForBotAsync(App, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)) &&
                                                            !ButtonData(m).Any(d => d.EndsWith(":submit", StringComparison.Ordinal)));
         var options = ButtonData(quiz.GetProperty("message")).ToList();
         foreach (var (learner, option) in new[] { (nhung, 0), (tuan, 1) })
         {
-            var last = await LastIdAsync(_app, group);
+            var last = await LastIdAsync(App, group);
             await learner.PressAsync(group, ButtonData(checkIn.GetProperty("message")).Single());
-            await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
-            last = await LastIdAsync(_app, group);
+            await WaitForBotAsync(App, group, m => m.GetProperty("notice").GetBoolean(), last);
+            last = await LastIdAsync(App, group);
             await learner.PressAsync(group, options[option]);
-            await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last);
+            await WaitForBotAsync(App, group, m => m.GetProperty("notice").GetBoolean(), last);
         }
-        var correct = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers WHERE correct = 1");
-        Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
+        var correct = await App.ScalarAsync<long>("SELECT COUNT(*) FROM answers WHERE correct = 1");
+        Assert.Equal(2, await App.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
         await SeedAnnouncementAsync();
 
         // The link comes from the bot, in the admin's private chat.
-        var link = await LinkAsync(_app, admin);
-        var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+        var link = await LinkAsync(App, admin);
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
         await page.GotoAsync(link.ToString());
         await page.Locator("#continue").ClickAsync();
         await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Everyday Digital Safety — December 2026");
 
         // Overview: the whole cohort, figures as seeded.
-        var enrolled = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
+        var enrolled = await App.ScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
         await Assertions.Expect(page.Locator("#fig-checkin .value")).ToHaveTextAsync($"{Math.Round(200.0 / enrolled)}%");
         await Assertions.Expect(page.Locator("#fig-checkin .detail")).ToContainTextAsync($"2 check-ins of {enrolled} learner-days");
         await Assertions.Expect(page.Locator("#fig-accuracy .value")).ToHaveTextAsync($"{correct * 50}%");
@@ -95,7 +72,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#checkins tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#answers tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#fig-streak .value")).ToHaveTextAsync("1");
-        var ledgerRows = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM ledger l JOIN learners p ON p.id = l.learner_id WHERE p.phone = @p", new { p = LearnerHanoi });
+        var ledgerRows = await App.ScalarAsync<long>("SELECT COUNT(*) FROM ledger l JOIN learners p ON p.id = l.learner_id WHERE p.phone = @p", new { p = LearnerHanoi });
         await Assertions.Expect(page.Locator("#ledger tbody tr")).ToHaveCountAsync((int)ledgerRows);
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-learner.png"), FullPage = true });
 
@@ -126,14 +103,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await page.Locator("#signout").ClickAsync();
         await Assertions.Expect(page.Locator("#message")).ToBeVisibleAsync();
-        var after = await page.GotoAsync(new Uri(_app.BaseAddress, "/dashboard").ToString());
+        var after = await page.GotoAsync(new Uri(App.BaseAddress, "/dashboard").ToString());
         Assert.Equal(401, after!.Status);
     }
 
     private async Task SeedAnnouncementAsync()
     {
         // The announce tools write these rows (0009, and the audience frozen at send in 0011); here they are written directly.
-        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
+        await using var s = await App.Services.GetRequiredService<AcademyDatabase>().BeginAsync();
         var adminId = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = @p", new { p = Admin });
         var groupId = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
         var reader = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = @p", new { p = LearnerHanoi });

@@ -12,8 +12,6 @@ namespace Academy.BotHost.Channels.BotFramework;
 /// </summary>
 public static class BotFrameworkEndpoint
 {
-    public const long MaxBodyBytes = 1024 * 1024;
-
     public static WebApplication MapBotFrameworkEndpoint(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -24,8 +22,7 @@ public static class BotFrameworkEndpoint
             var authorization = http.Request.Headers.Authorization.ToString();
             // Without a token nothing is read: a stranger learns nothing about what we accept.
             if (options.ValidatesTokens && string.IsNullOrEmpty(authorization)) return Results.Unauthorized();
-            if (http.Request.ContentLength > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-            var body = await ReadLimitedAsync(http.Request.Body, ct);
+            var body = await WebhookBody.ReadLimitedAsync(http.Request, ct);
             if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
             var text = Encoding.UTF8.GetString(body);
             if (Parse(text) is not { } activity) return Results.BadRequest();
@@ -58,19 +55,5 @@ public static class BotFrameworkEndpoint
         {
             return null;
         }
-    }
-
-    // Chunked bodies carry no Content-Length: count as we read, and stop past the limit.
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }

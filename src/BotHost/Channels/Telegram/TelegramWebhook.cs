@@ -12,7 +12,6 @@ namespace Academy.BotHost.Channels.Telegram;
 /// </summary>
 public static class TelegramWebhook
 {
-    public const long MaxBodyBytes = 1024 * 1024;
     private const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 
     public static WebApplication MapTelegramWebhook(this WebApplication app, TelegramOptions options)
@@ -26,9 +25,8 @@ public static class TelegramWebhook
             var given = http.Request.Headers[SecretHeader].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), secret))
                 return Results.Unauthorized();
-            if (http.Request.ContentLength > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
 
-            var body = await ReadLimitedAsync(http.Request.Body, ct);
+            var body = await WebhookBody.ReadLimitedAsync(http.Request, ct);
             if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
             if (UpdateIdOf(body) is not { } updateId) return Results.BadRequest();
 
@@ -55,19 +53,5 @@ public static class TelegramWebhook
         {
             return null;
         }
-    }
-
-    // Chunked bodies carry no Content-Length: count as we read, and stop past the limit.
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }
