@@ -96,12 +96,22 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
         var now = time.GetUtcNow();
         var overdue = ProgrammePlan.For(cohort).Where(p => p.At <= now && p.StaleAfter > now && !handled.Contains(p.Key)).ToList();
         foreach (var p in overdue)
-            if (!await scheduler.Exists(new TriggerKey(p.Key, ProgrammeJob.GroupOf(cohort.Id)), ct))
+            if (!await scheduler.Exists(new TriggerKey(p.Key, ProgrammeJob.GroupOf(cohort.Id)), ct) && !await RanAsync(cohort.Id, p, ct))
             {
                 logger.LogWarning("Cohort {Cohort}: {Key} is overdue, not run and has no trigger; scheduling it again", cohort.Cohort.Code, p.Key);
                 return true;
             }
         return false;
+    }
+
+    // Asked again after the trigger was found missing: a moment that fired since this pass read its
+    // runs has its run committed before Quartz deletes the fired trigger, so this read sees it.
+    private async Task<bool> RanAsync(long cohortId, PlannedItem p, CancellationToken ct)
+    {
+        await using var s = await database.BeginReadAsync(ct);
+        return await s.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM programme_runs WHERE cohort_id = @cohortId AND item = @item AND day = @day",
+            new { cohortId, item = p.ItemName, day = (long)p.Day }) > 0;
     }
 
     private async Task<(int Scheduled, int Kept, int Removed)> ReplanAsync(IScheduler scheduler, StoredCohort cohort, string fingerprint,
