@@ -34,9 +34,11 @@ public sealed class AnnouncementReporter(AcademyDatabase database, Learning.Anno
             {
                 break;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(ex, "Announcement reports could not be updated; retrying");
+                // Anything — a busy database, the scheduler's store refusing a write — is retried next
+                // round: a loop that died here would leave scheduled announcements unsent for good.
+                logger.LogError(ex, "Announcement reports or scheduled sends could not be updated; retrying");
             }
         }
     }

@@ -31,7 +31,10 @@ public sealed class AnnouncementScheduleTests
             "announcement", cancelled.ToString(System.Globalization.CultureInfo.InvariantCulture)) is null, "the cancelled job removed");
 
         await Eventually.UntilAsync(async () => (await AnnouncementPlaygroundTests.TextsAsync(app, "group-HN-01")).Contains("Opening ceremony at 10:00."),
-            "the scheduled copy at 09:00", seconds: 60);
+            "the scheduled copy at 09:00", seconds: 60, dump: async () =>
+                string.Join("; ", (await app.QueryAsync<string>("SELECT id || ' ' || status || ' send_at=' || COALESCE(send_at, 0) || ' job_at=' || COALESCE(job_at, 0) || ' sent_at=' || COALESCE(sent_at, 0) FROM announcements")))
+                + " | triggers: " + string.Join(", ", await app.QueryAsync<string>("SELECT trigger_name || ' ' || trigger_state || ' next=' || COALESCE(next_fire_time, 0) FROM qrtz_triggers"))
+                + " | now=" + app.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds());
         var sentAt = await app.ScalarAsync<long>("SELECT sent_at FROM announcements WHERE id = @kept", new { kept });
         Assert.True(sentAt >= DateTimeOffset.Parse("2026-12-01T02:00:00Z").ToUnixTimeMilliseconds(), "not before its time");
         await WaitForBotAsync(app, dm, m => Text(m).StartsWith($"📣 Announcement #{kept}", StringComparison.Ordinal));
