@@ -63,9 +63,11 @@ public sealed class OutboxDispatcher(
             {
                 break;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(ex, "Outbox store unavailable; retrying");
+                // A store that is down, or anything else a round throws: rows stay where they are and the
+                // next round retries (a dead loop would leave every message unsent until a restart).
+                logger.LogError(ex, "Outbox round failed; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }

@@ -41,9 +41,11 @@ public sealed class InboxProcessor(
             {
                 return;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(ex, "Inbox store unavailable; retrying");
+                // A store that is down, or anything else a round throws: the updates stay pending and the
+                // loop goes on (a dead loop would stop taking updates while the webhook still acknowledges them).
+                logger.LogError(ex, "Inbox processing failed; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
