@@ -16,7 +16,7 @@ public sealed class BotFrameworkChannelClient(BotConnector connector, Conversati
     : IChannelClient
 {
     /// <summary>A refused connection usually clears in seconds.</summary>
-    public static readonly TimeSpan TransientBackOff = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan TransientBackOff = NetworkFailures.TransientBackOff;
 
     public string Channel => BotFrameworkMapper.Channel;
 
@@ -98,13 +98,7 @@ public sealed class BotFrameworkChannelClient(BotConnector connector, Conversati
         OperationCanceledException when ct.IsCancellationRequested => null,
         // Nothing was sent without a token: safe to try again (a wrong secret keeps failing, and says so).
         BotFrameworkTokenException token => new(SendStatus.RetryLater, RetryAfter: TransientBackOff, Error: token.Message),
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
-            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } net =>
-            new(SendStatus.RetryLater, RetryAfter: TransientBackOff, Error: net.Message),
-        // The request left and the answer broke or never came: it may have been delivered.
-        HttpRequestException net => new(SendStatus.Unknown, Error: net.Message),
-        OperationCanceledException timeout => new(SendStatus.Unknown, Error: timeout.Message),
-        _ => null,
+        _ => NetworkFailures.Classify(ex, ct),
     };
 
     // Conversations throttled together should not all come back at the same instant.

@@ -13,7 +13,7 @@ namespace Academy.BotHost.Channels.Telegram;
 public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? rasterizer = null) : IChannelClient
 {
     /// <summary>A 5xx or a refused connection usually clears in seconds.</summary>
-    public static readonly TimeSpan TransientBackOff = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan TransientBackOff = NetworkFailures.TransientBackOff;
 
     public string Channel => TelegramMapper.Channel;
 
@@ -96,13 +96,6 @@ public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? 
         // An unreadable success: the message most likely went out.
         TelegramApiException { ErrorCode: >= 200 and < 300 } api => new(SendStatus.Unknown, Error: api.Description),
         TelegramApiException api => new(SendStatus.Failed, Error: $"{api.ErrorCode} {api.Description}"),
-        // Failed before anything was sent: safe to try again.
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
-            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } net =>
-            new(SendStatus.RetryLater, RetryAfter: TransientBackOff, Error: net.Message),
-        // The request left and the answer broke or never came: it may have been delivered.
-        HttpRequestException net => new(SendStatus.Unknown, Error: net.Message),
-        OperationCanceledException timeout => new(SendStatus.Unknown, Error: timeout.Message),
-        _ => null,
+        _ => NetworkFailures.Classify(ex, ct),
     };
 }
