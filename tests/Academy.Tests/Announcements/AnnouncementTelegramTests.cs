@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
@@ -25,7 +24,7 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
     private const int SampleLearners = 20; // the sample roster's learners, none on Telegram
 
     private FakeBotApi _api = null!;
-    private int _update = 1;
+    private readonly TelegramUpdates _updates = new();
 
     public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
 
@@ -48,17 +47,17 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
         for (var i = 0; i < Blocked; i++) _api.BlockChat(FirstLearner + i);
         for (var i = Blocked; i < Blocked + Rejected; i++) _api.RejectChat(FirstLearner + i, "Bad Request: chat not found");
 
-        await PostAsync(host, Text(Admin, "/announce"));
+        await PostAsync(host, _updates.PrivateText(Admin, "/announce"));
         await WaitAsync(() => Sent(Admin).Any(t => t.StartsWith("New announcement #", StringComparison.Ordinal)), "asked for the text");
         var id = await host.ScalarAsync<long>("SELECT MAX(id) FROM announcements");
-        await PostAsync(host, Text(Admin, "Tomorrow's session moves to 15:00."));
+        await PostAsync(host, _updates.PrivateText(Admin, "Tomorrow's session moves to 15:00."));
         await WaitAsync(() => Sent(Admin).Contains("Who should receive it?"), "asked for the audience");
-        await PostAsync(host, Callback(Admin, Admin, $"an:{id}:learners"));
+        await PostAsync(host, _updates.Callback(Admin, Admin, $"an:{id}:learners"));
         await WaitAsync(() => Sent(Admin).Contains("Send it now, or at a set time?"), "asked when");
-        await PostAsync(host, Callback(Admin, Admin, $"an:{id}:now"));
+        await PostAsync(host, _updates.Callback(Admin, Admin, $"an:{id}:now"));
         await WaitAsync(() => Sent(Admin).Any(t => t.Contains($"{Recipients} private chats: {Recipients + SampleLearners} learners ({SampleLearners} have no chat with the bot)", StringComparison.Ordinal)),
             "the preview", dump: () => string.Join("\n--\n", Sent(Admin)));
-        await PostAsync(host, Callback(Admin, Admin, $"an:{id}:ok"));
+        await PostAsync(host, _updates.Callback(Admin, Admin, $"an:{id}:ok"));
 
         // Every chat gets one answered attempt at the platform's pace (a 429 is only waited out and retried).
         bool IsCopy(RecordedRequest r) => r.Method == "sendMessage" && r.ChatId >= FirstLearner && r.StatusCode != 429;
@@ -73,8 +72,8 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
 
         // Readers press "I have read" on their own copies; one of them twice.
         var readers = Enumerable.Range(Blocked + Rejected, Readers).Select(i => FirstLearner + i).ToList();
-        foreach (var reader in readers) await PostAsync(host, Callback(reader, reader, $"ar:{id}"));
-        await PostAsync(host, Callback(readers[0], readers[0], $"ar:{id}"));
+        foreach (var reader in readers) await PostAsync(host, _updates.Callback(reader, reader, $"ar:{id}"));
+        await PostAsync(host, _updates.Callback(readers[0], readers[0], $"ar:{id}"));
 
         string? report = null;
         await Eventually.UntilAsync(() =>
@@ -99,7 +98,7 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
         Assert.Single(edits.Select(e => e.Field("message_id")).Distinct());
 
         // The dashboard shows the same figures: the admin asks the bot for a link and opens the announcements page.
-        await PostAsync(host, Text(Admin, "/dashboard"));
+        await PostAsync(host, _updates.PrivateText(Admin, "/dashboard"));
         string? link = null;
         await WaitAsync(() => (link = Sent(Admin).Select(t => SignInLink().Match(t)).FirstOrDefault(m => m.Success)?.Value) is not null, "the sign-in link");
         using var browser = Dashboard.DashboardSupport.RawClient(host);
@@ -160,31 +159,6 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
         using var response = await host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
-
-    private static object User(long id) => new { id, is_bot = false, first_name = $"User{id}", language_code = "en" };
-
-    private static object Chat(long id) => new { id, type = "private", first_name = $"User{id}" };
-
-    private string Update(object body)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(body))!.AsObject();
-        node["update_id"] = _update++;
-        return node.ToJsonString();
-    }
-
-    private string Text(long user, string text) => Update(new
-    {
-        message = new { message_id = _update, date = 1796090400, chat = Chat(user), from = User(user), text },
-    });
-
-    private string Callback(long user, long chat, string data) => Update(new
-    {
-        callback_query = new
-        {
-            id = $"cb{_update}", from = User(user), chat_instance = "ci", data,
-            message = new { message_id = 1, date = 1796090400, chat = Chat(chat) },
-        },
-    });
 
     private static Task WaitAsync(Func<bool> condition, string what, int seconds = 20, Func<string>? dump = null) =>
         Eventually.UntilAsync(() => Task.FromResult(condition()), what, seconds, dump is null ? null : () => Task.FromResult(dump()));

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
@@ -111,7 +110,7 @@ public sealed class OperationsTests
         await telegram.RegisterAsync(liaison, "+84 912 345 678");
         // A 429 on the way (logged as a warning), then the dashboard link, used to sign in.
         api.ThrottleNext(liaison, 1);
-        await telegram.SendAsync(telegram.PrivateText(liaison, "/dashboard"));
+        await telegram.SendAsync(telegram.Updates.PrivateText(liaison, "/dashboard"));
         var reply = await telegram.WaitForSendAsync(liaison, t => t.Contains("/dashboard/signin?token=", StringComparison.Ordinal));
         var link = new Uri(Regex.Match(reply.Field("text")!, @"https?://\S+").Value);
         using var http = RawClient(app);
@@ -146,19 +145,19 @@ public sealed class OperationsTests
     /// <summary>Telegram updates posted to the host's webhook, and what the fake Bot API was asked to send.</summary>
     private sealed class TelegramChat(AcademyApp app, FakeBotApi api)
     {
-        private int _update = 1;
+        private readonly TelegramUpdates _updates = new();
+
+        public TelegramUpdates Updates => _updates;
 
         public int Posted { get; private set; }
 
         public async Task RegisterAsync(long user, string phone)
         {
-            await SendAsync(PrivateText(user, "/start"));
+            await SendAsync(_updates.PrivateText(user, "/start"));
             await WaitForSendAsync(user, t => t.Contains("choose your language", StringComparison.Ordinal));
-            await SendAsync(Update(new { callback_query = new { id = $"cb{_update}", from = User(user), chat_instance = "ci", data = "lang:en",
-                message = new { message_id = 1, date = 1796090400, chat = Chat(user) } } }));
+            await SendAsync(_updates.Callback(user, user, "lang:en"));
             await WaitForSendAsync(user, t => t.Contains("share your phone number", StringComparison.Ordinal));
-            await SendAsync(Update(new { message = new { message_id = _update, date = 1796090400, chat = Chat(user), from = User(user),
-                contact = new { phone_number = phone, first_name = $"User{user}", user_id = user } } }));
+            await SendAsync(_updates.Contact(user, phone));
             await WaitForSendAsync(user, t => t.StartsWith("Welcome,", StringComparison.Ordinal));
         }
 
@@ -184,26 +183,6 @@ public sealed class OperationsTests
                 Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for a message to {chat}");
                 await Task.Delay(50);
             }
-        }
-
-        public string PrivateText(long user, string text) => Update(new
-        {
-            message = new
-            {
-                message_id = _update, date = 1796090400, chat = Chat(user), from = User(user), text,
-                entities = new[] { new { type = "bot_command", offset = 0, length = text.Split(' ')[0].Length } },
-            },
-        });
-
-        private static object User(long id) => new { id, is_bot = false, first_name = $"User{id}", language_code = "en" };
-
-        private static object Chat(long id) => new { id, type = "private", first_name = $"User{id}" };
-
-        private string Update(object body)
-        {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(body))!.AsObject();
-            node["update_id"] = _update++;
-            return node.ToJsonString();
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
@@ -23,7 +22,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
     private static readonly DateTimeOffset Day1Morning = DateTimeOffset.Parse("2026-12-01T02:00:00Z");
 
     private FakeBotApi _api = null!;
-    private int _update = 1;
+    private readonly TelegramUpdates _updates = new();
 
     public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
 
@@ -73,14 +72,14 @@ public sealed class TelegramHostTests : IAsyncLifetime
 
         // The learner checks in with the button: a toast answers, nothing is posted to the group.
         var data = checkIn.FieldJson("reply_markup").GetProperty("inline_keyboard")[0][0].GetProperty("callback_data").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, Callback(Learner, Group, data)));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, _updates.Callback(Learner, Group, data)));
         var toast = await WaitForAsync(() => _api.Requests.LastOrDefault(r => r.Method == "answerCallbackQuery" && r.Field("text") is not null), "toast");
         Assert.Equal("Đã điểm danh ngày 1. Chuỗi: 1 ngày.", toast.Field("text"));
 
         // The learner answers a quiz poll; Telegram re-delivers the update five times, some at once.
         string? pollId = null;
         await Eventually.UntilAsync(async () => (pollId = await host.ScalarAsync<string?>("SELECT poll_id FROM poll_links ORDER BY delivery_id LIMIT 1")) is not null, "poll link");
-        var answer = PollAnswer(Learner, pollId!, 0);
+        var answer = _updates.PollAnswer(Learner, pollId!, 0);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync(host, answer)));
         statuses = [.. statuses, await PostAsync(host, answer), await PostAsync(host, answer)];
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
@@ -96,7 +95,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
     public async Task The_webhook_refuses_what_is_not_a_genuine_update_and_records_nothing()
     {
         await using var host = StartHost("Webhook");
-        var update = PrivateText(Admin, "/start");
+        var update = _updates.PrivateText(Admin, "/start");
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(host, update, secret: null));
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(host, update, secret: "wrong"));
         Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(host, "{\"update_id\": \"x\""));
@@ -113,7 +112,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         await using var host = StartHost("Polling", playground: true);
         await WaitAsync(() => _api.Requests.Any(r => r.Method == "deleteWebhook"), "deleteWebhook before polling");
         Assert.True(_api.Requests.Any(r => r.Method == "setMyCommands" && r.Field("language_code") == "vi"), "command menus per language");
-        _api.EnqueueUpdate(PrivateText(Admin, "/start"));
+        _api.EnqueueUpdate(_updates.PrivateText(Admin, "/start"));
         await WaitForSendAsync("sendMessage", Admin, text => text.Contains("choose your language", StringComparison.Ordinal));
         // The next getUpdates carried offset = id + 1, which confirms the update to Telegram.
         await WaitAsync(() => _api.PendingUpdates == 0, "update confirmed");
@@ -127,7 +126,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         await using var host = StartHost("Polling");
         await WaitAsync(() => _api.Requests.Any(r => r.Method == "deleteWebhook"), "polling set up despite setMyCommands failing");
         Assert.All(_api.Requests.Where(r => r.Method == "setMyCommands"), r => Assert.Equal(500, r.StatusCode));
-        _api.EnqueueUpdate(PrivateText(Admin, "/help"));
+        _api.EnqueueUpdate(_updates.PrivateText(Admin, "/help"));
         await WaitForSendAsync("sendMessage", Admin, text => text.Contains("/start", StringComparison.Ordinal));
     }
 
@@ -184,11 +183,11 @@ public sealed class TelegramHostTests : IAsyncLifetime
 
     private async Task RegisterAsync(AcademyApp host, long user, string phone, string welcome)
     {
-        await PostAsync(host, PrivateText(user, "/start"));
+        await PostAsync(host, _updates.PrivateText(user, "/start"));
         await WaitForSendAsync("sendMessage", user, text => text.Contains("choose your language", StringComparison.Ordinal));
-        await PostAsync(host, Callback(user, user, "lang:en"));
+        await PostAsync(host, _updates.Callback(user, user, "lang:en"));
         await WaitForSendAsync("sendMessage", user, text => text.Contains("share your phone number", StringComparison.Ordinal));
-        await PostAsync(host, Contact(user, phone));
+        await PostAsync(host, _updates.Contact(user, phone));
         await WaitForSendAsync("sendMessage", user, text => text.StartsWith(welcome, StringComparison.Ordinal));
     }
 
@@ -212,54 +211,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         outbox.Notify();
     }
 
-    private static object User(long id) => new { id, is_bot = false, first_name = $"User{id}", language_code = "en" };
-
-    private static object Chat(long id) => id < 0
-        ? new { id, type = "supergroup", title = "Nhóm Hà Nội 1" }
-        : (object)new { id, type = "private", first_name = $"User{id}" };
-
-    private string Update(object body)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(body))!.AsObject();
-        node["update_id"] = _update++;
-        return node.ToJsonString();
-    }
-
-    private string CommandIn(long chat, long user, string text) => Update(new
-    {
-        message = new
-        {
-            message_id = _update, date = 1796090400, chat = Chat(chat), from = User(user), text,
-            entities = new[] { new { type = "bot_command", offset = 0, length = text.Split(' ')[0].Length } },
-        },
-    });
-
-    private string PrivateText(long user, string text) => CommandIn(user, user, text);
-
-    private string GroupCommand(long user, string text) => CommandIn(Group, user, text);
-
-    private string Callback(long user, long chat, string data) => Update(new
-    {
-        callback_query = new
-        {
-            id = $"cb{_update}", from = User(user), chat_instance = "ci", data,
-            message = new { message_id = 1, date = 1796090400, chat = Chat(chat) },
-        },
-    });
-
-    private string Contact(long user, string phone) => Update(new
-    {
-        message = new
-        {
-            message_id = _update, date = 1796090400, chat = Chat(user), from = User(user),
-            contact = new { phone_number = phone, first_name = $"User{user}", user_id = user },
-        },
-    });
-
-    private string PollAnswer(long user, string pollId, int option) => Update(new
-    {
-        poll_answer = new { poll_id = pollId, user = User(user), option_ids = new[] { option } },
-    });
+    private string GroupCommand(long user, string text) => _updates.CommandIn(Group, user, text);
 
     // ---- waiting and reading ----
 

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Academy.Tests.Telegram;
+
+/// <summary>
+/// Telegram updates as the Bot API posts them to a webhook, numbered in order. Negative chat ids are
+/// supergroups (the sample group Hà Nội 1); positive ones are private chats with the user.
+/// </summary>
+public sealed class TelegramUpdates
+{
+    private int _next = 1;
+
+    public static object User(long id) => new { id, is_bot = false, first_name = $"User{id}", language_code = "en" };
+
+    public static object Chat(long id) => id < 0
+        ? new { id, type = "supergroup", title = "Nhóm Hà Nội 1" }
+        : (object)new { id, type = "private", first_name = $"User{id}" };
+
+    /// <summary>Any update body, given the next update_id.</summary>
+    public string Update(object body)
+    {
+        var node = JsonNode.Parse(JsonSerializer.Serialize(body))!.AsObject();
+        node["update_id"] = _next++;
+        return node.ToJsonString();
+    }
+
+    /// <summary>A text in <paramref name="chat"/>; a leading /command is marked as Telegram marks it.</summary>
+    public string CommandIn(long chat, long user, string text) => Update(new
+    {
+        message = new
+        {
+            message_id = _next, date = 1796090400, chat = Chat(chat), from = User(user), text,
+            entities = new[] { new { type = "bot_command", offset = 0, length = text.Split(' ')[0].Length } },
+        },
+    });
+
+    public string PrivateText(long user, string text) => CommandIn(user, user, text);
+
+    public string Callback(long user, long chat, string data) => Update(new
+    {
+        callback_query = new
+        {
+            id = $"cb{_next}", from = User(user), chat_instance = "ci", data,
+            message = new { message_id = 1, date = 1796090400, chat = Chat(chat) },
+        },
+    });
+
+    public string Contact(long user, string phone) => Update(new
+    {
+        message = new
+        {
+            message_id = _next, date = 1796090400, chat = Chat(user), from = User(user),
+            contact = new { phone_number = phone, first_name = $"User{user}", user_id = user },
+        },
+    });
+
+    public string PollAnswer(long user, string pollId, int option) => Update(new
+    {
+        poll_answer = new { poll_id = pollId, user = User(user), option_ids = new[] { option } },
+    });
+}
