@@ -18,6 +18,8 @@ public sealed class OutboxDispatcher(
 {
     public const int MaxAttempts = 12;
     private const int MaxInFlight = 64;
+    private static readonly TimeSpan LeaseCheckInterval = TimeSpan.FromSeconds(2);
+    private DateTimeOffset _nextLeaseCheck = DateTimeOffset.MinValue;
 
     private readonly Dictionary<string, IChannelClient> _clients = clients.ToDictionary(c => c.Channel);
     private readonly Dictionary<string, SendPacer> _pacers = clients.ToDictionary(c => c.Channel, c => new SendPacer(c.Capabilities));
@@ -55,7 +57,13 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                await ExpireLeasesAsync(stoppingToken);
+                if (time.GetUtcNow() >= _nextLeaseCheck)
+                {
+                    // A write transaction each round (up to 50 a second when busy) would contend with the
+                    // inbox for SQLite's one writer; leases run a minute, so a look every few seconds is enough.
+                    _nextLeaseCheck = time.GetUtcNow() + LeaseCheckInterval;
+                    await ExpireLeasesAsync(stoppingToken);
+                }
                 var wait = await RoundAsync(stoppingToken);
                 await _wake.WaitAsync(wait, stoppingToken);
             }
