@@ -1,0 +1,15 @@
+using Academy.Learning.Assessment;
+
+namespace Academy.BotHost.Hosting;
+
+/// <summary>Exams, surveys, the completion rule and certificates (issue 5).</summary>
+public static class AssessmentRegistration
+{
+    public static IServiceCollection AddAcademyAssessment(this IServiceCollection services)
+    {
+        services.AddSingleton<ExamResults>();
+        services.AddSingleton<Certificates>();
+        services.AddSingleton<Completion>();
+        return services;
+    }
+}
