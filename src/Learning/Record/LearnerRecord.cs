@@ -203,6 +203,16 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         await s.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM enrollments WHERE cohort_id = @cohortId AND learner_id = @learnerId", new { cohortId, learnerId }) > 0;
 
+    /// <summary>
+    /// Credits points and minutes for something done in the cohort (an exam, a survey), once per
+    /// <paramref name="sourceKey"/>, dated by the cohort's local date today. Daily caps apply here.
+    /// </summary>
+    public async Task CreditAsync(DbSession s, long cohortId, long learnerId, string sourceKey, string kind, long points, long minutes)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        await AwardAsync(s, learnerId, cohortId, LocalDateIn(await CohortStore.GetAsync(s, cohortId)), sourceKey, kind, points, minutes);
+    }
+
     // localDate is the cohort's date of the award: daily caps (issue 5) count by it.
     private async Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes) =>
         await s.ExecuteAsync(
