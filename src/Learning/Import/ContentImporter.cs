@@ -241,8 +241,27 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             """,
             "UPDATE questions SET retired = 1 WHERE id = @id");
 
+        var exams = await SyncAsync(s, "import.what.exams",
+            "SELECT code AS key, id, content_hash AS hash, retired FROM exams WHERE course_id = @courseId",
+            new { courseId },
+            (course.Exams ?? []).Select(e => (Key: e.Code, Hash: StoredJson.Hash(e), Item: e)),
+            (e, h) => new
+            {
+                courseId, e.Code, Kind = ExamDefinition.KindName(e.Kind), e.PassMark, e.Attempts,
+                Counts = ExamDefinition.CountsName(e.Counts), Definition = StoredJson.Serialize(e), Hash = h,
+            },
+            """
+            INSERT INTO exams (course_id, code, kind, pass_mark, attempts_allowed, counts, definition, content_hash, retired)
+            VALUES (@courseId, @Code, @Kind, @PassMark, @Attempts, @Counts, @Definition, @Hash, 0)
+            """,
+            """
+            UPDATE exams SET kind = @Kind, pass_mark = @PassMark, attempts_allowed = @Attempts, counts = @Counts,
+                definition = @Definition, content_hash = @Hash, retired = 0 WHERE course_id = @courseId AND code = @Code
+            """,
+            "UPDATE exams SET retired = 1 WHERE id = @id");
+
         return new FileReport(file,
-            [new ChangeCount("import.what.course", added, updated, 0, 1 - added - updated), lessons, questions], []);
+            [new ChangeCount("import.what.course", added, updated, 0, 1 - added - updated), lessons, questions, exams], []);
     }
 
     private static async Task<FileReport> ApplyCohortAsync(DbSession s, string file, Cohort cohort)

@@ -8,7 +8,8 @@ public sealed record Course(
     LocalizedText? Description,
     IReadOnlyList<Topic> Topics,
     IReadOnlyList<Lesson> Lessons,
-    IReadOnlyList<Question> Questions);
+    IReadOnlyList<Question> Questions,
+    IReadOnlyList<ExamDefinition>? Exams = null);
 
 /// <summary>A subject area that lessons cover and questions belong to.</summary>
 public sealed record Topic(string Code, LocalizedText Title);

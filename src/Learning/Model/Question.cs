@@ -73,4 +73,19 @@ public sealed record Question(
         };
         return new Grade(correct, correct ? 1m : 0m);
     }
+
+    /// <summary>
+    /// Grades a response under an exam's rule for multiple answers: with <see cref="MultipleScoring.PerOption"/>
+    /// each correct tick earns 1/correct and each wrong tick takes as much away, floored at 0.
+    /// </summary>
+    public Grade Grade(Response response, MultipleScoring scoring)
+    {
+        var all = Grade(response);
+        if (all.Correct || Type != QuestionType.Multiple || scoring != MultipleScoring.PerOption || response.Text is not null || Correct.Count == 0)
+            return all;
+        var ticked = response.Options.Distinct().ToList();
+        var right = ticked.Count(Correct.Contains);
+        var wrong = ticked.Count - right;
+        return new Grade(false, Math.Max(0m, (decimal)(right - wrong) / Correct.Count));
+    }
 }

@@ -13,6 +13,8 @@ CREATE TABLE exams (
     attempts_allowed BIGINT NOT NULL,
     counts TEXT NOT NULL,                  -- which attempt counts: best | last | first
     definition TEXT NOT NULL,
+    content_hash TEXT NOT NULL DEFAULT '',  -- tells a re-import what changed
+    retired BIGINT NOT NULL DEFAULT 0,      -- 1 once the pack no longer has it; attempts still point at it
     UNIQUE (course_id, code)
 );
 
@@ -32,6 +34,10 @@ CREATE TABLE exam_attempts (
     finished_at BIGINT NULL,               -- unix ms, set when submitted or when time ran out
     score DOUBLE PRECISION NULL,           -- percent 0–100, set when finished
     passed BIGINT NULL,                    -- 1/0, set when finished
+    ticked TEXT NOT NULL DEFAULT '',       -- options ticked so far on the current multiple-answer question
+    chat_channel TEXT NULL,                -- the private chat the attempt runs in: where a timeout is announced
+    chat_id TEXT NULL,
+    language TEXT NULL,                    -- the learner's language when it started
     UNIQUE (exam_id, cohort_id, learner_id, number)
 );
 CREATE INDEX ix_exam_attempts_cohort ON exam_attempts (cohort_id, exam_id, learner_id);
@@ -47,3 +53,6 @@ CREATE TABLE exam_answers (
     PRIMARY KEY (attempt_id, position)
 );
 CREATE INDEX ix_exam_answers_question ON exam_answers (question_id);
+
+-- The sweep that finishes attempts nobody touched before their deadline.
+CREATE INDEX ix_exam_attempts_open ON exam_attempts (finished_at, deadline);
