@@ -11,7 +11,7 @@ namespace Academy.BotHost.Handlers;
 /// organisation e-mail, a typed number): the channel account is linked to the roster learner, the
 /// language picked at /start kept, and the welcome says where they are enrolled.
 /// </summary>
-public sealed class Registration(LearnerDirectory directory, Catalog catalog, TimeProvider time)
+public sealed class Registration(LearnerDirectory directory, Catalog catalog, TimeProvider time, Learning.Assessment.Exams exams, Exams.ExamFlow examFlow)
 {
     public async Task CompleteAsync(TurnContext turn, Learner learner, string how)
     {
@@ -30,18 +30,22 @@ public sealed class Registration(LearnerDirectory directory, Catalog catalog, Ti
         turn.Text = catalog.For(chosen ?? await directory.LanguageOfAsync(turn.Session, learner.Id));
         var place = await turn.Session.QuerySingleOrDefaultAsync<PlaceRow>(
             """
-            SELECT c.name AS Cohort, g.code AS GroupCode, e.role AS Role FROM enrollments e
+            SELECT c.name AS Cohort, c.id AS CohortId, g.code AS GroupCode, e.role AS Role FROM enrollments e
             JOIN cohorts c ON c.id = e.cohort_id LEFT JOIN study_groups g ON g.id = e.group_id
             WHERE e.learner_id = @Id ORDER BY c.start_date DESC LIMIT 1
             """, new { learner.Id });
         var cohortName = place is null ? "" : StoredText.In(place.Cohort, turn.Text.Language);
         await turn.ReplyAsync(turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", cohortName),
             ("group", place?.GroupCode ?? "—"), ("role", turn.Text["role." + (place?.Role ?? "learner")])));
+        // A pre-test open from enrolment is offered right away, with its Start button.
+        if (place?.Role == "learner" && place.CohortId is { } cohortId && e.Chat is { } chat)
+            await examFlow.InviteAsync(turn.Session, exams, cohortId, learner.Id, chat, turn.Text.Language);
     }
 
     private sealed class PlaceRow
     {
         public string Cohort { get; init; } = "";
+        public long? CohortId { get; init; }
         public string? GroupCode { get; init; }
         public string Role { get; init; } = "learner";
     }

@@ -1,3 +1,4 @@
+using Academy.BotHost.Handlers.Exams;
 using Academy.Learning.Assessment;
 
 namespace Academy.BotHost.Hosting;
@@ -10,6 +11,14 @@ public static class AssessmentRegistration
         services.AddSingleton<ExamResults>();
         services.AddSingleton<Certificates>();
         services.AddSingleton<Completion>();
+        services.AddSingleton<Exams>();
+        services.AddSingleton<ExamFlow>();
+        services.AddSingleton<ExamOutcomes>();
+        services.AddOptions<ExamOptions>().BindConfiguration(ExamOptions.Section)
+            .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Exams:SweepInterval must be at least one second.").ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExamOptions>>().Value);
+        services.AddSingleton<ExamSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExamSweep>());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Academy.BotHost.Channels;
 using Academy.BotHost.Dispatch;
 using Academy.BotHost.Handlers;
+using Academy.BotHost.Handlers.Exams;
 using Academy.BotHost.Pipeline;
 using Academy.BotHost.Playground;
 using Academy.Learning.Daily;
@@ -33,6 +34,10 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, LanguageButtonHandler>();
         services.AddSingleton<TurnHandler, ContactHandler>();
         services.AddSingleton<TurnHandler, TypedPhoneHandler>();
+        services.AddSingleton<TurnHandler, ExamHandler>();
+        services.AddSingleton<TurnHandler, ExamStartButtonHandler>();
+        services.AddSingleton<TurnHandler, ExamAnswerButtonHandler>();
+        services.AddSingleton<TurnHandler, ExamTypedAnswerHandler>(); // after TypedPhoneHandler: it takes any private text
         services.AddSingleton<TurnHandler, HelpHandler>();
         services.AddSingleton<TurnHandler, MeHandler>();
         services.AddSingleton<TurnHandler, BindHandler>();

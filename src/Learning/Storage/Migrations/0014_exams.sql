@@ -56,3 +56,11 @@ CREATE INDEX ix_exam_answers_question ON exam_answers (question_id);
 
 -- The sweep that finishes attempts nobody touched before their deadline.
 CREATE INDEX ix_exam_attempts_open ON exam_attempts (finished_at, deadline);
+
+-- An exam whose window opened for a cohort has had its Start buttons queued: the sweep does it once.
+CREATE TABLE exam_invitations (
+    exam_id BIGINT NOT NULL REFERENCES exams (id),
+    cohort_id BIGINT NOT NULL REFERENCES cohorts (id),
+    sent_at BIGINT NOT NULL,
+    PRIMARY KEY (exam_id, cohort_id)
+);

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
+using Academy.Learning.Model;
+
+namespace Academy.BotHost.Handlers.Exams;
+
+/// <summary>
+/// An exam answer by button: <c>x:ATTEMPT:POSITION:N</c> chooses option N; <c>tN</c> ticks or unticks
+/// option N of a multiple-answer question (the question message is edited to show it) and <c>s</c>
+/// submits the ticks. The position makes a press on an old question, or one delivered twice, a no-op.
+/// </summary>
+public sealed class ExamAnswerButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow, ExamOutcomes outcomes) : ButtonHandler(ExamMessages.AnswerButton)
+{
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        var fields = Fields(turn);
+        if (LongField(turn, 0) is not { } attemptId || LongField(turn, 1) is not { } position || fields.Length < 3)
+        {
+            await turn.AnswerButtonAsync(null);
+            return;
+        }
+        var learnerId = turn.Learner!.Id;
+        var action = fields[2];
+        if (action.StartsWith('t') && int.TryParse(action[1..], NumberStyles.None, CultureInfo.InvariantCulture, out var tick))
+        {
+            var toggled = await exams.ToggleAsync(turn.Session, attemptId, learnerId, (int)position, tick);
+            if (toggled.Status != ExamAnswerStatus.Next)
+            {
+                await outcomes.TellAsync(turn, toggled);
+                return;
+            }
+            var ticked = toggled.Attempt!.Ticked;
+            await turn.AnswerButtonAsync(ticked.Count == 0 ? turn.Text["quiz.nothing_ticked"]
+                : turn.Text.Get("quiz.ticked", ("options", string.Join(", ", ticked.Select(i => (i + 1).ToString(CultureInfo.InvariantCulture))))));
+            await flow.ShowTicksAsync(turn.Session, toggled.Attempt.Chat ?? turn.Event.Chat!, toggled.Attempt, toggled.Exam!, turn.Text,
+                $"turn/{turn.Event.Channel}/{turn.Event.UpdateId}/ticks");
+            return;
+        }
+        Response? response;
+        if (action == "s") response = null;
+        else if (int.TryParse(action, NumberStyles.None, CultureInfo.InvariantCulture, out var option)) response = Response.Choose(option);
+        else
+        {
+            await turn.AnswerButtonAsync(null);
+            return;
+        }
+        await outcomes.TellAsync(turn, await exams.AnswerAsync(turn.Session, attemptId, learnerId, (int)position, response));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Academy.Learning.Assessment;
+using Academy.Learning.Localization;
+using Academy.Learning.Messaging;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Handlers.Exams;
+
+/// <summary>
+/// The messages an exam sends, shared by the handlers and the sweep. Keys name the attempt and the
+/// question or result, so the same result finished by a late answer and by the sweep goes out once.
+/// </summary>
+public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
+{
+    /// <summary>Asks the attempt's current question; <paramref name="key"/> defaults to the question's own key.</summary>
+    public async Task AskAsync(DbSession s, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text, string? key = null)
+    {
+        var q = await Learning.Assessment.Exams.QuestionAsync(s, attempt, attempt.Position);
+        await outbox.EnqueueAsync(s, key ?? ExamMessages.QuestionKey(attempt, attempt.Position),
+            ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text));
+    }
+
+    /// <summary>Shows the ticks of the current question by editing the message that asked it.</summary>
+    public async Task ShowTicksAsync(DbSession s, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text, string key)
+    {
+        var q = await Learning.Assessment.Exams.QuestionAsync(s, attempt, attempt.Position);
+        await outbox.EnqueueAsync(s, key,
+            ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text) with { Edits = ExamMessages.QuestionKey(attempt, attempt.Position) });
+    }
+
+    /// <summary>The score, verdict and review of a finished attempt, after an optional notice (time is up).</summary>
+    public async Task ResultAsync(DbSession s, Learning.Assessment.Exams exams, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text,
+        string? notice = null)
+    {
+        var review = await exams.ReviewAsync(s, attempt, exam);
+        var parts = ExamMessages.Result(review, text).ToList();
+        if (notice is not null) parts[0] = notice + "\n\n" + parts[0];
+        for (int i = 0; i < parts.Count; i++)
+            await outbox.EnqueueAsync(s, string.Create(CultureInfo.InvariantCulture, $"exam/a{attempt.Id}/result/{i}"),
+                new OutgoingMessage { To = to, Text = parts[i] });
+    }
+
+    /// <summary>Invites a learner to each exam open to them that they have not tried, once per exam, cohort, learner and channel.</summary>
+    public async Task InviteAsync(DbSession s, Learning.Assessment.Exams exams, long cohortId, long learnerId, ChatAddress to, string language)
+    {
+        var text = catalog.For(language);
+        foreach (var open in await exams.OpenAsync(s, cohortId, learnerId))
+            if (open.AttemptsUsed == 0 && open.InProgress is null)
+                await outbox.EnqueueAsync(s, InvitationKey(open.Exam.Id, cohortId, learnerId, to.Channel), ExamMessages.Invitation(to, open.Exam, text));
+    }
+
+    public static string InvitationKey(long examId, long cohortId, long learnerId, string channel) =>
+        string.Create(CultureInfo.InvariantCulture, $"exam/e{examId}/c{cohortId}/invite/l{learnerId}@{channel}");
+}

@@ -1,0 +1,37 @@
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Messaging;
+
+namespace Academy.BotHost.Handlers.Exams;
+
+/// <summary>
+/// /exam: the learner's open exams with attempts left, a Start (or Resume) button each. Exams are
+/// private: in a group it points to the private chat, so nobody's questions show to the group.
+/// </summary>
+public sealed class ExamHandler(Learning.Assessment.Exams exams, TimeProvider time) : CommandHandler("exam")
+{
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        if (!turn.Event.IsPrivate)
+        {
+            await turn.ReplyAsync(turn.Text["exam.private_only"]);
+            return;
+        }
+        if (turn.CohortId is not { } cohortId)
+        {
+            await turn.ReplyAsync(turn.Text["me.no_cohort"]);
+            return;
+        }
+        var open = await exams.OpenAsync(turn.Session, cohortId, turn.Learner!.Id);
+        if (open.Count == 0)
+        {
+            await turn.ReplyAsync(turn.Text["exam.none_open"]);
+            return;
+        }
+        var lines = open.Select(o => o.InProgress is { } a
+            ? turn.Text.Get("exam.list_running", ("summary", ExamMessages.Summary(o.Exam, turn.Text)),
+                ("left", ExamMessages.TimeLeft(a.Deadline - time.GetUtcNow(), turn.Text)))
+            : turn.Text.Get("exam.list_item", ("summary", ExamMessages.Summary(o.Exam, turn.Text)), ("attempts", o.AttemptsLeft)));
+        await turn.ReplyAsync(turn.Text["exam.list_heading"] + "\n" + string.Join('\n', lines),
+            open.Select(o => (IReadOnlyList<Button>)[ExamMessages.Start(o.Exam, o.InProgress is not null, turn.Text)]).ToList());
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
+
+namespace Academy.BotHost.Handlers.Exams;
+
+/// <summary>Start (<c>xs:EXAM</c>): begins an attempt and asks the first question, or resumes the attempt in progress where it stopped.</summary>
+public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow) : ButtonHandler(ExamMessages.StartButton)
+{
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        if (LongField(turn, 0) is not { } examId || turn.CohortId is not { } cohortId)
+        {
+            await turn.AnswerButtonAsync(null);
+            return;
+        }
+        var chat = turn.Event.Chat!;
+        var outcome = await exams.StartAsync(turn.Session, examId, cohortId, turn.Learner!.Id, chat, turn.Text.Language);
+        switch (outcome.Status)
+        {
+            case StartStatus.Started:
+                await turn.AnswerButtonAsync(null);
+                await flow.AskAsync(turn.Session, chat, outcome.Attempt!, outcome.Exam!, turn.Text);
+                break;
+            case StartStatus.Resumed:
+                await turn.AnswerButtonAsync(null);
+                await turn.ReplyAsync(turn.Text.Get("exam.resumed", ("title", ExamMessages.Title(outcome.Exam!, turn.Text))));
+                // A new message (the old one may be far up the chat); toggles still edit the first one.
+                await flow.AskAsync(turn.Session, chat, outcome.Attempt!, outcome.Exam!, turn.Text,
+                    string.Create(CultureInfo.InvariantCulture, $"{ExamMessages.QuestionKey(outcome.Attempt!, outcome.Attempt!.Position)}/resume/{turn.Event.Channel}/{turn.Event.UpdateId}"));
+                break;
+            case StartStatus.NoAttemptsLeft:
+                await turn.ReplyAsync(turn.Text["exam.no_attempts_left"]);
+                break;
+            case StartStatus.NotOpen:
+                await turn.ReplyAsync(turn.Text["exam.not_open"]);
+                break;
+            default:
+                await turn.AnswerButtonAsync(null);
+                break;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Academy.Learning.Localization;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+
+namespace Academy.BotHost.Handlers.Exams;
+
+/// <summary>Configuration section <c>Exams</c>.</summary>
+public sealed class ExamOptions
+{
+    public const string Section = "Exams";
+
+    /// <summary>How often attempts out of time are finished and newly opened exams announced.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Finishes attempts whose time ran out with nobody answering (and tells the learner their score),
+/// and when an exam's window opens for a cohort, sends each enrolled learner a Start button, once
+/// (exam_invitations marks the cohort done; the outbox key marks each learner).
+/// </summary>
+public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exams exams, ExamFlow flow, Learning.Messaging.Outbox outbox, Catalog catalog,
+    ExamOptions options, TimeProvider time, ILogger<ExamSweep> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.SweepInterval, time, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A busy database is retried next round: a dead loop would leave attempts open for good.
+                logger.LogError(ex, "Exam sweep failed; retrying");
+            }
+        }
+    }
+
+    /// <summary>One round: expired attempts, then newly opened windows.</summary>
+    public async Task RunOnceAsync(CancellationToken ct = default)
+    {
+        await using (var s = await database.BeginAsync(ct))
+        {
+            foreach (var (attempt, exam) in await exams.ExpireDueAsync(s))
+            {
+                if (attempt.Chat is null) continue;
+                var text = catalog.For(attempt.Language);
+                await flow.ResultAsync(s, exams, attempt.Chat, attempt, exam, text,
+                    text.Get("exam.timed_out", ("title", ExamMessages.Title(exam, text))));
+            }
+            await s.CommitAsync(ct);
+        }
+        await InviteOpenedAsync(ct);
+        outbox.Notify();
+    }
+
+    private async Task InviteOpenedAsync(CancellationToken ct)
+    {
+        await using var s = await database.BeginAsync(ct);
+        var now = time.GetUtcNow();
+        var cohortIds = await s.QueryAsync<long>(
+            "SELECT c.id FROM cohorts c WHERE EXISTS (SELECT 1 FROM exams e WHERE e.course_id = c.course_id AND e.retired = 0)");
+        foreach (var cohortId in cohortIds)
+        {
+            if (await CohortStore.GetAsync(s, cohortId) is not { } cohort) continue;
+            foreach (var exam in await Learning.Assessment.Exams.ExamsOfCourseAsync(s, cohort.CourseId))
+            {
+                var window = exam.Definition.Window;
+                // Exams open from enrolment are offered at registration; these open on a programme day.
+                if (window.Opens is null || !window.IsOpen(cohort.Calendar, now)) continue;
+                var marked = await s.ExecuteAsync(
+                    "INSERT INTO exam_invitations (exam_id, cohort_id, sent_at) VALUES (@examId, @cohortId, @now) ON CONFLICT (exam_id, cohort_id) DO NOTHING",
+                    new { examId = exam.Id, cohortId, now = now.ToUnixTimeMilliseconds() });
+                if (marked == 0) continue;
+                var recipients = await s.QueryAsync<(long LearnerId, string Channel, string ExternalId, string Language)>(
+                    """
+                    SELECT e.learner_id, ci.channel, ci.external_id, COALESCE(l.language, g.language, c.language)
+                    FROM enrollments e JOIN learners l ON l.id = e.learner_id JOIN cohorts c ON c.id = e.cohort_id
+                    LEFT JOIN study_groups g ON g.id = e.group_id
+                    JOIN channel_identities ci ON ci.learner_id = e.learner_id AND ci.unreachable_at IS NULL
+                    WHERE e.cohort_id = @cohortId AND e.role = 'learner'
+                      AND NOT EXISTS (SELECT 1 FROM exam_attempts a WHERE a.exam_id = @examId AND a.cohort_id = e.cohort_id AND a.learner_id = e.learner_id)
+                    """, new { cohortId, examId = exam.Id });
+                var messages = recipients.Select(r => (ExamFlow.InvitationKey(exam.Id, cohortId, r.LearnerId, r.Channel),
+                    ExamMessages.Invitation(new ChatAddress(r.Channel, r.ExternalId), exam, catalog.For(r.Language)))).ToList();
+                var queued = await outbox.EnqueueManyAsync(s, messages);
+                logger.LogInformation("Exam {Exam} opened for cohort {Cohort}: {Count} invitations queued", exam.Definition.Code, cohortId, queued);
+            }
+        }
+        await s.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,25 @@
+using Academy.BotHost.Channels;
+using Academy.BotHost.Pipeline;
+using Academy.Learning.Model;
+
+namespace Academy.BotHost.Handlers.Exams;
+
+/// <summary>
+/// Text typed in private while the learner's exam is asking a fill-in-the-blank question: that is
+/// the answer. Any other private text is left alone, as before.
+/// </summary>
+public sealed class ExamTypedAnswerHandler(Learning.Assessment.Exams exams, ExamOutcomes outcomes) : Pipeline.EventHandler(ChatEventKind.Message)
+{
+    public override ChatScope Scope => ChatScope.Private;
+
+    public override bool Matches(ChatEvent e) => base.Matches(e) && e.IsPrivate && !string.IsNullOrWhiteSpace(e.Text);
+
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        if (await exams.RunningAsync(turn.Session, turn.Learner!.Id) is not var (attempt, _)) return;
+        if (attempt.Position >= attempt.Questions.Count) return;
+        var question = await Learning.Assessment.Exams.QuestionAsync(turn.Session, attempt, attempt.Position);
+        if (question.Type != QuestionType.Fill) return;
+        await outcomes.TellAsync(turn, await exams.AnswerAsync(turn.Session, attempt.Id, turn.Learner.Id, attempt.Position, Response.Typed(turn.Event.Text!.Trim())));
+    }
+}
