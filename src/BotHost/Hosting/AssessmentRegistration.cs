@@ -11,6 +11,7 @@ public static class AssessmentRegistration
         services.AddSingleton<ExamResults>();
         services.AddSingleton<Certificates>();
         services.AddSingleton<Completion>();
+        services.AddSingleton<ExamSeeds>();
         services.AddSingleton<Exams>();
         services.AddSingleton<ExamFlow>();
         services.AddSingleton<ExamOutcomes>();

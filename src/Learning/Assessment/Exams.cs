@@ -54,7 +54,7 @@ public sealed record ExamReview(StoredExam Exam, ExamAttempt Attempt, IReadOnlyL
 /// deadline is fixed at the start and checked here, on the server, for every answer. Every write is
 /// guarded by a key or a condition, so a press delivered twice records nothing twice.
 /// </summary>
-public sealed class Exams(TimeProvider time, LearnerRecord record, Completion completion)
+public sealed class Exams(TimeProvider time, LearnerRecord record, Completion completion, ExamSeeds seeds)
 {
     /// <summary>The exams of the cohort's course open to the learner now (or with an attempt in progress), in pack order.</summary>
     public async Task<IReadOnlyList<OpenExam>> OpenAsync(DbSession s, long cohortId, long learnerId)
@@ -95,7 +95,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
 
         var bank = await ContentStore.QuestionBankAsync(s, open.Exam.CourseId);
         var live = bank.Where(b => !b.Retired).ToList();
-        var seed = Random.Shared.NextInt64();
+        var seed = seeds.Next();
         var ids = ExamDraw.Draw(open.Exam.Definition, live.Select(b => b.Question).ToList(), seed);
         var byCode = live.ToDictionary(b => b.Question.Id, b => b.Id);
         var now = time.GetUtcNow();

@@ -1,0 +1,174 @@
+using ExamService = Academy.Learning.Assessment.Exams;
+using System.Text.Json;
+using Academy.BotHost.Handlers.Exams;
+using Academy.Learning.Assessment;
+using Academy.Learning.Localization;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+using Academy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using static Academy.Tests.Support.PlaygroundSteps;
+
+namespace Academy.Tests.Exams;
+
+/// <summary>
+/// A learner takes exams in the playground's private chat through the real host: the pre-test button
+/// after registration, every answer format, an interruption and resume, the score and review, a late
+/// answer refused, and the post-test button on the last programme day.
+/// </summary>
+public sealed class ExamConversationTests : IAsyncDisposable
+{
+    private static readonly Localizer En = Catalog.Default.For("en");
+    private readonly JumpTime _time = new(DateTimeOffset.Parse("2026-12-01T02:00:00Z"));
+    private readonly PinnedSeeds _seeds = new();
+    private readonly AcademyApp _app;
+
+    public ExamConversationTests() =>
+        _app = new AcademyApp(time: _time, services: s => s.Replace(ServiceDescriptor.Singleton<ExamSeeds>(_seeds)));
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_learner_takes_the_pre_test_with_every_answer_format_resumes_after_an_interruption_and_gets_the_review()
+    {
+        await PinSeedCoveringEveryTypeAsync();
+        var user = await PersonaAsync(_app, LiaisonDay.Tuan);
+        await RegisterAsync(_app, user, "en");
+        var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
+        var invite = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => PlaygroundUser.ButtonData(m).Contains($"xs:{preId}"));
+        Assert.Contains("Pre-test: 10 questions, 15 minutes, pass mark 60%", T(invite), StringComparison.Ordinal);
+
+        await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+        await SettledAsync(_app);
+        var attemptId = await _app.ScalarAsync<long>("SELECT id FROM exam_attempts");
+        var seen = new HashSet<QuestionType>();
+        for (int position = 0; position < 10; position++)
+        {
+            if (position == 4)
+            {
+                // Interrupted: the learner wanders off, comes back and asks for their exams.
+                var before = await LastIdAsync(_app, user.PrivateChat);
+                await user.SayAsync(user.PrivateChat, "/exam");
+                var list = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m).StartsWith(En["exam.list_heading"], StringComparison.Ordinal), before);
+                Assert.Contains(En.Get("exam.resume_button", ("title", "Pre-test")), list.GetProperty("buttons").ToString(), StringComparison.Ordinal);
+                await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+                await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m) == En.Get("exam.resumed", ("title", "Pre-test")), before);
+                await SettledAsync(_app);
+            }
+            var asked = await CurrentQuestionMessageAsync(user, position);
+            var text = T(asked);
+            Assert.Matches($@"^Pre-test · question {position + 1}/10 · ⏱ 1[45] min left", text);
+            var question = await QuestionAtAsync(attemptId, position);
+            seen.Add(question.Type);
+            var prefix = $"x:{attemptId}:{position}:";
+            switch (question.Type)
+            {
+                case QuestionType.Fill:
+                    Assert.Contains(En["exam.type_answer"], text, StringComparison.Ordinal);
+                    // Typed in capitals, full width and with a trailing full stop: still right.
+                    await user.SayAsync(user.PrivateChat, ToFullWidth(question.Accepted[0].ToUpperInvariant()) + "。");
+                    break;
+                case QuestionType.Multiple:
+                    var wrong = Enumerable.Range(0, question.Options.Count).First(i => !question.Correct.Contains(i));
+                    await user.PressAsync(user.PrivateChat, prefix + "t" + wrong); // ticked by mistake…
+                    await SettledAsync(_app);
+                    Assert.Contains("☑ ", T(await CurrentQuestionMessageAsync(user, position)) + (await CurrentQuestionMessageAsync(user, position)).GetProperty("buttons"), StringComparison.Ordinal);
+                    await user.PressAsync(user.PrivateChat, prefix + "t" + wrong); // …and unticked
+                    foreach (var c in question.Correct) await user.PressAsync(user.PrivateChat, prefix + "t" + c);
+                    await SettledAsync(_app);
+                    await user.PressAsync(user.PrivateChat, prefix + "s");
+                    break;
+                default:
+                    Assert.Contains(prefix + question.Correct[0], PlaygroundUser.ButtonData(asked));
+                    await user.PressAsync(user.PrivateChat, prefix + question.Correct[0]);
+                    await user.PressAsync(user.PrivateChat, prefix + question.Correct[0]); // a double tap records nothing twice
+                    break;
+            }
+            await SettledAsync(_app);
+        }
+        Assert.Equal(4, seen.Count);
+        var result = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m).StartsWith("🏁", StringComparison.Ordinal));
+        var review = T(result);
+        Assert.StartsWith(En.Get("exam.result", ("title", "Pre-test"), ("score", "100"), ("verdict", En["exam.passed"]), ("pass", "60"), ("left", 0)), review, StringComparison.Ordinal);
+        Assert.Equal(10, review.Split('\n').Count(l => l.StartsWith("✅ ", StringComparison.Ordinal)));
+        Assert.Equal(10, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_answers"));
+        Assert.Equal(100.0, await _app.ScalarAsync<double>("SELECT score FROM exam_attempts"));
+    }
+
+    [Fact]
+    public async Task A_late_answer_is_refused_politely_and_the_post_test_opens_on_the_last_day()
+    {
+        var user = await PersonaAsync(_app, LiaisonDay.Tuan);
+        await RegisterAsync(_app, user, "en");
+        var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
+        await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+        await SettledAsync(_app);
+        var attemptId = await _app.ScalarAsync<long>("SELECT id FROM exam_attempts");
+        var first = await QuestionAtAsync(attemptId, 0);
+        _time.Jump(TimeSpan.FromMinutes(16));
+        var before = await LastIdAsync(_app, user.PrivateChat);
+        if (first.Type == QuestionType.Fill) await user.SayAsync(user.PrivateChat, first.Accepted[0]);
+        else await user.PressAsync(user.PrivateChat, $"x:{attemptId}:0:{(first.Type == QuestionType.Multiple ? "t" : "")}{first.Correct[0]}");
+        await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m) == En["exam.late"], before);
+        var result = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m).StartsWith("🏁", StringComparison.Ordinal), before);
+        Assert.Contains("0% — not passed", T(result), StringComparison.Ordinal);
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_answers"));
+
+        // Day 12 (2026-12-13 in Ho Chi Minh City): the sweep sends the post-test's Start button, once.
+        _time.Jump(DateTimeOffset.Parse("2026-12-13T01:00:00Z") - _time.GetUtcNow());
+        var postId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'post-test'");
+        var sweep = _app.Services.GetRequiredService<ExamSweep>();
+        await sweep.RunOnceAsync();
+        await sweep.RunOnceAsync();
+        await SettledAsync(_app);
+        var invites = (await BotMessagesAsync(_app, user.PrivateChat, before)).Where(m => PlaygroundUser.ButtonData(m).Contains($"xs:{postId}")).ToList();
+        var invite = Assert.Single(invites);
+        Assert.Contains("Post-test: 20 questions, 30 minutes, pass mark 70%", T(invite), StringComparison.Ordinal);
+    }
+
+    private async Task PinSeedCoveringEveryTypeAsync()
+    {
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        var exam = (await ExamService.ExamsOfCourseAsync(s, await s.ExecuteScalarAsync<long>("SELECT id FROM courses"))).Single(e => e.Definition.Code == "pre-test");
+        var bank = (await ContentStore.QuestionBankAsync(s, exam.CourseId)).Select(b => b.Question).ToList();
+        for (long seed = 1; ; seed++)
+        {
+            var types = ExamDraw.Draw(exam.Definition, bank, seed).Select(id => bank.Single(q => q.Id == id).Type).ToList();
+            // Every format, and the fourth question (where the learner is interrupted) asked by buttons.
+            if (types.Distinct().Count() == 4 && types[4] != QuestionType.Fill) { _seeds.Seed = seed; return; }
+        }
+    }
+
+    private async Task<Question> QuestionAtAsync(long attemptId, int position)
+    {
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        var ids = (await s.ExecuteScalarAsync<string>("SELECT questions FROM exam_attempts WHERE id = @attemptId", new { attemptId })).Split(',');
+        return (await ContentStore.GetQuestionAsync(s, long.Parse(ids[position], System.Globalization.CultureInfo.InvariantCulture)))!;
+    }
+
+    private async Task<JsonElement> CurrentQuestionMessageAsync(PlaygroundUser user, int position) =>
+        (await BotMessagesAsync(_app, user.PrivateChat, 0)).Last(m => T(m).StartsWith($"Pre-test · question {position + 1}/10", StringComparison.Ordinal));
+
+    // Some bot messages (a button acknowledgement, a picture) carry no text.
+    private static string T(JsonElement m) => m.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
+
+    private static string ToFullWidth(string s) =>
+        new([.. s.Select(c => c is >= '!' and <= '~' ? (char)(c + 0xFEE0) : c == ' ' ? '\u3000' : c)]);
+
+    private sealed class PinnedSeeds : ExamSeeds
+    {
+        public long Seed { get; set; } = 1;
+        public override long Next() => Seed;
+    }
+
+    /// <summary>Real-speed time that a test can move forward.</summary>
+    private sealed class JumpTime(DateTimeOffset start) : TimeProvider
+    {
+        private readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _jumped;
+        public void Jump(TimeSpan by) => _jumped += by;
+        public override DateTimeOffset GetUtcNow() => start + _running.Elapsed + _jumped;
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    }
+}

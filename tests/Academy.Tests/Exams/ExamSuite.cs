@@ -1,0 +1,171 @@
+using ExamService = Academy.Learning.Assessment.Exams;
+using Academy.Learning.Assessment;
+using Academy.Learning.Localization;
+using Academy.Learning.Model;
+using Academy.Learning.Storage;
+using Academy.Tests.Storage;
+using Academy.Tests.Support;
+
+namespace Academy.Tests.Exams;
+
+/// <summary>Exams on both engines, with fake time: windows, the server-side deadline, resume, once-only records, the pack's errors.</summary>
+public abstract class ExamSuite : StoreTestBase
+{
+    private static readonly Localizer En = Catalog.Default.For("en");
+    private static readonly ChatAddress Chat = new("playground", "dm-test");
+    private ExamService _exams = null!;
+    private long _cohortId, _learnerId;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await ImportSamplesAsync();
+        _exams = new ExamService(Time, Record, new Completion(new Certificates()), new ExamSeeds());
+        _cohortId = await ScalarAsync<long>("SELECT id FROM cohorts");
+        _learnerId = await ScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY id LIMIT 1");
+    }
+
+    private async Task<long> ExamIdAsync(string code) => await ScalarAsync<long>("SELECT id FROM exams WHERE code = @code", new { code });
+
+    private async Task<T> InAsync<T>(Func<DbSession, Task<T>> work)
+    {
+        await using var s = await Db.BeginAsync();
+        var result = await work(s);
+        await s.CommitAsync();
+        return result;
+    }
+
+    [Fact]
+    public async Task The_pre_test_is_open_from_enrolment_and_the_post_test_from_the_last_day_for_seven_days()
+    {
+        var open = await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId));
+        Assert.Equal(["pre-test"], open.Select(o => o.Exam.Definition.Code));
+        // Day 12 is 2026-12-13 (the 8th is a holiday); the window opens at 00:00 in Ho Chi Minh City.
+        Time.Set(DateTimeOffset.Parse("2026-12-12T16:59:00Z"));
+        Assert.Empty(await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId)));
+        Time.Set(DateTimeOffset.Parse("2026-12-12T17:00:00Z"));
+        Assert.Equal(["post-test"], (await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId))).Select(o => o.Exam.Definition.Code));
+        Time.Set(DateTimeOffset.Parse("2026-12-20T17:00:00Z")); // end of last+7 (12-20 local)
+        Assert.Empty(await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId)));
+        var refused = await InAsync(async s => await _exams.StartAsync(s, await ExamIdAsync("post-test"), _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.NotOpen, refused.Status);
+    }
+
+    [Fact]
+    public async Task A_late_answer_is_refused_and_the_attempt_scored_as_it_stood()
+    {
+        var preId = await ExamIdAsync("pre-test");
+        var started = await InAsync(s => _exams.StartAsync(s, preId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Started, started.Status);
+        var attempt = started.Attempt!;
+        Assert.Equal(10, attempt.Questions.Count);
+        Assert.Equal(10, attempt.Questions.Distinct().Count());
+        Assert.Equal(attempt.StartedAt + TimeSpan.FromMinutes(15), attempt.Deadline);
+
+        var first = await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, 0, Right(await ExamService.QuestionAsync(s, attempt, 0))));
+        Assert.Equal(ExamAnswerStatus.Next, first.Status);
+        // The same press delivered again records nothing.
+        var again = await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, 0, Right(await ExamService.QuestionAsync(s, attempt, 0))));
+        Assert.Equal(ExamAnswerStatus.Stale, again.Status);
+
+        Time.Advance(TimeSpan.FromMinutes(15));
+        var late = await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, 1, Right(await ExamService.QuestionAsync(s, attempt, 1))));
+        Assert.Equal(ExamAnswerStatus.Late, late.Status);
+        Assert.Equal(10.0, late.Attempt!.Score); // one right of ten
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM exam_answers WHERE attempt_id = @Id", new { attempt.Id }));
+        Assert.Equal(attempt.Deadline.ToUnixTimeMilliseconds(), await ScalarAsync<long>("SELECT finished_at FROM exam_attempts WHERE id = @Id", new { attempt.Id }));
+        var result = Assert.Single(await InAsync(s => new ExamResults().ForLearnerAsync(s, _cohortId, _learnerId)));
+        Assert.Equal(10.0, result.Score);
+        Assert.False(result.Passed);
+        // One attempt allowed: no new one.
+        Assert.Equal(StartStatus.NoAttemptsLeft, (await InAsync(s => _exams.StartAsync(s, preId, _cohortId, _learnerId, Chat, "en"))).Status);
+    }
+
+    [Fact]
+    public async Task An_interrupted_attempt_resumes_while_time_remains_and_the_sweep_finishes_an_abandoned_one()
+    {
+        var preId = await ExamIdAsync("pre-test");
+        var attempt = (await InAsync(s => _exams.StartAsync(s, preId, _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        for (int i = 0; i < 3; i++)
+        {
+            var p = i;
+            await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, p, Right(await ExamService.QuestionAsync(s, attempt, p))));
+        }
+        Time.Advance(TimeSpan.FromMinutes(14));
+        var resumed = await InAsync(s => _exams.StartAsync(s, preId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Resumed, resumed.Status);
+        Assert.Equal(attempt.Id, resumed.Attempt!.Id);
+        Assert.Equal(3, resumed.Attempt.Position);
+        Assert.Equal(attempt.Questions, resumed.Attempt.Questions);
+
+        Assert.Empty(await InAsync(s => _exams.ExpireDueAsync(s)));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var expired = Assert.Single(await InAsync(s => _exams.ExpireDueAsync(s)));
+        Assert.Equal(30.0, expired.Attempt.Score);
+        Assert.Empty(await InAsync(s => _exams.ExpireDueAsync(s)));
+    }
+
+    [Fact]
+    public async Task Finishing_the_post_test_credits_its_minutes_once_and_best_attempt_counts()
+    {
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        foreach (var rightAnswers in new[] { 20, 5 })
+        {
+            var attempt = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"))).Attempt!;
+            Assert.Equal(20, attempt.Questions.Count);
+            for (int i = 0; i < 20; i++)
+            {
+                var p = i;
+                await InAsync(async s =>
+                {
+                    var q = await ExamService.QuestionAsync(s, attempt, p);
+                    return await _exams.AnswerAsync(s, attempt.Id, _learnerId, p, p < rightAnswers ? Right(q) : Response.Typed("?"));
+                });
+            }
+        }
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE source_key = @key", new { key = $"exam/{postId}" }));
+        Assert.Equal(30, await ScalarAsync<long>("SELECT credit_minutes FROM ledger WHERE source_key = @key", new { key = $"exam/{postId}" }));
+        var result = Assert.Single(await InAsync(s => new ExamResults().ForLearnerAsync(s, _cohortId, _learnerId)));
+        Assert.Equal(100.0, result.Score);
+        Assert.True(result.Passed);
+        Assert.Equal(2, result.Attempts);
+    }
+
+    [Fact]
+    public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
+    {
+        var pack = File.ReadAllText(Samples.Pack)
+            .Replace("closes: day 3", "closes: day 30", StringComparison.Ordinal)
+            .Replace("pass_mark: 70", "pass_mark: 170", StringComparison.Ordinal)
+            .Replace("exclude: [pw-03, sc-03, pr-03, dv-03]", "exclude: [pw-03, zz-99]", StringComparison.Ordinal)
+            .Replace("- { topics: [privacy], count: 2 }", "- { topics: [privacy], count: 14 }", StringComparison.Ordinal);
+        var stored = await ScalarAsync<string>("SELECT definition FROM exams WHERE code = 'post-test'");
+        var report = await Importer.ImportAsync([Samples.Text("digital-safety.yaml", pack)]);
+        Assert.False(report.Succeeded);
+        var lines = string.Join('\n', report.Errors.Select(e => e.Render(En)));
+        var text = pack.Split('\n');
+        int LineOf(string s) => Array.FindIndex(text, l => l.Contains(s, StringComparison.Ordinal)) + 1;
+        Assert.Contains($"digital-safety.yaml:{LineOf("closes: day 30")}: exams[pre-test].closes: 'day 30' is not 'day N' (1 to 12)", lines);
+        Assert.Contains($"digital-safety.yaml:{LineOf("pass_mark: 170")}: exams[post-test].pass_mark: '170' is not a pass mark from 0 to 100", lines);
+        Assert.Contains($"exams[post-test].draw[1].exclude: unknown question 'zz-99'", lines);
+        Assert.Contains($"digital-safety.yaml:{LineOf("count: 14")}: exams[pre-test].draw[3].count: asks for 14 questions but its pool holds only 13", lines);
+        Assert.Equal(stored, await ScalarAsync<string>("SELECT definition FROM exams WHERE code = 'post-test'"));
+        Assert.Equal(2, await CountAsync("exams"));
+    }
+
+    // The right response to any question of the sample bank.
+    internal static Response Right(Question q) =>
+        q.Type == QuestionType.Fill ? Response.Typed(q.Accepted[0]) : Response.Choose([.. q.Correct]);
+}
+
+public sealed class SqliteExamTests : ExamSuite
+{
+    protected override Task<ITestStore> CreateStoreAsync() => Task.FromResult<ITestStore>(new SqliteTestStore());
+}
+
+[Trait("Category", "Postgres")]
+public sealed class PostgresExamTests : ExamSuite
+{
+    protected override async Task<ITestStore> CreateStoreAsync() => await PostgresTestStore.CreateAsync();
+}
