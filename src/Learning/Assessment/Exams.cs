@@ -16,7 +16,7 @@ public sealed record OpenExam(StoredExam Exam, int AttemptsUsed, ExamAttempt? In
 /// <summary>One attempt: its drawn questions (database ids, in order), where it stands and its deadline.</summary>
 public sealed record ExamAttempt(long Id, long ExamId, long CohortId, long LearnerId, int Number, long Seed,
     IReadOnlyList<long> Questions, DateTimeOffset StartedAt, DateTimeOffset Deadline, int Position,
-    DateTimeOffset? FinishedAt, double? Score, bool? Passed, IReadOnlyList<int> Ticked, ChatAddress? Chat, string? Language)
+    DateTimeOffset? FinishedAt, double? Score, bool? Passed, IReadOnlyList<int> Ticked, ChatAddress? Chat, string? Language, string? AskedKey)
 {
     public bool Finished => FinishedAt is not null;
 }
@@ -136,6 +136,13 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             .OrderByDescending(a => a.StartedAt).FirstOrDefault();
         if (attempt is null) return null;
         return (attempt, (await GetExamAsync(s, attempt.ExamId))!);
+    }
+
+    /// <summary>Remembers which message shows the current question, so ticks edit that one (the latest, after a resume).</summary>
+    public static Task MarkAskedAsync(DbSession s, long attemptId, string key)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.ExecuteAsync("UPDATE exam_attempts SET asked_key = @key WHERE id = @attemptId", new { key, attemptId });
     }
 
     /// <summary>The question at a position of an attempt.</summary>
@@ -295,7 +302,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             SELECT a.id AS Id, a.exam_id AS ExamId, a.cohort_id AS CohortId, a.learner_id AS LearnerId, a.number AS Number, a.seed AS Seed,
                    a.questions AS Questions, a.started_at AS StartedAt, a.deadline AS Deadline, a.position AS Position,
                    a.finished_at AS FinishedAt, a.score AS Score, a.passed AS Passed, a.ticked AS Ticked,
-                   a.chat_channel AS ChatChannel, a.chat_id AS ChatId, a.language AS Language
+                   a.chat_channel AS ChatChannel, a.chat_id AS ChatId, a.language AS Language, a.asked_key AS AskedKey
             FROM exam_attempts a WHERE {where}
             """, param)).Select(r => r.ToAttempt());
 
@@ -318,12 +325,13 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         public string? ChatChannel { get; init; }
         public string? ChatId { get; init; }
         public string? Language { get; init; }
+        public string? AskedKey { get; init; }
 
         public ExamAttempt ToAttempt() => new(Id, ExamId, CohortId, LearnerId, (int)Number, Seed,
             Questions.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(q => long.Parse(q, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
             DateTimeOffset.FromUnixTimeMilliseconds(StartedAt), DateTimeOffset.FromUnixTimeMilliseconds(Deadline), (int)Position,
             FinishedAt is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null, Score, Passed is { } p ? p == 1 : null,
             Ticked.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
-            ChatChannel is not null && ChatId is not null ? new ChatAddress(ChatChannel, ChatId) : null, Language);
+            ChatChannel is not null && ChatId is not null ? new ChatAddress(ChatChannel, ChatId) : null, Language, AskedKey);
     }
 }

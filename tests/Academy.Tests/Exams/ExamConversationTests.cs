@@ -36,7 +36,7 @@ public sealed class ExamConversationTests : IAsyncDisposable
         var user = await PersonaAsync(_app, LiaisonDay.Tuan);
         await RegisterAsync(_app, user, "en");
         var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
-        var invite = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => PlaygroundUser.ButtonData(m).Contains($"xs:{preId}"));
+        var invite = await WaitAsync(user.PrivateChat, m => PlaygroundUser.ButtonData(m).Contains($"xs:{preId}"));
         Assert.Contains("Pre-test: 10 questions, 15 minutes, pass mark 60%", T(invite), StringComparison.Ordinal);
 
         await user.PressAsync(user.PrivateChat, $"xs:{preId}");
@@ -50,10 +50,10 @@ public sealed class ExamConversationTests : IAsyncDisposable
                 // Interrupted: the learner wanders off, comes back and asks for their exams.
                 var before = await LastIdAsync(_app, user.PrivateChat);
                 await user.SayAsync(user.PrivateChat, "/exam");
-                var list = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m).StartsWith(En["exam.list_heading"], StringComparison.Ordinal), before);
+                var list = await WaitAsync(user.PrivateChat, m => T(m).StartsWith(En["exam.list_heading"], StringComparison.Ordinal), before);
                 Assert.Contains(En.Get("exam.resume_button", ("title", "Pre-test")), list.GetProperty("buttons").ToString(), StringComparison.Ordinal);
                 await user.PressAsync(user.PrivateChat, $"xs:{preId}");
-                await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m) == En.Get("exam.resumed", ("title", "Pre-test")), before);
+                await WaitAsync(user.PrivateChat, m => T(m) == En.Get("exam.resumed", ("title", "Pre-test")), before);
                 await SettledAsync(_app);
             }
             var asked = await CurrentQuestionMessageAsync(user, position);
@@ -88,7 +88,7 @@ public sealed class ExamConversationTests : IAsyncDisposable
             await SettledAsync(_app);
         }
         Assert.Equal(4, seen.Count);
-        var result = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m).StartsWith("🏁", StringComparison.Ordinal));
+        var result = await WaitAsync(user.PrivateChat, m => T(m).StartsWith("🏁", StringComparison.Ordinal));
         var review = T(result);
         Assert.StartsWith(En.Get("exam.result", ("title", "Pre-test"), ("score", "100"), ("verdict", En["exam.passed"]), ("pass", "60"), ("left", 0)), review, StringComparison.Ordinal);
         Assert.Equal(10, review.Split('\n').Count(l => l.StartsWith("✅ ", StringComparison.Ordinal)));
@@ -110,8 +110,8 @@ public sealed class ExamConversationTests : IAsyncDisposable
         var before = await LastIdAsync(_app, user.PrivateChat);
         if (first.Type == QuestionType.Fill) await user.SayAsync(user.PrivateChat, first.Accepted[0]);
         else await user.PressAsync(user.PrivateChat, $"x:{attemptId}:0:{(first.Type == QuestionType.Multiple ? "t" : "")}{first.Correct[0]}");
-        await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m) == En["exam.late"], before);
-        var result = await PlaygroundUser.WaitForBotAsync(_app, user.PrivateChat, m => T(m).StartsWith("🏁", StringComparison.Ordinal), before);
+        await WaitAsync(user.PrivateChat, m => T(m) == En["exam.late"], before);
+        var result = await WaitAsync(user.PrivateChat, m => T(m).StartsWith("🏁", StringComparison.Ordinal), before);
         Assert.Contains("0% — not passed", T(result), StringComparison.Ordinal);
         Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_answers"));
 
@@ -149,6 +149,9 @@ public sealed class ExamConversationTests : IAsyncDisposable
 
     private async Task<JsonElement> CurrentQuestionMessageAsync(PlaygroundUser user, int position) =>
         (await BotMessagesAsync(_app, user.PrivateChat, 0)).Last(m => T(m).StartsWith($"Pre-test · question {position + 1}/10", StringComparison.Ordinal));
+
+    private async Task<JsonElement> WaitAsync(string chat, Func<JsonElement, bool> match, long after = 0) =>
+        (await PlaygroundUser.WaitForBotAsync(_app, chat, match, after)).GetProperty("message");
 
     // Some bot messages (a button acknowledgement, a picture) carry no text.
     private static string T(JsonElement m) => m.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";

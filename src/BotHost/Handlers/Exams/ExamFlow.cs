@@ -17,8 +17,9 @@ public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
     public async Task AskAsync(DbSession s, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text, string? key = null)
     {
         var q = await Learning.Assessment.Exams.QuestionAsync(s, attempt, attempt.Position);
-        await outbox.EnqueueAsync(s, key ?? ExamMessages.QuestionKey(attempt, attempt.Position),
-            ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text));
+        key ??= ExamMessages.QuestionKey(attempt, attempt.Position);
+        await outbox.EnqueueAsync(s, key, ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text));
+        await Learning.Assessment.Exams.MarkAskedAsync(s, attempt.Id, key);
     }
 
     /// <summary>Shows the ticks of the current question by editing the message that asked it.</summary>
@@ -26,7 +27,7 @@ public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
     {
         var q = await Learning.Assessment.Exams.QuestionAsync(s, attempt, attempt.Position);
         await outbox.EnqueueAsync(s, key,
-            ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text) with { Edits = ExamMessages.QuestionKey(attempt, attempt.Position) });
+            ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text) with { Edits = attempt.AskedKey ?? ExamMessages.QuestionKey(attempt, attempt.Position) });
     }
 
     /// <summary>The score, verdict and review of a finished attempt, after an optional notice (time is up).</summary>

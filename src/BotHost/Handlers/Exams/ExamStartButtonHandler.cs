@@ -27,7 +27,7 @@ public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, Exam
             case StartStatus.Resumed:
                 await turn.AnswerButtonAsync(null);
                 await turn.ReplyAsync(turn.Text.Get("exam.resumed", ("title", ExamMessages.Title(outcome.Exam!, turn.Text))));
-                // A new message (the old one may be far up the chat); toggles still edit the first one.
+                // A new message (the old one may be far up the chat); ticks edit this one from now on.
                 await flow.AskAsync(turn.Session, chat, outcome.Attempt!, outcome.Exam!, turn.Text,
                     string.Create(CultureInfo.InvariantCulture, $"{ExamMessages.QuestionKey(outcome.Attempt!, outcome.Attempt!.Position)}/resume/{turn.Event.Channel}/{turn.Event.UpdateId}"));
                 break;

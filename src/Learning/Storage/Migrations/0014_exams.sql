@@ -38,6 +38,7 @@ CREATE TABLE exam_attempts (
     chat_channel TEXT NULL,                -- the private chat the attempt runs in: where a timeout is announced
     chat_id TEXT NULL,
     language TEXT NULL,                    -- the learner's language when it started
+    asked_key TEXT NULL,                   -- outbox key of the message showing the current question: ticks edit it
     UNIQUE (exam_id, cohort_id, learner_id, number)
 );
 CREATE INDEX ix_exam_attempts_cohort ON exam_attempts (cohort_id, exam_id, learner_id);
