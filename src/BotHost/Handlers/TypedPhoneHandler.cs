@@ -24,6 +24,9 @@ public sealed class TypedPhoneHandler(IEnumerable<IChannelAccounts> accounts, Le
     public override bool Matches(ChatEvent e) =>
         base.Matches(e) && e.IsPrivate && _channels.Contains(e.Channel) && LooksLikePhone(e.Text);
 
+    // A registered person's typed number is something else (an exam answer, an announcement's text).
+    public override Task<bool> WantsAsync(TurnContext turn) => Task.FromResult(turn.Learner is null);
+
     public override async Task HandleAsync(TurnContext turn)
     {
         var e = turn.Event;

@@ -37,7 +37,7 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, ExamHandler>();
         services.AddSingleton<TurnHandler, ExamStartButtonHandler>();
         services.AddSingleton<TurnHandler, ExamAnswerButtonHandler>();
-        services.AddSingleton<TurnHandler, ExamTypedAnswerHandler>(); // after TypedPhoneHandler: it takes any private text
+        services.AddSingleton<TurnHandler, ExamTypedAnswerHandler>(); // after TypedPhoneHandler; wants only answers to a waiting fill-in question
         services.AddSingleton<TurnHandler, HelpHandler>();
         services.AddSingleton<TurnHandler, MeHandler>();
         services.AddSingleton<TurnHandler, BindHandler>();

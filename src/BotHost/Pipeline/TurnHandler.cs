@@ -25,6 +25,12 @@ public abstract class TurnHandler
 
     public abstract bool Matches(ChatEvent e);
 
+    /// <summary>
+    /// For a handler that matches broadly (any private text): whether this turn is its business, so
+    /// that otherwise the next matching handler gets it. Called before the scope and role checks.
+    /// </summary>
+    public virtual Task<bool> WantsAsync(TurnContext turn) => Task.FromResult(true);
+
     public abstract Task HandleAsync(TurnContext turn);
 }
 

@@ -101,6 +101,9 @@ public sealed class ExamConversationTests : IAsyncDisposable
     {
         var user = await PersonaAsync(_app, LiaisonDay.Tuan);
         await RegisterAsync(_app, user, "en");
+        // Exams are private: asked in the group, the bot points to the private chat (in the group's language).
+        await user.SayAsync("group-HN-01", "/exam");
+        await WaitAsync("group-HN-01", m => T(m) == Catalog.Default.For("vi")["exam.private_only"]);
         var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
         await user.PressAsync(user.PrivateChat, $"xs:{preId}");
         await SettledAsync(_app);

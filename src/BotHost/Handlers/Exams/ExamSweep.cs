@@ -45,9 +45,14 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
     /// <summary>One round: expired attempts, then newly opened windows.</summary>
     public async Task RunOnceAsync(CancellationToken ct = default)
     {
-        await using (var s = await database.BeginAsync(ct))
+        // In batches, each its own transaction: a burst of expiries (a whole cohort's timed exam) never holds the writer long.
+        const int batch = 200;
+        int finished;
+        do
         {
-            foreach (var (attempt, exam) in await exams.ExpireDueAsync(s))
+            await using var s = await database.BeginAsync(ct);
+            var due = await exams.ExpireDueAsync(s, batch);
+            foreach (var (attempt, exam) in due)
             {
                 if (attempt.Chat is null) continue;
                 var text = catalog.For(attempt.Language);
@@ -55,7 +60,8 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
                     text.Get("exam.timed_out", ("title", ExamMessages.Title(exam, text))));
             }
             await s.CommitAsync(ct);
-        }
+            finished = due.Count;
+        } while (finished == batch && !ct.IsCancellationRequested);
         await InviteOpenedAsync(ct);
         outbox.Notify();
     }

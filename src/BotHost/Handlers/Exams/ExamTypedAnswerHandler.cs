@@ -14,12 +14,21 @@ public sealed class ExamTypedAnswerHandler(Learning.Assessment.Exams exams, Exam
 
     public override bool Matches(ChatEvent e) => base.Matches(e) && e.IsPrivate && !string.IsNullOrWhiteSpace(e.Text);
 
+    // Only while a fill-in-the-blank question waits; other private text (an admin's announcement) goes on to its handler.
+    public override async Task<bool> WantsAsync(TurnContext turn) =>
+        turn.Learner is not null && await FillQuestionAsync(turn) is not null;
+
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (await exams.RunningAsync(turn.Session, turn.Learner!.Id) is not var (attempt, _)) return;
-        if (attempt.Position >= attempt.Questions.Count) return;
+        if (await FillQuestionAsync(turn) is not { } attempt) return;
+        await outcomes.TellAsync(turn, await exams.AnswerAsync(turn.Session, attempt.Id, turn.Learner!.Id, attempt.Position, Response.Typed(turn.Event.Text!.Trim())));
+    }
+
+    private async Task<Learning.Assessment.ExamAttempt?> FillQuestionAsync(TurnContext turn)
+    {
+        if (await exams.RunningAsync(turn.Session, turn.Learner!.Id) is not var (attempt, _)) return null;
+        if (attempt.Position >= attempt.Questions.Count) return null;
         var question = await Learning.Assessment.Exams.QuestionAsync(turn.Session, attempt, attempt.Position);
-        if (question.Type != QuestionType.Fill) return;
-        await outcomes.TellAsync(turn, await exams.AnswerAsync(turn.Session, attempt.Id, turn.Learner.Id, attempt.Position, Response.Typed(turn.Event.Text!.Trim())));
+        return question.Type == QuestionType.Fill ? attempt : null;
     }
 }
