@@ -122,12 +122,25 @@ public sealed class ExamConversationTests : IAsyncDisposable
         _time.Jump(DateTimeOffset.Parse("2026-12-13T01:00:00Z") - _time.GetUtcNow());
         var postId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'post-test'");
         var sweep = _app.Services.GetRequiredService<ExamSweep>();
-        await sweep.RunOnceAsync();
-        await sweep.RunOnceAsync();
+        await sweep.RunOnceAsync(invite: true);
+        await sweep.RunOnceAsync(invite: true);
         await SettledAsync(_app);
         var invites = (await BotMessagesAsync(_app, user.PrivateChat, before)).Where(m => PlaygroundUser.ButtonData(m).Contains($"xs:{postId}")).ToList();
         var invite = Assert.Single(invites);
         Assert.Contains("Post-test: 20 questions, 30 minutes, pass mark 70%", T(invite), StringComparison.Ordinal);
+
+        // Started and abandoned: once its time is up the sweep finishes it and tells the learner.
+        await user.PressAsync(user.PrivateChat, $"xs:{postId}");
+        await SettledAsync(_app);
+        var started = await LastIdAsync(_app, user.PrivateChat);
+        _time.Jump(TimeSpan.FromMinutes(31));
+        await sweep.RunOnceAsync(invite: false);
+        var timedOut = await WaitAsync(user.PrivateChat, m => T(m).StartsWith(En.Get("exam.timed_out", ("title", "Post-test")), StringComparison.Ordinal), started);
+        Assert.Contains("0% — not passed (pass mark 70%). Attempts left: 1.", T(timedOut), StringComparison.Ordinal);
+        // A long review comes in parts; together they list every question, each unanswered.
+        await SettledAsync(_app);
+        var review = (await BotMessagesAsync(_app, user.PrivateChat, started)).SelectMany(m => T(m).Split('\n')).ToList();
+        Assert.Equal(20, review.Count(l => l.StartsWith("⏹ ", StringComparison.Ordinal)));
     }
 
     private async Task PinSeedCoveringEveryTypeAsync()

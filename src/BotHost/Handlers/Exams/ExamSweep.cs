@@ -19,8 +19,12 @@ public sealed class ExamOptions
 /// (exam_invitations marks the cohort done; the outbox key marks each learner).
 /// </summary>
 public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exams exams, ExamFlow flow, Learning.Messaging.Outbox outbox, Catalog catalog,
-    ExamOptions options, TimeProvider time, ILogger<ExamSweep> logger) : BackgroundService
+    ExamOptions options, TimeProvider time, IConfiguration configuration, ILogger<ExamSweep> logger) : BackgroundService
 {
+    // Invitations are the programme's pushes: a host with the programme off (a test, a read-only replica) sends none.
+    // Expiry always runs, so no attempt is left open.
+    private bool ProgrammeOn => configuration.GetValue("Scheduler:Enabled", true);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -28,7 +32,7 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
             try
             {
                 await Task.Delay(options.SweepInterval, time, stoppingToken);
-                await RunOnceAsync(stoppingToken);
+                await RunOnceAsync(ProgrammeOn, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -42,8 +46,8 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
         }
     }
 
-    /// <summary>One round: expired attempts, then newly opened windows.</summary>
-    public async Task RunOnceAsync(CancellationToken ct = default)
+    /// <summary>One round: expired attempts, then (when <paramref name="invite"/>) newly opened windows.</summary>
+    public async Task RunOnceAsync(bool invite, CancellationToken ct = default)
     {
         // In batches, each its own transaction: a burst of expiries (a whole cohort's timed exam) never holds the writer long.
         const int batch = 200;
@@ -62,7 +66,7 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
             await s.CommitAsync(ct);
             finished = due.Count;
         } while (finished == batch && !ct.IsCancellationRequested);
-        await InviteOpenedAsync(ct);
+        if (invite) await InviteOpenedAsync(ct);
         outbox.Notify();
     }
 
