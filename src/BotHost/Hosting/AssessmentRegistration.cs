@@ -10,6 +10,7 @@ public static class AssessmentRegistration
         services.AddSingleton<ExamResults>();
         services.AddSingleton<Certificates>();
         services.AddSingleton<Completion>();
+        services.AddSingleton<Surveys>();
         return services;
     }
 }

@@ -25,6 +25,12 @@ public abstract class TurnHandler
 
     public abstract bool Matches(ChatEvent e);
 
+    /// <summary>
+    /// Whether it takes a matching turn, once the sender is known: a typed private message can be
+    /// the answer several flows wait for, and the first one actually waiting takes it.
+    /// </summary>
+    public virtual Task<bool> ClaimsAsync(TurnContext turn) => Task.FromResult(true);
+
     public abstract Task HandleAsync(TurnContext turn);
 }
 

@@ -37,7 +37,9 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
             Learner = learner, Role = role, GroupId = groupId, CohortId = cohortId,
         };
 
-        var handler = _handlers.FirstOrDefault(h => h.Matches(e));
+        TurnHandler? handler = null;
+        foreach (var candidate in _handlers.Where(h => h.Matches(e)))
+            if (await candidate.ClaimsAsync(turn)) { handler = candidate; break; }
         if (handler is null)
         {
             // In groups an unknown command may be another bot's: only private chats hear "unknown".

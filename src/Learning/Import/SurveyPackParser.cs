@@ -123,14 +123,27 @@ internal static class SurveyPackParser
                 requiredLessons = n;
             else c.Error(c.Node("lessons"), "lessons", "import.error.completion_lessons", ("value", lessonsText), ("max", required));
         }
-        var postTest = c.Has("post_test") ? c.Code("post_test") : null;
-        var survey = c.Has("survey") ? c.Code("survey") : null;
+        var postTests = CodeList(c, "post_test");
+        var surveys = CodeList(c, "survey");
         // A survey with errors is reported on its own lines; only a name matching none is reported here.
-        if (survey is not null && !surveyCodes.Contains(survey))
-            c.Error(c.Node("survey"), "survey", "import.error.unknown_survey", ("value", survey));
+        foreach (var (value, node) in surveys ?? [])
+            if (!surveyCodes.Contains(value)) c.Error(node, "survey", "import.error.unknown_survey", ("value", value));
         var minutes = c.Int("minimum_minutes", 0, 100_000, 0);
         if (root.Errors.Errors.Count > errorsBefore || minutes is null) return null;
-        return new CompletionRule(requiredLessons, postTest, survey, minutes.Value);
+        return new CompletionRule(requiredLessons, postTests?.Select(x => x.Value).ToList(), surveys?.Select(x => x.Value).ToList(), minutes.Value);
+    }
+
+    // Absent: null (the default applies); "none": an empty list; else one code or a list of codes.
+    private static List<(string Value, YamlNode Node)>? CodeList(YamlFields f, string key)
+    {
+        if (!f.Has(key)) return null;
+        var items = f.Scalars(key);
+        if (items is null) return null;
+        if (items is [("none", _)]) return [];
+        foreach (var (value, node) in items)
+            if (!System.Text.RegularExpressions.Regex.IsMatch(value, "^[a-z0-9][a-z0-9_-]{0,63}$"))
+                f.Error(node, key, "import.error.bad_code", ("value", value));
+        return items;
     }
 
     private static YamlFields? Section(YamlFields parent, string key)

@@ -22,14 +22,14 @@ public sealed record CreditRules(IReadOnlyDictionary<string, CreditRule> Kinds)
 
 /// <summary>
 /// What a learner must do to complete the course (and receive a certificate). Every condition
-/// present must hold.
+/// must hold; a field the pack leaves out takes its default.
 /// </summary>
 /// <param name="RequiredLessons">How many required lessons must be read; null means all of them.</param>
-/// <param name="PostTest">Code of the exam that must be passed; null for none.</param>
-/// <param name="Survey">Code of the survey that must be submitted; null for none.</param>
+/// <param name="PostTests">Codes of the exams that must be passed; null means every exam of kind post the course has.</param>
+/// <param name="Surveys">Codes of the surveys that must be submitted; null means every survey the course has.</param>
 /// <param name="MinimumMinutes">Credit minutes the ledger must hold, 0 for no minimum.</param>
-public sealed record CompletionRule(int? RequiredLessons, string? PostTest, string? Survey, int MinimumMinutes)
+public sealed record CompletionRule(int? RequiredLessons, IReadOnlyList<string>? PostTests, IReadOnlyList<string>? Surveys, int MinimumMinutes)
 {
-    /// <summary>Without <c>completion:</c>, a course is complete when every required lesson is read.</summary>
+    /// <summary>Without <c>completion:</c>: all required lessons read, the course's post-tests passed, its surveys submitted.</summary>
     public static CompletionRule Default { get; } = new(null, null, null, 0);
 }

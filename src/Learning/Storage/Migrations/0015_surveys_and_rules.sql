@@ -61,5 +61,14 @@ CREATE TABLE survey_answers (
     PRIMARY KEY (response_id, item_code)
 );
 
+-- A learner who met the course's completion rule in a cohort; the key makes the certificate
+-- request happen once however many events re-check the rule.
+CREATE TABLE completions (
+    cohort_id BIGINT NOT NULL REFERENCES cohorts (id),
+    learner_id BIGINT NOT NULL REFERENCES learners (id),
+    completed_at BIGINT NOT NULL,
+    PRIMARY KEY (cohort_id, learner_id)
+);
+
 -- Daily caps sum a learner's minutes of one kind on one local date.
 CREATE INDEX ix_ledger_day ON ledger (learner_id, cohort_id, local_date, kind);
