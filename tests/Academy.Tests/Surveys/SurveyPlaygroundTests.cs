@@ -84,6 +84,23 @@ public sealed class SurveyPlaygroundTests : IAsyncLifetime
         Assert.Contains(chinese[..100], results, StringComparison.Ordinal);
         await WaitForBotAsync(_app, admin.PrivateChat, m => m.GetProperty("attachment").GetString() == "survey-evaluation.xlsx");
         await WaitForBotAsync(_app, admin.PrivateChat, m => m.GetProperty("attachment").GetString() == "survey-evaluation.csv");
+
+        // The same results on the admin's dashboard page, with the raw answers to download.
+        using var client = Dashboard.DashboardSupport.RawClient(_app);
+        var cookie = await Dashboard.DashboardSupport.SignInAsync(client, await Dashboard.DashboardSupport.LinkAsync(_app, admin));
+        using var page = await Dashboard.DashboardSupport.GetAsync(client, "/dashboard/surveys", cookie);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<td>Excellent</td><td>1</td><td>100%</td>", html, StringComparison.Ordinal);
+        Assert.Contains(chinese[..100], html, StringComparison.Ordinal);
+        var cohortId = await _app.ScalarAsync<long>("SELECT id FROM cohorts");
+        var surveyId = await _app.ScalarAsync<long>("SELECT id FROM surveys");
+        using var csv = await Dashboard.DashboardSupport.GetAsync(client, $"/dashboard/surveys/{cohortId}/{surveyId}/csv", cookie);
+        Assert.Equal(System.Net.HttpStatusCode.OK, csv.StatusCode);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain("李伟", lines[1], StringComparison.Ordinal); // anonymous: no name in the export
+        Assert.Contains(chinese[..100], lines[1], StringComparison.Ordinal);
     }
 
     private async Task<JsonElement> SayAsync(PlaygroundUser user, string text, Func<JsonElement, bool> match)
