@@ -43,6 +43,8 @@ public static class DashboardEndpoints
         pages.MapGet("/exports", DashboardPages.ExportsAsync);
         pages.MapGet("/exports/cohort/{id:long}/{format}", DashboardExports.CohortAsync);
         pages.MapGet("/exports/group/{id:long}/{format}", DashboardExports.GroupAsync);
+        pages.MapGet("/surveys", DashboardSurveys.PageAsync);
+        pages.MapGet("/surveys/{cohortId:long}/{surveyId:long}/{format}", DashboardSurveys.ExportAsync);
         pages.MapGet("/lang/{language}", SetLanguageAsync);
         pages.MapPost("/signout", SignOutAsync).DisableAntiforgery();
         pages.MapGet("/{**rest}", (HttpContext http) => NotFound(Viewer(http)));

@@ -68,7 +68,7 @@ public static class DashboardExports
         return clean.Length <= 31 ? clean : clean[..31];
     }
 
-    private static IResult File(Table table, string format, string name)
+    internal static IResult File(Table table, string format, string name)
     {
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
         return format == "csv"

@@ -1,10 +1,11 @@
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
 using Academy.Learning.Record;
 
 namespace Academy.BotHost.Handlers;
 
 /// <summary>"I have studied this" under a lesson (<c>lr:DELIVERY</c>): credits the lesson's minutes once.</summary>
-public sealed class LessonReadButtonHandler(LearnerRecord record) : ButtonHandler(Programme.LessonReadButton)
+public sealed class LessonReadButtonHandler(LearnerRecord record, Completion completion) : ButtonHandler(Programme.LessonReadButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -18,6 +19,7 @@ public sealed class LessonReadButtonHandler(LearnerRecord record) : ButtonHandle
             return;
         }
         var recorded = await record.MarkLessonReadAsync(turn.Session, delivery.CohortId, turn.Learner!.Id, lessonId);
+        if (recorded) await completion.CheckAsync(turn.Session, delivery.CohortId, turn.Learner.Id);
         await turn.AnswerButtonAsync(recorded ? turn.Text["lesson.read_recorded"] : turn.Text["lesson.read_already"]);
     }
 

@@ -1,10 +1,15 @@
+using System.Globalization;
+using System.Text;
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
+using Academy.Learning.Localization;
 using Academy.Learning.Record;
+using Academy.Learning.Storage;
 
 namespace Academy.BotHost.Handlers;
 
-/// <summary>/me: the learner's progress in their current cohort.</summary>
-public sealed class MeHandler(LearnerRecord record) : CommandHandler("me")
+/// <summary>/me: the learner's progress in their current cohort, and each condition of the course's completion rule.</summary>
+public sealed class MeHandler(LearnerRecord record, Completion completion) : CommandHandler("me")
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -14,11 +19,44 @@ public sealed class MeHandler(LearnerRecord record) : CommandHandler("me")
             return;
         }
         var p = await record.GetProgressAsync(turn.Session, cohortId, turn.Learner!.Id);
-        await turn.ReplyAsync(turn.Text.Get("me.progress",
+        var text = new StringBuilder(turn.Text.Get("me.progress",
             ("name", turn.Learner.Name), ("day", p.DaysElapsed),
             ("read", p.RequiredLessonsRead), ("required", p.RequiredLessons), ("delivered", p.LessonsDelivered),
             ("answered", p.QuestionsAnswered), ("accuracy", Math.Round(p.Accuracy * 100)),
             ("checkins", p.CheckIns), ("streak", p.CurrentStreak), ("best", p.BestStreak),
             ("minutes", p.CreditMinutes), ("points", p.Points)));
+        // Minutes from quizzes and check-ins can meet the last condition without a completion check
+        // (those hot paths do not run one): asking /me settles it.
+        await completion.CheckAsync(turn.Session, cohortId, turn.Learner.Id);
+        var status = await completion.EvaluateAsync(turn.Session, cohortId, turn.Learner.Id);
+        text.Append("\n\n").Append(await CompletionTextAsync(turn, cohortId, status, p.CreditMinutes));
+        await turn.ReplyAsync(text.ToString());
     }
+
+    private static async Task<string> CompletionTextAsync(TurnContext turn, long cohortId, CompletionStatus status, long minutes)
+    {
+        var t = turn.Text;
+        var lines = new List<string> { t["me.completion.header"] };
+        lines.Add(t.Get("me.completion.lessons", ("mark", Mark(status.LessonsMet)),
+            ("read", Math.Min(status.RequiredLessonsRead, status.RequiredLessonsNeeded)), ("needed", status.RequiredLessonsNeeded)));
+        foreach (var exam in status.Exams)
+            lines.Add(exam.Result is { } r
+                ? t.Get(r.Passed ? "me.completion.exam_passed" : "me.completion.exam_not_passed", ("mark", Mark(r.Passed)),
+                    ("code", exam.Code), ("score", Math.Round(r.Score).ToString(CultureInfo.InvariantCulture)))
+                : t.Get("me.completion.exam_not_taken", ("mark", Mark(false)), ("code", exam.Code)));
+        foreach (var survey in status.Surveys)
+            lines.Add(t.Get(survey.Submitted ? "me.completion.survey_done" : "me.completion.survey_todo", ("mark", Mark(survey.Submitted)),
+                ("title", survey.Title?.In(t.Language) ?? survey.Code)));
+        if (status.MinutesNeeded > 0)
+            lines.Add(t.Get("me.completion.minutes", ("mark", Mark(status.MinutesMet)), ("minutes", minutes), ("needed", status.MinutesNeeded)));
+        if (status.CompletedAt is { } at)
+        {
+            var cohort = await CohortStore.GetAsync(turn.Session, cohortId);
+            var date = cohort!.Calendar.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(at)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            lines.Add(t.Get("me.completion.done", ("date", date)));
+        }
+        return string.Join('\n', lines);
+    }
+
+    private static string Mark(bool done) => done ? "✅" : "⬜";
 }

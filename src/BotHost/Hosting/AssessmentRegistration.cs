@@ -20,6 +20,7 @@ public static class AssessmentRegistration
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExamOptions>>().Value);
         services.AddSingleton<ExamSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExamSweep>());
+        services.AddSingleton<Surveys>();
         return services;
     }
 }

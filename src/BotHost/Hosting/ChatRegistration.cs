@@ -50,6 +50,9 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, TodayHandler>();
         services.AddSingleton<TurnHandler, NudgeButtonHandler>();
         services.AddSingleton<TurnHandler, SummaryHandler>();
+        services.AddSingleton<TurnHandler, SurveyHandler>();
+        services.AddSingleton<TurnHandler, SurveyButtonHandler>();
+        services.AddSingleton<TurnHandler, SurveyTextHandler>();
         services.AddSingleton<TurnHandler, BotAddedHandler>();
         services.AddSingleton<TurnHandler, BotRemovedHandler>();
         services.AddSingleton<TurnHandler, ChatMigratedHandler>();

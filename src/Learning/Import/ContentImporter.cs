@@ -10,7 +10,7 @@ namespace Academy.Learning.Import;
 /// error is reported; only when there is none is everything written, in one transaction.
 /// Re-importing updates what changed and keeps every learner's record.
 /// </summary>
-public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
+public sealed partial class ContentImporter(AcademyDatabase database, TimeProvider time)
 {
     /// <summary>
     /// What a file yielded. A file with errors still names its codes (<see cref="Code"/>,
@@ -260,8 +260,10 @@ public sealed class ContentImporter(AcademyDatabase database, TimeProvider time)
             """,
             "UPDATE exams SET retired = 1 WHERE id = @id");
 
+        var surveys = await ApplySurveysAsync(s, courseId, course);
+        var rules = await ApplyRulesAsync(s, courseId, course);
         return new FileReport(file,
-            [new ChangeCount("import.what.course", added, updated, 0, 1 - added - updated), lessons, questions, exams], []);
+            [new ChangeCount("import.what.course", added, updated, 0, 1 - added - updated), lessons, questions, exams, surveys, rules], []);
     }
 
     private static async Task<FileReport> ApplyCohortAsync(DbSession s, string file, Cohort cohort)

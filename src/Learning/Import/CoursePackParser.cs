@@ -16,7 +16,7 @@ internal static class CoursePackParser
     public static Course? Parse(YamlFields root, out string? code)
     {
         var errorsBefore = root.Errors.Errors.Count;
-        root.AllowOnly("code", "title", "description", "topics", "lessons", "questions", "exams");
+        root.AllowOnly("code", "title", "description", "topics", "lessons", "questions", "exams", "surveys", "credit", "completion");
         code = root.Code("code");
         var title = root.Text("title", maxLength: 200);
         var description = root.Text("description", required: false);
@@ -60,9 +60,13 @@ internal static class CoursePackParser
         }
 
         var exams = ExamPackParser.Parse(root, questions, topicLines, questionLines, dayLines.Count);
+        var surveys = SurveyPackParser.ParseSurveys(root, out var surveyCodes);
+        var credit = SurveyPackParser.ParseCredit(root);
+        var completion = SurveyPackParser.ParseCompletion(root, lessons, surveyCodes);
 
         if (root.Errors.Errors.Count > errorsBefore || code is null || title is null) return null;
-        return new Course(code, title, description, topics, lessons.OrderBy(l => l.Day).ToList(), questions, exams);
+        return new Course(code, title, description, topics, lessons.OrderBy(l => l.Day).ToList(), questions, exams,
+            surveys, credit, completion);
     }
 
     private static Lesson? ParseLesson(YamlFields l, Dictionary<string, int> topicLines, Dictionary<int, int> dayLines)

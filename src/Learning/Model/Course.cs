@@ -2,6 +2,7 @@ namespace Academy.Learning.Model;
 
 /// <summary>A course as described by a content pack: topics, lessons by day and a question bank.</summary>
 /// <param name="Code">Stable key of the course; re-importing a pack with the same code updates it.</param>
+/// <param name="Surveys">Evaluation surveys; <paramref name="Credit"/> and <paramref name="Completion"/> null mean the defaults.</param>
 public sealed record Course(
     string Code,
     LocalizedText Title,
@@ -9,7 +10,11 @@ public sealed record Course(
     IReadOnlyList<Topic> Topics,
     IReadOnlyList<Lesson> Lessons,
     IReadOnlyList<Question> Questions,
-    IReadOnlyList<ExamDefinition>? Exams = null);
+    IReadOnlyList<ExamDefinition>? Exams = null,
+
+    IReadOnlyList<SurveyDefinition>? Surveys = null,
+    CreditRules? Credit = null,
+    CompletionRule? Completion = null);
 
 /// <summary>A subject area that lessons cover and questions belong to.</summary>
 public sealed record Topic(string Code, LocalizedText Title);

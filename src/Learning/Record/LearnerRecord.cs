@@ -213,14 +213,33 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         await AwardAsync(s, learnerId, cohortId, LocalDateIn(await CohortStore.GetAsync(s, cohortId)), sourceKey, kind, points, minutes);
     }
 
-    // localDate is the cohort's date of the award: daily caps (issue 5) count by it.
-    private async Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes) =>
+    // localDate is the cohort's date of the award: daily caps count by it. The course's credit rule
+    // for the kind may set the minutes (answers, check-ins, exams, surveys) and cap the day's total.
+    private async Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes)
+    {
+        var rule = (await CourseRulesStore.ForCohortAsync(s, cohortId)).Credit.For(kind);
+        if (rule.Minutes is { } configured) minutes = configured;
+        if (rule.DailyCap is { } cap && minutes > 0)
+        {
+            // Two awards on the same day must not both see room under the cap: a no-op update locks
+            // the learner's enrollment row (PostgreSQL) until commit, so the second one waits and then
+            // sums what the first wrote; SQLite write transactions are serialised already (BEGIN IMMEDIATE).
+            await s.ExecuteAsync("UPDATE enrollments SET role = role WHERE cohort_id = @cohortId AND learner_id = @learnerId",
+                new { cohortId, learnerId });
+            var credited = await s.ExecuteScalarAsync<long>(
+                """
+                SELECT CAST(COALESCE(SUM(credit_minutes), 0) AS BIGINT) FROM ledger
+                WHERE learner_id = @learnerId AND cohort_id = @cohortId AND local_date = @localDate AND kind = @kind
+                """, new { learnerId, cohortId, localDate, kind });
+            minutes = Math.Clamp(cap - credited, 0, minutes);
+        }
         await s.ExecuteAsync(
             """
             INSERT INTO ledger (learner_id, cohort_id, source_key, kind, points, credit_minutes, local_date, at)
             VALUES (@learnerId, @cohortId, @sourceKey, @kind, @points, @minutes, @localDate, @now)
             ON CONFLICT (learner_id, source_key) DO NOTHING
             """, new { learnerId, cohortId, sourceKey, kind, points, minutes, localDate, now = Now() });
+    }
 
     private string LocalDateIn(StoredCohort? cohort) => cohort is null ? "" : IsoDate(cohort.Calendar.LocalDate(time.GetUtcNow()));
 

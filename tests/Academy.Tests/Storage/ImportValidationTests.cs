@@ -208,3 +208,71 @@ public class ImportValidationTests : StoreTestBase
         Assert.NotEqual(report.Render(En).First(), zh);
     }
 }
+
+/// <summary>Bad surveys, credit rules and completion rules: one line per error, nothing imported.</summary>
+public class SurveyImportValidationTests : StoreTestBase
+{
+    protected override Task<ITestStore> CreateStoreAsync() => Task.FromResult<ITestStore>(new SqliteTestStore());
+
+    private const string BrokenSurveys = """
+        course:
+          code: broken
+          title: Broken pack
+          topics:
+            - code: basics
+              title: Basics
+          lessons:
+            - day: 1
+              title: One
+              topics: [basics]
+              body: Text
+          questions:
+            - id: q1
+              topic: basics
+              type: true_false
+              text: Sure?
+              answer: true
+          credit:
+            answer: {minutes: 2, daily_cap: lots}
+            lesson: {minutes: 5}
+          completion:
+            lessons: 3
+            survey: evalution
+          surveys:
+            - code: evaluation
+              title: Evaluation
+              opens: last_day
+              exam: post
+              items:
+                - code: rating
+                  type: choice
+                  text: How was it?
+                  options: [Good]
+                - code: why
+                  type: text
+                  text: Why?
+                  min_length: 100
+                  max_length: 50
+        """;
+
+    [Fact]
+    public async Task A_pack_with_broken_surveys_and_rules_reports_each_error_and_imports_nothing()
+    {
+        var report = await Importer.ImportAsync([Samples.Text("broken.yaml", BrokenSurveys)]);
+        Assert.False(report.Succeeded);
+        string[] expected =
+        [
+            "broken.yaml:28: surveys[evaluation].exam: is used only with opens: after_exam",
+            "broken.yaml:33: surveys[evaluation].items[rating].options: has 1 option(s); a question needs 2 to 10",
+            "broken.yaml:37: surveys[evaluation].items[why].min_length: is more than max_length (50)",
+            "broken.yaml:20: credit.lesson.minutes: unknown field (allowed here: daily_cap)",
+            "broken.yaml:19: credit.answer.daily_cap: 'lots' is not a whole number from 0 to 1440",
+            "broken.yaml:22: completion.lessons: '3' is not 'all' or a number of required lessons from 0 to 1",
+            "broken.yaml:23: completion.survey: unknown survey 'evalution'; declare it under surveys",
+            "7 error(s) found; nothing was imported.",
+        ];
+        Assert.Equal(expected, report.Render(Catalog.Default.For("en")).ToList());
+        Assert.Equal(0, await CountAsync("courses"));
+        Assert.Equal(0, await CountAsync("surveys"));
+    }
+}
