@@ -103,7 +103,7 @@ public static class DashboardEndpoints
                !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static Localizer BrowserLanguage(HttpContext http)
+    internal static Localizer BrowserLanguage(HttpContext http)
     {
         var catalog = http.RequestServices.GetRequiredService<Catalog>();
         var header = http.Request.Headers.AcceptLanguage.ToString();

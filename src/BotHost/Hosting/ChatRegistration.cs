@@ -45,6 +45,7 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, TodayHandler>();
         services.AddSingleton<TurnHandler, NudgeButtonHandler>();
         services.AddSingleton<TurnHandler, SummaryHandler>();
+        services.AddSingleton<TurnHandler, CertificateHandler>();
         services.AddSingleton<TurnHandler, BotAddedHandler>();
         services.AddSingleton<TurnHandler, BotRemovedHandler>();
         services.AddSingleton<TurnHandler, ChatMigratedHandler>();
