@@ -11,6 +11,7 @@ public static class AssessmentRegistration
         services.AddSingleton<ExamResults>();
         services.AddSingleton<Learning.Assessment.Certificates>();
         services.AddSingleton<Completion>();
+        services.AddSingleton<Learning.Statistics.ExamStatistics>();
 
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section)
             .Validate(o => o.Validate().Count == 0, "Certificates:PublicBaseUrl must be an absolute http(s) URL.").ValidateOnStart();
