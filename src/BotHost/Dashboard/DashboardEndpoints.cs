@@ -43,6 +43,7 @@ public static class DashboardEndpoints
         pages.MapGet("/exports", DashboardPages.ExportsAsync);
         pages.MapGet("/exports/cohort/{id:long}/{format}", DashboardExports.CohortAsync);
         pages.MapGet("/exports/group/{id:long}/{format}", DashboardExports.GroupAsync);
+        pages.MapGet("/exports/exams/{id:long}/{format}", DashboardPages.ExamExportAsync);
         pages.MapGet("/lang/{language}", SetLanguageAsync);
         pages.MapPost("/signout", SignOutAsync).DisableAntiforgery();
         pages.MapGet("/{**rest}", (HttpContext http) => NotFound(Viewer(http)));

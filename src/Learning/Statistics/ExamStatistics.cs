@@ -63,15 +63,16 @@ public sealed class ExamStatistics(ExamResults results)
 {
     private static readonly string[] KindOrder = ["pre", "post", "final", "practice"];
 
-    public async Task<ExamReport> ForCohortAsync(DbSession s, long cohortId, long? groupId = null)
+    /// <param name="groups">The groups to count (a liaison's); null: the whole cohort.</param>
+    public async Task<ExamReport> ForCohortAsync(DbSession s, long cohortId, IReadOnlyCollection<long>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var learners = (await s.QueryAsync<(long, string, long?)>(
             """
             SELECT e.learner_id, l.name, e.group_id FROM enrollments e JOIN learners l ON l.id = e.learner_id
-            WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND (@groupId IS NULL OR e.group_id = @groupId)
+            WHERE e.cohort_id = @cohortId AND e.role = 'learner'
             ORDER BY l.name, e.learner_id
-            """, new { cohortId, groupId })).ToList();
+            """, new { cohortId })).Where(l => groups is null || (l.Item3 is { } g && groups.Contains(g))).ToList();
         var inScope = learners.Select(l => l.Item1).ToHashSet();
         var counted = (await results.ForCohortAsync(s, cohortId)).Where(r => inScope.Contains(r.LearnerId)).ToList();
         var exams = (await s.QueryAsync<(long, string, string)>(

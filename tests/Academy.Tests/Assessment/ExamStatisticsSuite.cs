@@ -40,7 +40,7 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         await using (var s = await Db.BeginReadAsync())
         {
             cohort = await statistics.ForCohortAsync(s, cohortId);
-            group = await statistics.ForCohortAsync(s, cohortId, hanoi);
+            group = await statistics.ForCohortAsync(s, cohortId, [hanoi]);
         }
         var enrolled = hanoiLearners.Count + others.Count;
 
