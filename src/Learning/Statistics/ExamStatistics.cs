@@ -66,58 +66,82 @@ public sealed class ExamStatistics(ExamResults results)
     /// <param name="groups">The groups to count (a liaison's); null: the whole cohort.</param>
     public async Task<ExamReport> ForCohortAsync(DbSession s, long cohortId, IReadOnlyCollection<long>? groups = null)
     {
+        var data = await LoadAsync(s, cohortId);
+        return data.Report(data.Learners.Where(l => groups is null || (l.GroupId is { } g && groups.Contains(g))));
+    }
+
+    /// <summary>The cohort's report and each group's, from one read (the digests of thousands of groups).</summary>
+    public async Task<(ExamReport Cohort, IReadOnlyDictionary<long, ExamReport> Groups)> ByGroupAsync(DbSession s, long cohortId)
+    {
+        var data = await LoadAsync(s, cohortId);
+        var groups = data.Learners.Where(l => l.GroupId is not null).GroupBy(l => l.GroupId!.Value)
+            .ToDictionary(g => g.Key, g => data.Report(g));
+        return (data.Report(data.Learners), groups);
+    }
+
+    private async Task<Data> LoadAsync(DbSession s, long cohortId)
+    {
         ArgumentNullException.ThrowIfNull(s);
         var learners = (await s.QueryAsync<(long, string, long?)>(
             """
             SELECT e.learner_id, l.name, e.group_id FROM enrollments e JOIN learners l ON l.id = e.learner_id
             WHERE e.cohort_id = @cohortId AND e.role = 'learner'
             ORDER BY l.name, e.learner_id
-            """, new { cohortId })).Where(l => groups is null || (l.Item3 is { } g && groups.Contains(g))).ToList();
-        var inScope = learners.Select(l => l.Item1).ToHashSet();
-        var counted = (await results.ForCohortAsync(s, cohortId)).Where(r => inScope.Contains(r.LearnerId)).ToList();
+            """, new { cohortId })).Select(l => new Enrolled(l.Item1, l.Item2, l.Item3)).ToList();
+        var counted = (await results.ForCohortAsync(s, cohortId)).ToLookup(r => r.LearnerId);
         var exams = (await s.QueryAsync<(long, string, string)>(
             "SELECT e.id, e.code, e.kind FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId",
-            new { cohortId })).ToList();
-
-        var figures = exams
-            .OrderBy(e => Array.IndexOf(KindOrder, e.Item3) is var i && i < 0 ? KindOrder.Length : i).ThenBy(e => e.Item2, StringComparer.Ordinal)
-            .Select(e =>
-            {
-                var scores = counted.Where(r => r.ExamId == e.Item1).ToList();
-                return new ExamFigures(e.Item1, e.Item2, e.Item3, inScope.Count, scores.Count,
-                    scores.Count == 0 ? null : scores.Average(r => r.Score),
-                    scores.Count == 0 ? null : (double)scores.Count(r => r.Passed) / scores.Count,
-                    ScoreBands.Of(scores.Select(r => r.Score)));
-            })
+            new { cohortId })).Select(e => new Exam(e.Item1, e.Item2, e.Item3))
+            .OrderBy(e => Array.IndexOf(KindOrder, e.Kind) is var i && i < 0 ? KindOrder.Length : i).ThenBy(e => e.Code, StringComparer.Ordinal)
             .ToList();
-
-        var attemptIds = counted.Select(r => r.AttemptId).ToHashSet();
         var answers = (await s.QueryAsync<AnswerRow>(
             """
             SELECT a.id AS AttemptId, a.exam_id AS ExamId, x.question_id AS QuestionId, q.code AS QuestionCode, x.score AS Score
             FROM exam_answers x JOIN exam_attempts a ON a.id = x.attempt_id JOIN questions q ON q.id = x.question_id
             WHERE a.cohort_id = @cohortId AND a.finished_at IS NOT NULL
-            """, new { cohortId })).Where(a => attemptIds.Contains(a.AttemptId)).ToList();
-        var codes = exams.ToDictionary(e => e.Item1, e => e.Item2);
-        var questions = answers
-            .GroupBy(a => (a.ExamId, a.QuestionId, a.QuestionCode))
-            .Select(g => new QuestionDifficulty(g.Key.ExamId, codes.GetValueOrDefault(g.Key.ExamId, ""), g.Key.QuestionId, g.Key.QuestionCode,
-                g.Count(), g.Average(a => a.Score)))
-            .OrderBy(q => q.ShareCorrect).ThenBy(q => q.ExamCode, StringComparer.Ordinal).ThenBy(q => q.QuestionCode, StringComparer.Ordinal)
-            .ToList();
-
-        var pre = PickExam(exams, "pre");
-        var post = PickExam(exams, "post") ?? PickExam(exams, "final");
-        var byLearner = counted.ToLookup(r => r.LearnerId);
-        var perLearner = learners
-            .Select(l => new LearnerPrePost(l.Item1, l.Item2, l.Item3,
-                byLearner[l.Item1].FirstOrDefault(r => r.ExamId == pre)?.Score,
-                byLearner[l.Item1].FirstOrDefault(r => r.ExamId == post)?.Score))
-            .ToList();
-        return new ExamReport(figures, questions, perLearner);
+            """, new { cohortId })).ToLookup(a => a.AttemptId);
+        return new Data(learners, counted, exams, answers);
     }
 
-    private static long? PickExam(List<(long Id, string Code, string Kind)> exams, string kind) =>
+    private sealed record Enrolled(long LearnerId, string Name, long? GroupId);
+
+    private sealed record Exam(long Id, string Code, string Kind);
+
+    private sealed record Data(List<Enrolled> Learners, ILookup<long, CountedResult> Counted, List<Exam> Exams, ILookup<long, AnswerRow> Answers)
+    {
+        public ExamReport Report(IEnumerable<Enrolled> scope)
+        {
+            var learners = scope.ToList();
+            var counted = learners.SelectMany(l => Counted[l.LearnerId]).ToList();
+            var figures = Exams.Select(e =>
+            {
+                var scores = counted.Where(r => r.ExamId == e.Id).ToList();
+                return new ExamFigures(e.Id, e.Code, e.Kind, learners.Count, scores.Count,
+                    scores.Count == 0 ? null : scores.Average(r => r.Score),
+                    scores.Count == 0 ? null : (double)scores.Count(r => r.Passed) / scores.Count,
+                    ScoreBands.Of(scores.Select(r => r.Score)));
+            }).ToList();
+
+            var codes = Exams.ToDictionary(e => e.Id, e => e.Code);
+            var questions = counted.SelectMany(r => Answers[r.AttemptId])
+                .GroupBy(a => (a.ExamId, a.QuestionId, a.QuestionCode))
+                .Select(g => new QuestionDifficulty(g.Key.ExamId, codes.GetValueOrDefault(g.Key.ExamId, ""), g.Key.QuestionId, g.Key.QuestionCode,
+                    g.Count(), g.Average(a => a.Score)))
+                .OrderBy(q => q.ShareCorrect).ThenBy(q => q.ExamCode, StringComparer.Ordinal).ThenBy(q => q.QuestionCode, StringComparer.Ordinal)
+                .ToList();
+
+            var pre = PickExam(Exams, "pre");
+            var post = PickExam(Exams, "post") ?? PickExam(Exams, "final");
+            var perLearner = learners
+                .Select(l => new LearnerPrePost(l.LearnerId, l.Name, l.GroupId,
+                    Counted[l.LearnerId].FirstOrDefault(r => r.ExamId == pre)?.Score,
+                    Counted[l.LearnerId].FirstOrDefault(r => r.ExamId == post)?.Score))
+                .ToList();
+            return new ExamReport(figures, questions, perLearner);
+        }
+    }
+
+    private static long? PickExam(List<Exam> exams, string kind) =>
         exams.Where(e => e.Kind == kind).OrderBy(e => e.Code, StringComparer.Ordinal).Select(e => (long?)e.Id).FirstOrDefault();
 
     private sealed record AnswerRow(long AttemptId, long ExamId, long QuestionId, string QuestionCode, double Score);

@@ -1,4 +1,7 @@
 using Academy.Learning.Assessment;
+using Academy.Learning.Daily;
+using Academy.Learning.Localization;
+using Academy.Learning.Storage;
 using Academy.Learning.Statistics;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
@@ -68,6 +71,38 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         Assert.Equal(1.0, group.Exams[1].PassRate!.Value, 6);
         Assert.Equal(new ScoreBands(1, 1, 0, 0, 0), group.Exams[1].Bands);
         Assert.All(group.Learners, l => Assert.Contains(l.LearnerId, hanoiLearners));
+    }
+
+    [Fact]
+    public async Task The_liaison_digest_and_the_weekly_digest_gain_an_exam_line_once_there_are_results()
+    {
+        await ImportSamplesAsync();
+        var digests = new Digests(Catalog.Default, new ExamStatistics(new ExamResults()));
+        await using var s = await Db.BeginAsync();
+        var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+        var cohort = (await CohortStore.GetAsync(s, cohortId))!;
+        var hanoi = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
+        foreach (var (phone, id, language) in new[] { ("+84912345678", "7001", "vi"), ("+84903100200", "7002", "en") })
+        {
+            var learnerId = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = @phone", new { phone });
+            await s.ExecuteAsync("UPDATE learners SET language = @language WHERE id = @learnerId", new { language, learnerId });
+            await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', @id, @learnerId, 0)", new { id, learnerId });
+        }
+        var before = (await digests.LiaisonDigestsAsync(s, cohort, 1, [])).Single().Message.Text!;
+        Assert.DoesNotContain("🏁", before, StringComparison.Ordinal);
+
+        var post = await ExamSeed.ExamAsync(s, cohortId, "post", "post", passMark: 80);
+        var hanoiLearners = (await s.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' AND group_id = @hanoi ORDER BY learner_id", new { hanoi })).ToList();
+        var other = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' AND group_id <> @hanoi ORDER BY learner_id LIMIT 1", new { hanoi });
+        await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[0], 1, 90);
+        await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[1], 1, 75);
+        await ExamSeed.AttemptAsync(s, post, cohortId, other, 1, 100);
+
+        var liaison = (await digests.LiaisonDigestsAsync(s, cohort, 1, [])).Single().Message.Text!;
+        Assert.EndsWith($"🏁 Kiểm tra cuối khóa (post): 2/{hanoiLearners.Count} người đã làm, điểm trung bình 82.5, tỷ lệ đạt 50%", liaison, StringComparison.Ordinal);
+        var enrolled = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
+        var weekly = (await digests.WeeklyDigestsAsync(s, cohort, 1, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 3), [])).Single().Message.Text!;
+        Assert.EndsWith($"🏁 Post-test (post): 3 of {enrolled} took it, average 88.3, pass rate 67%", weekly, StringComparison.Ordinal);
     }
 
     [Fact]
