@@ -106,6 +106,25 @@ public abstract class ExamStatisticsSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task The_summary_table_shows_each_learners_counted_exam_results_instead_of_none_yet()
+    {
+        await ImportSamplesAsync();
+        await using var s = await Db.BeginAsync();
+        var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+        var hanoi = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
+        var (learnerId, name) = await s.QuerySingleAsync<(long, string)>(
+            "SELECT l.id, l.name FROM enrollments e JOIN learners l ON l.id = e.learner_id WHERE e.role = 'learner' AND e.group_id = @hanoi ORDER BY l.id LIMIT 1", new { hanoi });
+        var pre = await ExamSeed.ExamAsync(s, cohortId, "pre", "pre");
+        var post = await ExamSeed.ExamAsync(s, cohortId, "post", "post", passMark: 80);
+        await ExamSeed.AttemptAsync(s, pre, cohortId, learnerId, 1, 40);
+        await ExamSeed.AttemptAsync(s, post, cohortId, learnerId, 1, 92.5);
+
+        var table = await Academy.Learning.Exports.DaySummary.BuildAsync(s, (await CohortStore.GetAsync(s, cohortId))!, hanoi, 1, Catalog.Default.For("en"));
+        Assert.Equal("Pre-test 40; Post-test 92.5 ✓", table.Rows.Single(r => (string?)r[0] == name)[4]);
+        Assert.All(table.Rows.Where(r => (string?)r[0] != name), r => Assert.Equal("none yet", r[4]));
+    }
+
+    [Fact]
     public async Task A_cohort_without_exam_results_reports_none()
     {
         await ImportSamplesAsync();
