@@ -17,6 +17,7 @@ command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 [ -f /usr/share/zoneinfo/Europe/Berlin ] || need+=(tzdata)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,3 +1,4 @@
+using Academy.BotHost.Certificates;
 using Academy.BotHost.Cli;
 using Academy.BotHost.Dashboard;
 using Academy.BotHost.Hosting;
@@ -31,6 +32,7 @@ app.MapBotFramework();                                   // POST /api/messages, 
 app.MapAcademyHealth();
 app.MapAcademyMetrics();                                 // Prometheus text: academy_* counters and store gauges
 app.MapAcademyDashboard();                               // the web dashboard for liaisons and admins
+app.MapAcademyVerify();                                  // /verify/{code}: public certificate verification
 await app.RunAsync();
 return 0;
 

@@ -26,7 +26,13 @@ public class SvgRasterizer(ILogger<SvgRasterizer> logger, string executable = "r
     /// The PNG of <paramref name="svg"/>, or null when <c>rsvg-convert</c> is not installed (logged
     /// once). Throws <see cref="InvalidOperationException"/> when it runs but fails or times out.
     /// </summary>
-    public virtual async Task<byte[]?> ToPngAsync(byte[] svg, CancellationToken ct)
+    public virtual Task<byte[]?> ToPngAsync(byte[] svg, CancellationToken ct) => ConvertAsync(svg, "png", Zoom, ct);
+
+    /// <summary>The PDF of <paramref name="svg"/> (fonts embedded, text selectable); null and errors as <see cref="ToPngAsync"/>.</summary>
+    public virtual Task<byte[]?> ToPdfAsync(byte[] svg, CancellationToken ct) => ConvertAsync(svg, "pdf", 1, ct);
+
+    /// <summary>rsvg-convert's output <paramref name="format"/> (png, pdf) at <paramref name="zoom"/>.</summary>
+    protected async Task<byte[]?> ConvertAsync(byte[] svg, string format, double zoom, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(svg);
         var start = new ProcessStartInfo(executable)
@@ -36,7 +42,7 @@ public class SvgRasterizer(ILogger<SvgRasterizer> logger, string executable = "r
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-f", "png", "-z", Zoom.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "-f", format, "-z", zoom.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
 
         Process process;
@@ -47,7 +53,7 @@ public class SvgRasterizer(ILogger<SvgRasterizer> logger, string executable = "r
         catch (Win32Exception ex)
         {
             if (Interlocked.Exchange(ref _missingLogged, 1) == 0)
-                logger.LogWarning(ex, "{Tool} is not installed (apt-get install librsvg2-bin): charts are sent as SVG documents instead of pictures", executable);
+                logger.LogWarning(ex, "{Tool} is not installed (apt-get install librsvg2-bin): charts and certificates are sent as SVG documents instead", executable);
             return null;
         }
 

@@ -45,6 +45,7 @@ public static class DashboardEndpoints
         pages.MapGet("/exports/group/{id:long}/{format}", DashboardExports.GroupAsync);
         pages.MapGet("/surveys", DashboardSurveys.PageAsync);
         pages.MapGet("/surveys/{cohortId:long}/{surveyId:long}/{format}", DashboardSurveys.ExportAsync);
+        pages.MapGet("/exports/exams/{id:long}/{format}", DashboardPages.ExamExportAsync);
         pages.MapGet("/lang/{language}", SetLanguageAsync);
         pages.MapPost("/signout", SignOutAsync).DisableAntiforgery();
         pages.MapGet("/{**rest}", (HttpContext http) => NotFound(Viewer(http)));
@@ -105,7 +106,7 @@ public static class DashboardEndpoints
                !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static Localizer BrowserLanguage(HttpContext http)
+    internal static Localizer BrowserLanguage(HttpContext http)
     {
         var catalog = http.RequestServices.GetRequiredService<Catalog>();
         var header = http.Request.Headers.AcceptLanguage.ToString();

@@ -7,7 +7,8 @@ namespace Academy.BotHost.Dashboard;
 /// <summary>The learner record, announcements and exports pages.</summary>
 public static partial class DashboardPages
 {
-    public static async Task<IResult> LearnerAsync(HttpContext http, AcademyDatabase database, LearnerRecord record, long id, long? cohort)
+    public static async Task<IResult> LearnerAsync(HttpContext http, AcademyDatabase database, LearnerRecord record, ExamStatistics exams,
+        Learning.Assessment.ExamResults results, long id, long? cohort)
     {
         var viewer = DashboardEndpoints.Viewer(http);
         var t = viewer.Text;
@@ -36,6 +37,8 @@ public static partial class DashboardPages
          .Figure("fig-lessons", t["dashboard.col.lessons"], $"{progress.RequiredLessonsRead}/{progress.RequiredLessons}",
              t.Get("dashboard.learner.ledger_total", ("points", progress.Points), ("minutes", progress.CreditMinutes)))
          .Raw("</section>");
+        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id),
+            (await exams.ForCohortAsync(s, cohortId, [groupId])).Learners.FirstOrDefault(l => l.LearnerId == id));
         h.Tag("h2", t["dashboard.learner.checkins"]);
         h.Table("checkins", [t["dashboard.day"], t["dashboard.col.date"], t["dashboard.col.time"]],
             history.CheckIns.Select(c => (IReadOnlyList<object?>)[c.Day, c.LocalDate, Local(c.At, zone, "HH:mm")]), t["dashboard.none"]);
@@ -79,6 +82,8 @@ public static partial class DashboardPages
             foreach (var g in (await ProgrammeStatistics.GroupsAsync(s, c.Id)).Where(g => c.Shows(g.Id)))
                 h.Raw("<li>").Tag("span", t.Get("dashboard.export.group", ("group", $"{g.Code} · {g.Name.In(t.Language)}"))).Raw(" ")
                  .Link($"/dashboard/exports/group/{g.Id}/xlsx", "xlsx").Raw(" ").Link($"/dashboard/exports/group/{g.Id}/csv", "csv").Raw("</li>");
+            h.Raw("<li>").Tag("span", t["exams.export.link"]).Raw(" ")
+             .Link($"/dashboard/exports/exams/{c.Id}/xlsx", "xlsx").Raw(" ").Link($"/dashboard/exports/exams/{c.Id}/csv", "csv").Raw("</li>");
             h.Raw("</ul>");
         }
         return DashboardEndpoints.Html(DashboardHtml.Page(t, t["dashboard.nav.exports"], PathOf(http), h.ToString()));

@@ -17,7 +17,7 @@ public static partial class DashboardPages
         return Math.Clamp(calendar.DaysElapsed(calendar.LocalDate(time.GetUtcNow())), 0, cohort.LessonCount);
     }
 
-    public static async Task<IResult> OverviewAsync(HttpContext http, AcademyDatabase database, TimeProvider time, long? cohort)
+    public static async Task<IResult> OverviewAsync(HttpContext http, AcademyDatabase database, TimeProvider time, ExamStatistics exams, long? cohort)
     {
         var viewer = DashboardEndpoints.Viewer(http);
         var visible = cohort is { } id ? viewer.Cohort(id) : viewer.Cohorts.FirstOrDefault();
@@ -64,8 +64,7 @@ public static partial class DashboardPages
                  new ChartSeries(t["dashboard.overview.accuracy"], SeriesKind.Line, trend.Select(d => d.Accuracy * 100).ToList())],
                 t["dashboard.day"], "%"))).Raw("</figure>");
 
-        h.Tag("h2", t["dashboard.overview.prepost"]);
-        h.Tag("p", t["dashboard.overview.prepost_none"], "empty", "prepost");
+        ExamSection(h, await exams.ForCohortAsync(s, visible.Id, visible.GroupIds));
 
         h.Tag("h2", t["dashboard.overview.groups"]);
         var byGroup = series.ToDictionary(g => g.Group.Id, g => g.Total);
@@ -81,7 +80,7 @@ public static partial class DashboardPages
         return DashboardEndpoints.Html(DashboardHtml.Page(t, visible.Name.In(lang), PathOf(http), h.ToString()));
     }
 
-    public static async Task<IResult> GroupAsync(HttpContext http, AcademyDatabase database, TimeProvider time, long id)
+    public static async Task<IResult> GroupAsync(HttpContext http, AcademyDatabase database, TimeProvider time, ExamStatistics exams, long id)
     {
         var viewer = DashboardEndpoints.Viewer(http);
         var t = viewer.Text;
@@ -116,6 +115,7 @@ public static partial class DashboardPages
                  new ChartSeries(t["dashboard.overview.accuracy"], SeriesKind.Line, series.Days.Select(d => d.Accuracy * 100).ToList())],
                 t["dashboard.day"], "%"))).Raw("</figure>");
         }
+        ExamSection(h, await exams.ForCohortAsync(s, visible.Id, [id]));
         return DashboardEndpoints.Html(DashboardHtml.Page(t, $"{group.Code} · {group.Name.In(t.Language)}", PathOf(http), h.ToString()));
     }
 

@@ -14,7 +14,8 @@ namespace Academy.BotHost.Dispatch;
 /// </summary>
 public sealed class OutboxDispatcher(
     AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Learning.Record.LearnerDirectory directory,
-    DispatchOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger, Operations.AcademyMetrics? metrics = null) : BackgroundService
+    DispatchOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger, Operations.AcademyMetrics? metrics = null,
+    Certificates.CertificateRenderer? certificates = null) : BackgroundService
 {
     public const int MaxAttempts = 12;
     private const int MaxInFlight = 64;
@@ -151,6 +152,17 @@ public sealed class OutboxDispatcher(
             message = message with { To = message.To with { ChatId = row.ChatId } };
             if (message.Edits is { } edits) message = await ResolveEditAsync(message, edits);
             SendResult result;
+            try
+            {
+                // Certificates travel as references and are rendered here, just before they leave.
+                if (certificates is not null) message = await certificates.ResolveAsync(message, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Rendering the attachment of outbox row {Id} failed; will retry", row.Id);
+                await FinishAsync(row, new SendResult(SendStatus.RetryLater, RetryAfter: TimeSpan.FromSeconds(30), Error: ex.GetType().Name), CancellationToken.None, message);
+                return;
+            }
             try
             {
                 result = await client.SendAsync(message, ct);

@@ -1,4 +1,5 @@
 using Academy.BotHost.Handlers.Exams;
+using Academy.BotHost.Certificates;
 using Academy.Learning.Assessment;
 
 namespace Academy.BotHost.Hosting;
@@ -9,7 +10,7 @@ public static class AssessmentRegistration
     public static IServiceCollection AddAcademyAssessment(this IServiceCollection services)
     {
         services.AddSingleton<ExamResults>();
-        services.AddSingleton<Certificates>();
+        services.AddSingleton<Learning.Assessment.Certificates>();
         services.AddSingleton<Completion>();
         services.AddSingleton<ExamSeeds>();
         services.AddSingleton<Exams>();
@@ -21,6 +22,13 @@ public static class AssessmentRegistration
         services.AddSingleton<ExamSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExamSweep>());
         services.AddSingleton<Surveys>();
+        services.AddSingleton<Learning.Statistics.ExamStatistics>();
+
+        services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section)
+            .Validate(o => o.Validate().Count == 0, "Certificates:PublicBaseUrl must be an absolute http(s) URL.").ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<CertificateOptions>>().Value);
+        services.AddSingleton<CertificateLinks>();
+        services.AddSingleton<CertificateRenderer>();
         return services;
     }
 }

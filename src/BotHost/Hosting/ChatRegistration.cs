@@ -53,6 +53,7 @@ public static class ChatRegistration
         services.AddSingleton<TurnHandler, SurveyHandler>();
         services.AddSingleton<TurnHandler, SurveyButtonHandler>();
         services.AddSingleton<TurnHandler, SurveyTextHandler>();
+        services.AddSingleton<TurnHandler, CertificateHandler>();
         services.AddSingleton<TurnHandler, BotAddedHandler>();
         services.AddSingleton<TurnHandler, BotRemovedHandler>();
         services.AddSingleton<TurnHandler, ChatMigratedHandler>();

@@ -111,6 +111,8 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
             Notice = message.AnswersCallbackId is not null,
             Attachment = message.Attachment?.FileName,
             Image = ImageSource(message.Attachment),
+            // A document is bytes the page cannot show; where it has a web address too (a certificate's PDF), the page links it.
+            Link = message.Attachment is { Kind: AttachmentKind.Document, Url: { } url } && url.StartsWith("http", StringComparison.Ordinal) ? url : null,
         };
         if (shown.Notice && shown.Text is null) return new SendResult(SendStatus.Sent); // a silent acknowledgement
         await using var s = await database.BeginAsync(ct);
@@ -161,4 +163,6 @@ public sealed record PlaygroundMessage
     public string? Attachment { get; init; }
     /// <summary>An image attachment to show inline: its URL, or a data: URL of its bytes.</summary>
     public string? Image { get; init; }
+    /// <summary>A document's web address, to open or download.</summary>
+    public string? Link { get; init; }
 }

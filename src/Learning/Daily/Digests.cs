@@ -24,7 +24,7 @@ public sealed record SkippedItem(ProgrammeItem Item, int Day, DateTimeOffset Pla
 /// <c>channel_identities</c> row); a person with no linked, reachable account gets nothing (the
 /// weekly digest lists such liaisons). Long lists are capped at <see cref="MaxNames"/> names.
 /// </remarks>
-public sealed class Digests(Catalog catalog)
+public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = null)
 {
     /// <summary>How many names (or groups) a list shows before "… and N more".</summary>
     public const int MaxNames = 30;
@@ -40,6 +40,7 @@ public sealed class Digests(Catalog catalog)
 
         var reports = (await ProgrammeStatistics.GroupDaysAsync(s, cohort.Id, day)).ToDictionary(r => r.Group.Id);
         var series = (await ProgrammeStatistics.DailyFiguresAsync(s, cohort.Id, 1, day)).ToDictionary(g => g.Group.Id);
+        var examReports = exams is null ? null : (await exams.ByGroupAsync(s, cohort.Id)).Groups;
         var texts = new Dictionary<(long, string), string>();
         var charts = new Dictionary<(long, string), byte[]>();
         var messages = new List<QueuedMessage>();
@@ -49,7 +50,8 @@ public sealed class Digests(Catalog catalog)
             if (!reports.TryGetValue(groupId, out var report)) continue;
             var lang = r.Language;
             if (!texts.TryGetValue((groupId, lang), out var text))
-                texts[(groupId, lang)] = text = LiaisonText(catalog.For(lang), cohort, report, skipped);
+                texts[(groupId, lang)] = text = LiaisonText(catalog.For(lang), cohort, report, skipped)
+                    + ExamLines(catalog.For(lang), examReports?.GetValueOrDefault(groupId));
             if (!charts.TryGetValue((groupId, lang), out var chart))
                 charts[(groupId, lang)] = chart = GroupChart(catalog.For(lang), report.Group, series[groupId]);
             messages.Add(new QueuedMessage(
@@ -92,6 +94,7 @@ public sealed class Digests(Catalog catalog)
             total = DayFigures.Sum(0, ranking.Select(r => r.Total));
         }
         var unreachable = await UnreachableLiaisonsAsync(s, cohort.Id);
+        var examReport = exams is null ? null : await exams.ForCohortAsync(s, cohort.Id);
 
         var texts = new Dictionary<string, string>();
         var charts = new Dictionary<string, byte[]>();
@@ -100,7 +103,8 @@ public sealed class Digests(Catalog catalog)
         {
             var lang = r.Language;
             if (!texts.TryGetValue(lang, out var text))
-                texts[lang] = text = WeeklyText(catalog.For(lang), cohort, week, from, to, total, ranking, unreachable, skipped);
+                texts[lang] = text = WeeklyText(catalog.For(lang), cohort, week, from, to, total, ranking, unreachable, skipped)
+                    + ExamLines(catalog.For(lang), examReport);
             var message = new OutgoingMessage { To = new ChatAddress(r.Channel, r.ExternalId), Text = text };
             if (trend.Count > 0)
             {
@@ -117,6 +121,17 @@ public sealed class Digests(Catalog catalog)
     }
 
     // ---- text ---------------------------------------------------------------------------------
+
+    /// <summary>One line per exam someone in scope has taken (practice tests aside), after a blank line; empty before any result.</summary>
+    private static string ExamLines(Localizer t, Statistics.ExamReport? report)
+    {
+        var taken = report?.Exams.Where(e => e.Took > 0 && e.Kind != "practice").ToList() ?? [];
+        if (taken.Count == 0) return "";
+        return "\n\n" + string.Join('\n', taken.Select(e => t.Get("exams.digest.line",
+            ("exam", $"{t["exams.kind." + e.Kind]} ({e.ExamCode})"), ("took", e.Took), ("enrolled", e.Enrolled),
+            ("average", Math.Round(e.Average ?? 0, 1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)),
+            ("pass", Math.Round((e.PassRate ?? 0) * 100).ToString(System.Globalization.CultureInfo.InvariantCulture) + "%"))));
+    }
 
     private static string LiaisonText(Localizer t, StoredCohort cohort, GroupDayReport report, IReadOnlyList<SkippedItem> skipped)
     {

@@ -23,6 +23,7 @@ public static class DaySummary
         var quizzes = await ProgrammeStatistics.LearnerQuizzesAsync(s, cohort.Id, day, groupId);
         var nudges = await Nudges.WhenAsync(s, cohort.Id, groupId, day);
         var reminderAt = await GroupReminderAtAsync(s, cohort.Id, groupId, day);
+        var exams = (await new Assessment.ExamResults().ForCohortAsync(s, cohort.Id)).Where(r => r.Kind != "practice").ToLookup(r => r.LearnerId);
         var zone = cohort.Calendar.Zone;
         // To the minute, as a liaison reads a clock (and as the file shows it).
         TimeOnly Local(DateTimeOffset at) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime) is var t ? new TimeOnly(t.Hour, t.Minute) : default;
@@ -45,7 +46,7 @@ public static class DaySummary
                 p.At is { } at ? Local(at) : null,
                 quiz?.Correct ?? 0,
                 quiz?.Answered ?? 0,
-                text["summary.exam_none"],
+                ExamCell(text, exams[p.LearnerId]),
                 notes.Count == 0 ? null : string.Join("; ", notes),
             ]);
         }
@@ -56,6 +57,14 @@ public static class DaySummary
                 text.Get("summary.col_answered", ("count", report.Questions.Count)), text["summary.col_exam"], text["summary.col_notes"],
             ],
             rows);
+    }
+
+    // "Pre-test 40; Post-test 90 ✓": each counted result so far, ✓ where it passed.
+    private static string ExamCell(Localizer text, IEnumerable<Assessment.CountedResult> results)
+    {
+        var cells = results.OrderBy(r => r.Kind switch { "pre" => 0, "post" => 1, _ => 2 }).ThenBy(r => r.ExamCode, StringComparer.Ordinal).Select(r =>
+            $"{text["exams.kind." + r.Kind]} {Math.Round(r.Score, 1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}{(r.Passed ? " ✓" : "")}").ToList();
+        return cells.Count == 0 ? text["summary.exam_none"] : string.Join("; ", cells);
     }
 
     /// <summary>The file name for a group's day, e.g. <c>HN-01-day-3.xlsx</c>.</summary>

@@ -20,7 +20,7 @@ public abstract class ExamSuite : StoreTestBase
     {
         await base.InitializeAsync();
         await ImportSamplesAsync();
-        _exams = new ExamService(Time, Record, new Completion(new Certificates()), new ExamSeeds());
+        _exams = new ExamService(Time, Record, new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Academy.Learning.Localization.Catalog.Default, Time), new ExamResults(), Time), new ExamSeeds());
         _cohortId = await ScalarAsync<long>("SELECT id FROM cohorts");
         _learnerId = await ScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY id LIMIT 1");
     }

@@ -22,7 +22,7 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
         _learnerId = await ScalarAsync<long>("SELECT id FROM learners WHERE phone = '+8613912345678'");
     }
 
-    private Completion NewCompletion() => new(new Certificates(), new ExamResults(), Time);
+    private Completion NewCompletion() => new(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Academy.Learning.Localization.Catalog.Default, Time), new ExamResults(), Time);
 
     private Task<long> MinutesAsync(string kind) => ScalarAsync<long>(
         "SELECT CAST(COALESCE(SUM(credit_minutes), 0) AS BIGINT) FROM ledger WHERE learner_id = @_learnerId AND kind = @kind",

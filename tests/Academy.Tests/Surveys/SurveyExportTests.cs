@@ -20,7 +20,7 @@ public sealed class SurveyExportTests : StoreTestBase
         Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
         var cohortId = await ScalarAsync<long>("SELECT id FROM cohorts");
         var learnerId = await ScalarAsync<long>("SELECT id FROM learners WHERE phone = '+8613912345678'");
-        var surveys = new Academy.Learning.Assessment.Surveys(Record, new Completion(new Certificates(), new ExamResults(), Time), new ExamResults(), Time);
+        var surveys = new Academy.Learning.Assessment.Surveys(Record, new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Academy.Learning.Localization.Catalog.Default, Time), new ExamResults(), Time), new ExamResults(), Time);
 
         await using (var s = await Db.BeginAsync())
         {
