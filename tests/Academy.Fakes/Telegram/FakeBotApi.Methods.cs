@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Academy.Tests.Telegram;
+namespace Academy.Fakes.Telegram;
 
 // The Bot API methods, each with the checks Telegram makes that Academy's rendering could trip.
 public sealed partial class FakeBotApi

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Academy.Tests.Telegram;
+namespace Academy.Fakes.Telegram;
 
 public sealed record RecordedFile(string FileName, byte[] Content);
 
