@@ -12,6 +12,7 @@ public static class Scenarios
             switch (name)
             {
                 case "fanout": await FanOutScenario.RunAsync(store, options, report); break;
+                case "broadcast": await BroadcastScenario.RunAsync(store, options, report); break;
                 default: throw new ArgumentException($"Unknown scenario '{name}'.", nameof(name));
             }
         }

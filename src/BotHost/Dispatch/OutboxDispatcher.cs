@@ -22,7 +22,7 @@ public sealed class OutboxDispatcher(
     private DateTimeOffset _nextLeaseCheck = DateTimeOffset.MinValue;
 
     private readonly Dictionary<string, IChannelClient> _clients = clients.ToDictionary(c => c.Channel);
-    private readonly Dictionary<string, SendPacer> _pacers = clients.ToDictionary(c => c.Channel, c => new SendPacer(c.Capabilities));
+    private readonly Dictionary<string, SendPacer> _pacers = clients.ToDictionary(c => c.Channel, c => new SendPacer(c.Capabilities, options.RateShare));
     private readonly HashSet<(string, string)> _inFlight = [];
     private readonly SemaphoreSlim _slots = new(MaxInFlight);
     private readonly SemaphoreSlim _wake = new(0);
@@ -123,26 +123,37 @@ public sealed class OutboxDispatcher(
                 continue;
             }
             var at = pacer.Reserve(row.ChatId, now);
-            if (at > now) await Task.Delay(at - now, time, ct);
-            for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
-                await Task.Delay(wait, time, ct);
             await _slots.WaitAsync(ct);
+            // Claimed before the wait for its turn, so the database write is not added to every send's spacing.
             if (!await ClaimAsync(row, ct))
             {
                 _slots.Release();
                 continue;
             }
+            try
+            {
+                if (at > time.GetUtcNow()) await Task.Delay(at - time.GetUtcNow(), time, ct);
+                for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
+                    await Task.Delay(wait, time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping before the send left: the row goes back unsent, not to a lease that would later count it as interrupted.
+                await UnclaimAsync(row);
+                _slots.Release();
+                throw;
+            }
             lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
-            pacer.Launched(time.GetUtcNow());
+            var launch = pacer.Launched(time.GetUtcNow());
             // Not the stopping token: a send that has started finishes (within the client's own
             // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
-            _ = SendAsync(client, row, CancellationToken.None);
+            _ = SendAsync(client, pacer, launch, row, CancellationToken.None);
         }
         foreach (var pacer in _pacers.Values) pacer.Trim(time.GetUtcNow());
         return rows.Count >= 1000 ? TimeSpan.Zero : (nextWake < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : nextWake);
     }
 
-    private async Task SendAsync(IChannelClient client, Row row, CancellationToken ct)
+    private async Task SendAsync(IChannelClient client, SendPacer pacer, SendPacer.Launch launch, Row row, CancellationToken ct)
     {
         try
         {
@@ -160,6 +171,7 @@ public sealed class OutboxDispatcher(
                 // A client must not throw; if one does, the outcome is unknown: do not risk a duplicate.
                 result = new SendResult(SendStatus.Unknown, Error: ex.GetType().Name);
             }
+            pacer.Completed(launch, row.ChatId, time.GetUtcNow());
             await FinishAsync(row, result, CancellationToken.None, message);
         }
         catch (Exception ex)
@@ -168,6 +180,8 @@ public sealed class OutboxDispatcher(
         }
         finally
         {
+            // A send that failed before reaching the client still leaves the window (in the air, it would hold its place forever).
+            pacer.Completed(launch, row.ChatId, time.GetUtcNow());
             lock (_gate) _inFlight.Remove((row.Channel, row.ChatId));
             _slots.Release();
             Wake();
@@ -192,6 +206,13 @@ public sealed class OutboxDispatcher(
             new { row.Id, lease = (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds() });
         await s.CommitAsync(ct);
         return claimed == 1;
+    }
+
+    private async Task UnclaimAsync(Row row)
+    {
+        await using var s = await database.BeginAsync(CancellationToken.None);
+        await s.ExecuteAsync("UPDATE outbox SET status = 'pending', not_before = 0 WHERE id = @Id AND status = 'sending'", new { row.Id });
+        await s.CommitAsync(CancellationToken.None);
     }
 
     private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)
