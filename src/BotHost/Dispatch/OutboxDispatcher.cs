@@ -18,6 +18,7 @@ public sealed class OutboxDispatcher(
 {
     public const int MaxAttempts = 12;
     private const int MaxInFlight = 64;
+    private const int ClaimBatch = 32;
     private static readonly TimeSpan LeaseCheckInterval = TimeSpan.FromSeconds(2);
     private DateTimeOffset _nextLeaseCheck = DateTimeOffset.MinValue;
 
@@ -105,6 +106,7 @@ public sealed class OutboxDispatcher(
                 """, new { now = now.ToUnixTimeMilliseconds() })).ToList();
 
         var nextWake = TimeSpan.FromSeconds(1);
+        var batch = new List<(Row Row, IChannelClient Client, SendPacer Pacer, DateTimeOffset At)>();
         foreach (var row in rows)
         {
             if (!_clients.TryGetValue(row.Channel, out var client))
@@ -122,35 +124,59 @@ public sealed class OutboxDispatcher(
                 if (ready - now < nextWake) nextWake = ready - now;
                 continue;
             }
-            var at = pacer.Reserve(row.ChatId, now);
-            await _slots.WaitAsync(ct);
-            // Claimed before the wait for its turn, so the database write is not added to every send's spacing.
-            if (!await ClaimAsync(row, ct))
+            batch.Add((row, client, pacer, pacer.Reserve(row.ChatId, now)));
+            if (batch.Count >= ClaimBatch)
             {
-                _slots.Release();
-                continue;
+                await LaunchAsync(batch, ct);
+                batch.Clear();
             }
-            try
-            {
-                if (at > time.GetUtcNow()) await Task.Delay(at - time.GetUtcNow(), time, ct);
-                for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
-                    await Task.Delay(wait, time, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping before the send left: the row goes back unsent, not to a lease that would later count it as interrupted.
-                await UnclaimAsync(row);
-                _slots.Release();
-                throw;
-            }
-            lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
-            var launch = pacer.Launched(time.GetUtcNow());
-            // Not the stopping token: a send that has started finishes (within the client's own
-            // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
-            _ = SendAsync(client, pacer, launch, row, CancellationToken.None);
         }
+        await LaunchAsync(batch, ct);
         foreach (var pacer in _pacers.Values) pacer.Trim(time.GetUtcNow());
         return rows.Count >= 1000 ? TimeSpan.Zero : (nextWake < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : nextWake);
+    }
+
+    /// <summary>
+    /// Claims a batch of rows in one write (about a second of sends: one transaction a second instead
+    /// of one a send, and no database time between a send's turn and its launch), then launches each
+    /// at its slot once the platform's window has room.
+    /// </summary>
+    private async Task LaunchAsync(List<(Row Row, IChannelClient Client, SendPacer Pacer, DateTimeOffset At)> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        var claimed = await ClaimAsync(batch.Select(b => b.Row.Id).ToList(), ct);
+        var waiting = batch.Where(b => claimed.Contains(b.Row.Id)).ToList();
+        try
+        {
+            while (waiting.Count > 0)
+            {
+                var (row, client, pacer, at) = waiting[0];
+                await _slots.WaitAsync(ct);
+                try
+                {
+                    if (at > time.GetUtcNow()) await Task.Delay(at - time.GetUtcNow(), time, ct);
+                    for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
+                        await Task.Delay(wait, time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    _slots.Release();
+                    throw;
+                }
+                waiting.RemoveAt(0);
+                lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
+                var launch = pacer.Launched(time.GetUtcNow());
+                // Not the stopping token: a send that has started finishes (within the client's own
+                // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
+                _ = SendAsync(client, pacer, launch, row, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping before these left: they go back unsent, not to a lease that would later count them as interrupted.
+            await UnclaimAsync(waiting.Select(w => w.Row.Id).ToList());
+            throw;
+        }
     }
 
     private async Task SendAsync(IChannelClient client, SendPacer pacer, SendPacer.Launch launch, Row row, CancellationToken ct)
@@ -198,21 +224,32 @@ public sealed class OutboxDispatcher(
         return message with { EditMessageId = original };
     }
 
-    private async Task<bool> ClaimAsync(Row row, CancellationToken ct)
+    private async Task<HashSet<long>> ClaimAsync(List<long> ids, CancellationToken ct)
     {
         await using var s = await database.BeginAsync(ct);
-        var claimed = await s.ExecuteAsync(
-            "UPDATE outbox SET status = 'sending', not_before = @lease WHERE id = @Id AND status = 'pending'",
-            new { row.Id, lease = (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds() });
+        var (list, args) = IdList(ids);
+        args.Add("lease", (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds());
+        var claimed = await s.QueryAsync<long>(
+            $"UPDATE outbox SET status = 'sending', not_before = @lease WHERE id IN ({list}) AND status = 'pending' RETURNING id", args);
         await s.CommitAsync(ct);
-        return claimed == 1;
+        return [.. claimed];
     }
 
-    private async Task UnclaimAsync(Row row)
+    private async Task UnclaimAsync(List<long> ids)
     {
+        if (ids.Count == 0) return;
         await using var s = await database.BeginAsync(CancellationToken.None);
-        await s.ExecuteAsync("UPDATE outbox SET status = 'pending', not_before = 0 WHERE id = @Id AND status = 'sending'", new { row.Id });
+        var (list, args) = IdList(ids);
+        await s.ExecuteAsync($"UPDATE outbox SET status = 'pending', not_before = 0 WHERE id IN ({list}) AND status = 'sending'", args);
         await s.CommitAsync(CancellationToken.None);
+    }
+
+    // Named parameters, one per id: Dapper expands a list on SQLite but Npgsql sends it as an array, so IN @list is not one SQL for both.
+    private static (string List, Dapper.DynamicParameters Args) IdList(List<long> ids)
+    {
+        var args = new Dapper.DynamicParameters();
+        for (int i = 0; i < ids.Count; i++) args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"i{i}"), ids[i]);
+        return (string.Join(", ", Enumerable.Range(0, ids.Count).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@i{i}"))), args);
     }
 
     private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)
