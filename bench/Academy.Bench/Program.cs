@@ -5,7 +5,7 @@ using Academy.Bench;
 //
 //   dotnet run -c Release --project bench/Academy.Bench -- [scenario ...] [--quick] [--out FILE] [--postgres CONNSTRING]
 //
-// Scenarios: fanout. --quick runs each at a small size (CI proves the program works; no targets are
+// Scenarios: fanout (with scheduler lateness), broadcast. --quick runs each at a small size (CI proves the program works; no targets are
 // checked then). PostgreSQL is measured when a connection string is given (or ACADEMY_BENCH_POSTGRES
 // is set); otherwise SQLite only.
 var options = BenchOptions.Parse(args);

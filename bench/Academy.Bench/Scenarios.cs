@@ -11,7 +11,11 @@ public static class Scenarios
             await using var store = await open();
             switch (name)
             {
-                case "fanout": await FanOutScenario.RunAsync(store, options, report); break;
+                case "fanout":
+                    await FanOutScenario.RunAsync(store, options, report);
+                    await using (var fresh = await open()) await LatenessScenario.RunAsync(fresh, options, report);
+                    break;
+                case "broadcast": await BroadcastScenario.RunAsync(store, options, report); break;
                 default: throw new ArgumentException($"Unknown scenario '{name}'.", nameof(name));
             }
         }

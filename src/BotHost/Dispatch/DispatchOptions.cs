@@ -11,4 +11,12 @@ public sealed class DispatchOptions
     /// the longest channel request timeout (Telegram: 20 s), or a slow live send could be repeated.
     /// </summary>
     public TimeSpan SendLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The part of each channel's overall rate (Telegram: 30 a second per bot) this process uses.
+    /// The pacing is per process: when N hosts send for one bot, give each 1/N, or together they
+    /// exceed the platform's limit and draw 429s. Per-chat and per-group limits need no share: a
+    /// chat's messages go one at a time across all hosts (the outbox's head-of-chat rule).
+    /// </summary>
+    public double RateShare { get; set; } = 1.0;
 }

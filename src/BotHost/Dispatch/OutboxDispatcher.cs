@@ -19,11 +19,12 @@ public sealed class OutboxDispatcher(
 {
     public const int MaxAttempts = 12;
     private const int MaxInFlight = 64;
+    private const int ClaimBatch = 32;
     private static readonly TimeSpan LeaseCheckInterval = TimeSpan.FromSeconds(2);
     private DateTimeOffset _nextLeaseCheck = DateTimeOffset.MinValue;
 
     private readonly Dictionary<string, IChannelClient> _clients = clients.ToDictionary(c => c.Channel);
-    private readonly Dictionary<string, SendPacer> _pacers = clients.ToDictionary(c => c.Channel, c => new SendPacer(c.Capabilities));
+    private readonly Dictionary<string, SendPacer> _pacers = clients.ToDictionary(c => c.Channel, c => new SendPacer(c.Capabilities, options.RateShare));
     private readonly HashSet<(string, string)> _inFlight = [];
     private readonly SemaphoreSlim _slots = new(MaxInFlight);
     private readonly SemaphoreSlim _wake = new(0);
@@ -106,6 +107,7 @@ public sealed class OutboxDispatcher(
                 """, new { now = now.ToUnixTimeMilliseconds() })).ToList();
 
         var nextWake = TimeSpan.FromSeconds(1);
+        var batch = new List<(Row Row, IChannelClient Client, SendPacer Pacer, DateTimeOffset At)>();
         foreach (var row in rows)
         {
             if (!_clients.TryGetValue(row.Channel, out var client))
@@ -123,27 +125,62 @@ public sealed class OutboxDispatcher(
                 if (ready - now < nextWake) nextWake = ready - now;
                 continue;
             }
-            var at = pacer.Reserve(row.ChatId, now);
-            if (at > now) await Task.Delay(at - now, time, ct);
-            for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
-                await Task.Delay(wait, time, ct);
-            await _slots.WaitAsync(ct);
-            if (!await ClaimAsync(row, ct))
+            batch.Add((row, client, pacer, pacer.Reserve(row.ChatId, now)));
+            if (batch.Count >= ClaimBatch)
             {
-                _slots.Release();
-                continue;
+                await LaunchAsync(batch, ct);
+                batch.Clear();
             }
-            lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
-            pacer.Launched(time.GetUtcNow());
-            // Not the stopping token: a send that has started finishes (within the client's own
-            // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
-            _ = SendAsync(client, row, CancellationToken.None);
         }
+        await LaunchAsync(batch, ct);
         foreach (var pacer in _pacers.Values) pacer.Trim(time.GetUtcNow());
         return rows.Count >= 1000 ? TimeSpan.Zero : (nextWake < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : nextWake);
     }
 
-    private async Task SendAsync(IChannelClient client, Row row, CancellationToken ct)
+    /// <summary>
+    /// Claims a batch of rows in one write (about a second of sends: one transaction a second instead
+    /// of one a send, and no database time between a send's turn and its launch), then launches each
+    /// at its slot once the platform's window has room.
+    /// </summary>
+    private async Task LaunchAsync(List<(Row Row, IChannelClient Client, SendPacer Pacer, DateTimeOffset At)> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        var claimed = await ClaimAsync(batch.Select(b => b.Row.Id).ToList(), ct);
+        var waiting = batch.Where(b => claimed.Contains(b.Row.Id)).ToList();
+        try
+        {
+            while (waiting.Count > 0)
+            {
+                var (row, client, pacer, at) = waiting[0];
+                await _slots.WaitAsync(ct);
+                try
+                {
+                    if (at > time.GetUtcNow()) await Task.Delay(at - time.GetUtcNow(), time, ct);
+                    for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
+                        await Task.Delay(wait, time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    _slots.Release();
+                    throw;
+                }
+                waiting.RemoveAt(0);
+                lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
+                var launch = pacer.Launched(time.GetUtcNow());
+                // Not the stopping token: a send that has started finishes (within the client's own
+                // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
+                _ = SendAsync(client, pacer, launch, row, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping before these left: they go back unsent, not to a lease that would later count them as interrupted.
+            await UnclaimAsync(waiting.Select(w => w.Row.Id).ToList());
+            throw;
+        }
+    }
+
+    private async Task SendAsync(IChannelClient client, SendPacer pacer, SendPacer.Launch launch, Row row, CancellationToken ct)
     {
         try
         {
@@ -172,6 +209,7 @@ public sealed class OutboxDispatcher(
                 // A client must not throw; if one does, the outcome is unknown: do not risk a duplicate.
                 result = new SendResult(SendStatus.Unknown, Error: ex.GetType().Name);
             }
+            pacer.Completed(launch, row.ChatId, time.GetUtcNow());
             await FinishAsync(row, result, CancellationToken.None, message);
         }
         catch (Exception ex)
@@ -180,6 +218,8 @@ public sealed class OutboxDispatcher(
         }
         finally
         {
+            // A send that failed before reaching the client still leaves the window (in the air, it would hold its place forever).
+            pacer.Completed(launch, row.ChatId, time.GetUtcNow());
             lock (_gate) _inFlight.Remove((row.Channel, row.ChatId));
             _slots.Release();
             Wake();
@@ -196,14 +236,32 @@ public sealed class OutboxDispatcher(
         return message with { EditMessageId = original };
     }
 
-    private async Task<bool> ClaimAsync(Row row, CancellationToken ct)
+    private async Task<HashSet<long>> ClaimAsync(List<long> ids, CancellationToken ct)
     {
         await using var s = await database.BeginAsync(ct);
-        var claimed = await s.ExecuteAsync(
-            "UPDATE outbox SET status = 'sending', not_before = @lease WHERE id = @Id AND status = 'pending'",
-            new { row.Id, lease = (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds() });
+        var (list, args) = IdList(ids);
+        args.Add("lease", (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds());
+        var claimed = await s.QueryAsync<long>(
+            $"UPDATE outbox SET status = 'sending', not_before = @lease WHERE id IN ({list}) AND status = 'pending' RETURNING id", args);
         await s.CommitAsync(ct);
-        return claimed == 1;
+        return [.. claimed];
+    }
+
+    private async Task UnclaimAsync(List<long> ids)
+    {
+        if (ids.Count == 0) return;
+        await using var s = await database.BeginAsync(CancellationToken.None);
+        var (list, args) = IdList(ids);
+        await s.ExecuteAsync($"UPDATE outbox SET status = 'pending', not_before = 0 WHERE id IN ({list}) AND status = 'sending'", args);
+        await s.CommitAsync(CancellationToken.None);
+    }
+
+    // Named parameters, one per id: Dapper expands a list on SQLite but Npgsql sends it as an array, so IN @list is not one SQL for both.
+    private static (string List, Dapper.DynamicParameters Args) IdList(List<long> ids)
+    {
+        var args = new Dapper.DynamicParameters();
+        for (int i = 0; i < ids.Count; i++) args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"i{i}"), ids[i]);
+        return (string.Join(", ", Enumerable.Range(0, ids.Count).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@i{i}"))), args);
     }
 
     private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)

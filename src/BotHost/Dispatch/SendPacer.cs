@@ -3,29 +3,45 @@ using Academy.BotHost.Channels;
 namespace Academy.BotHost.Dispatch;
 
 /// <summary>
-/// The send rate of one channel, kept in memory by the dispatcher: an overall slot every
-/// 1/<c>MessagesPerSecond</c>, a minimum spacing per chat, a per-minute window per group chat, and
-/// a chat-specific pause after a 429 (other chats carry on).
+/// The send rate of one channel, kept in memory by the dispatcher: overall slots at the channel's
+/// rate, a guard that no second can ever hold more arrivals than the platform allows, a minimum
+/// spacing per chat, a per-minute window per group chat, and a chat-specific pause after a 429
+/// (other chats carry on). Thread-safe: sends complete on other threads than the loop that launches them.
 /// </summary>
-public sealed class SendPacer(ChannelCapabilities capabilities)
+/// <param name="share">The part of the channel's overall rate this process may use (<c>Outbox:RateShare</c>), when several hosts send for one bot.</param>
+public sealed class SendPacer(ChannelCapabilities capabilities, double share = 1.0)
 {
-    // A whisker under the platform ceiling: the platform's own window and ours never align exactly.
-    private readonly TimeSpan _slot = TimeSpan.FromSeconds(1.0 / (capabilities.MessagesPerSecond * 0.985));
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private readonly Lock _gate = new();
+    private readonly TimeSpan _slot = TimeSpan.FromSeconds(1.0 / (capabilities.MessagesPerSecond * share));
     private readonly Dictionary<string, DateTimeOffset> _chatNext = [];
     private readonly Dictionary<string, Queue<DateTimeOffset>> _groupWindow = [];
-    private readonly Queue<DateTimeOffset> _launches = new();
+    private readonly List<Launch> _launches = [];
     private readonly Dictionary<string, List<DateTimeOffset>> _chatSends = [];
     private readonly TimeSpan _longestWindow = capabilities.ChatWindows.Count == 0 ? TimeSpan.Zero : capabilities.ChatWindows.Max(w => w.Per);
-    private readonly int _perSecond = Math.Max(1, (int)Math.Floor(capabilities.MessagesPerSecond));
+    private readonly int _perSecond = Math.Max(1, (int)Math.Floor(capabilities.MessagesPerSecond * share + 1e-9));
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
     private DateTimeOffset _lastSendsTrim = DateTimeOffset.MinValue;
 
-    // The platform counts arrivals in any one-second window; our launches can bunch when a timer
-    // fires late. A little more than a second per full window absorbs that.
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1020);
+    /// <summary>
+    /// One send in the air or recently answered. The platform counts it when the request arrives,
+    /// which we never see: only that it lies between <see cref="At"/> (launch) and <see cref="Done"/>
+    /// (answer). Counting each send from its launch until a second after its answer is therefore
+    /// safe whatever the latency, and costs only the round trip.
+    /// </summary>
+    public sealed class Launch(DateTimeOffset at)
+    {
+        public DateTimeOffset At { get; } = at;
+        public DateTimeOffset? Done { get; internal set; }
+    }
 
     /// <summary>The earliest time a message may go to <paramref name="chatId"/>, as far as the chat and group limits go.</summary>
     public DateTimeOffset ChatReadyAt(string chatId)
+    {
+        lock (_gate) return ChatReadyAtLocked(chatId);
+    }
+
+    private DateTimeOffset ChatReadyAtLocked(string chatId)
     {
         var ready = _chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue);
         if (IsGroup(chatId) && _groupWindow.TryGetValue(chatId, out var window) && window.Count >= capabilities.GroupMessagesPerMinute)
@@ -47,7 +63,14 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
     /// <summary>Reserves the next overall slot (not before <paramref name="now"/>) for a send to <paramref name="chatId"/>.</summary>
     public DateTimeOffset Reserve(string chatId, DateTimeOffset now)
     {
-        var at = _nextSlot > now ? _nextSlot : now;
+        lock (_gate) return ReserveLocked(chatId, now);
+    }
+
+    private DateTimeOffset ReserveLocked(string chatId, DateTimeOffset now)
+    {
+        // Slots are due times, not intervals from the last launch: a timer that fires late does not
+        // push every later slot back (within one slot of lateness; a longer gap is not made up in a burst).
+        var at = _nextSlot > now - _slot ? _nextSlot : now;
         _nextSlot = at + _slot;
         _chatNext[chatId] = at + capabilities.PerChatInterval;
         if (capabilities.ChatWindows.Count > 0)
@@ -67,24 +90,62 @@ public sealed class SendPacer(ChannelCapabilities capabilities)
         return at;
     }
 
-    /// <summary>How long to wait, at <paramref name="now"/>, before the next launch keeps the one-second window under the limit.</summary>
+    /// <summary>
+    /// How long to wait, at <paramref name="now"/>, before a launch keeps every one-second window at
+    /// the platform under the limit; <see cref="TimeSpan.Zero"/> when it may go now. While the window
+    /// is full of sends still in the air, their answers decide: a short look again.
+    /// </summary>
     public TimeSpan WindowWait(DateTimeOffset now)
     {
-        while (_launches.Count > 0 && _launches.Peek() + Window <= now) _launches.Dequeue();
-        return _launches.Count < _perSecond ? TimeSpan.Zero : _launches.Peek() + Window - now;
+        lock (_gate)
+        {
+            _launches.RemoveAll(l => l.Done is { } done && done + Second <= now);
+            if (_launches.Count < _perSecond) return TimeSpan.Zero;
+            var free = _launches.Where(l => l.Done is not null).Select(l => l.Done!.Value + Second).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var wait = free == DateTimeOffset.MaxValue ? TimeSpan.FromMilliseconds(2) : free - now;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.FromTicks(1);
+        }
     }
 
-    /// <summary>Records a launch at its actual time.</summary>
-    public void Launched(DateTimeOffset now) => _launches.Enqueue(now);
+    /// <summary>Records a launch at its actual time; hand the result to <see cref="Completed"/> when the platform answers.</summary>
+    public Launch Launched(DateTimeOffset now)
+    {
+        var launch = new Launch(now);
+        lock (_gate) _launches.Add(launch);
+        return launch;
+    }
+
+    /// <summary>
+    /// The platform answered (or the send gave up) at <paramref name="now"/>: the send leaves the
+    /// overall window a second later, and the chat's next message waits a full interval from here,
+    /// since the platform may have counted this one as late as now.
+    /// </summary>
+    public void Completed(Launch launch, string chatId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        lock (_gate)
+        {
+            if (launch.Done is not null) return;
+            launch.Done = now;
+            var next = now + capabilities.PerChatInterval;
+            if (_chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue) < next) _chatNext[chatId] = next;
+        }
+    }
 
     /// <summary>The platform asked this chat to wait (429 retry_after): only this chat pauses.</summary>
     public void PauseChat(string chatId, DateTimeOffset until)
     {
-        if (_chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue) < until) _chatNext[chatId] = until;
+        lock (_gate)
+            if (_chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue) < until) _chatNext[chatId] = until;
     }
 
     /// <summary>Forgets chats idle for a while, so memory does not grow with every chat ever served.</summary>
     public void Trim(DateTimeOffset now)
+    {
+        lock (_gate) TrimLocked(now);
+    }
+
+    private void TrimLocked(DateTimeOffset now)
     {
         foreach (var chat in _chatNext.Where(kv => kv.Value < now - TimeSpan.FromMinutes(2)).Select(kv => kv.Key).ToList())
         {

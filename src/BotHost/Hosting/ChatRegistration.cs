@@ -61,7 +61,8 @@ public static class ChatRegistration
         services.AddSingleton<InboxProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section)
-            .Validate(o => o.SendLease >= TimeSpan.FromSeconds(1), "Outbox:SendLease must be at least one second.").ValidateOnStart();
+            .Validate(o => o.SendLease >= TimeSpan.FromSeconds(1), "Outbox:SendLease must be at least one second.")
+            .Validate(o => o.RateShare is > 0 and <= 1, "Outbox:RateShare must be above 0 and at most 1.").ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DispatchOptions>>().Value);
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

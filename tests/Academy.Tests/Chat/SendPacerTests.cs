@@ -10,29 +10,57 @@ public class SendPacerTests
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-01T00:00:00Z");
 
     [Fact]
-    public void Overall_slots_stay_just_under_the_channel_rate()
+    public void Overall_slots_follow_the_channel_rate()
     {
         var pacer = new SendPacer(Telegram);
         var slots = Enumerable.Range(0, 300).Select(i => pacer.Reserve($"{1000 + i}", T0)).ToList();
-        var span = slots[^1] - slots[0];
-        var rate = 299 / span.TotalSeconds;
-        Assert.InRange(rate, 29.0, 30.0);
+        var rate = 299 / (slots[^1] - slots[0]).TotalSeconds;
+        Assert.InRange(rate, 29.9, 30.01);
     }
 
     [Fact]
-    public void Launches_that_bunch_up_never_exceed_the_limit_within_a_second()
+    public void A_late_timer_does_not_push_every_later_slot_back()
+    {
+        var pacer = new SendPacer(Telegram);
+        var first = pacer.Reserve("1", T0);
+        // The loop comes back 20 ms late for the second slot (due at 33 ms): the third stays due at 67 ms.
+        var second = pacer.Reserve("2", T0 + TimeSpan.FromMilliseconds(53));
+        var third = pacer.Reserve("3", T0 + TimeSpan.FromMilliseconds(53));
+        Assert.Equal(T0, first);
+        Assert.True(third - T0 <= TimeSpan.FromMilliseconds(67), $"third slot at {(third - T0).TotalMilliseconds} ms");
+        Assert.True(second <= third);
+    }
+
+    [Fact]
+    public void A_send_holds_its_place_in_the_window_until_a_second_after_its_answer()
     {
         var pacer = new SendPacer(Telegram);
         // Thirty launches in a burst (late timers firing together) fill the window …
+        var launches = new List<SendPacer.Launch>();
         for (int i = 0; i < 30; i++)
         {
             Assert.Equal(TimeSpan.Zero, pacer.WindowWait(T0));
-            pacer.Launched(T0);
+            launches.Add(pacer.Launched(T0));
         }
-        // … and the thirty-first waits until the first has left it.
+        // … while none is answered the platform may count them all as late as now: the 31st waits, however late it is …
+        Assert.True(pacer.WindowWait(T0 + TimeSpan.FromSeconds(5)) > TimeSpan.Zero);
+        // … and once they are answered, until a second after the first answer.
+        for (int i = 0; i < 30; i++) pacer.Completed(launches[i], $"{i}", T0 + TimeSpan.FromMilliseconds(40 + i));
         var wait = pacer.WindowWait(T0 + TimeSpan.FromMilliseconds(500));
-        Assert.InRange(wait, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(530));
-        Assert.Equal(TimeSpan.Zero, pacer.WindowWait(T0 + TimeSpan.FromMilliseconds(1030)));
+        Assert.Equal(TimeSpan.FromMilliseconds(540), wait);
+        Assert.Equal(TimeSpan.Zero, pacer.WindowWait(T0 + TimeSpan.FromMilliseconds(1040)));
+        // The chat of an answered send waits a full second from the answer, not from the launch.
+        Assert.Equal(T0 + TimeSpan.FromMilliseconds(1040), pacer.ChatReadyAt("0"));
+    }
+
+    [Fact]
+    public void A_rate_share_divides_the_overall_rate()
+    {
+        var pacer = new SendPacer(Telegram, share: 0.5);
+        var slots = Enumerable.Range(0, 100).Select(i => pacer.Reserve($"{1000 + i}", T0)).ToList();
+        Assert.InRange(99 / (slots[^1] - slots[0]).TotalSeconds, 14.9, 15.01);
+        for (int i = 0; i < 15; i++) pacer.Completed(pacer.Launched(T0), $"{i}", T0);
+        Assert.True(pacer.WindowWait(T0) > TimeSpan.Zero, "the sixteenth send within a second waits");
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Academy.Tests.Telegram;
+namespace Academy.Fakes.Telegram;
 
 // The Bot API methods, each with the checks Telegram makes that Academy's rendering could trip.
 public sealed partial class FakeBotApi
@@ -348,7 +348,10 @@ public sealed partial class FakeBotApi
     /// </summary>
     private sealed class RateLimits(TimeProvider time)
     {
-        private const int Overall = 30, Burst = 3, PerGroupPerMinute = 20;
+        private const int Overall = 30, PerGroupPerMinute = 20;
+
+        /// <summary>Sends a chat may bunch before the one-a-second rule bites (Telegram tolerates short bursts; 1 = strict).</summary>
+        public int Burst { get; set; } = 3;
         private readonly Queue<DateTimeOffset> _recent = new();
         private readonly Dictionary<long, (double Tokens, DateTimeOffset At)> _chats = [];
         private readonly Dictionary<long, Queue<DateTimeOffset>> _groups = [];

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Academy.Tests.Telegram;
+namespace Academy.Fakes.Telegram;
 
 public sealed record RecordedFile(string FileName, byte[] Content);
 
@@ -24,6 +24,9 @@ public sealed record RecordedRequest(string Method, IReadOnlyDictionary<string, 
     public long? ChatId => Fields.TryGetValue("chat_id", out var v) && long.TryParse(v, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public JsonElement FieldJson(string name) => JsonDocument.Parse(Fields[name]).RootElement;
+
+    /// <summary>When the fake received it, by its clock (the one its rate limits count with).</summary>
+    public DateTimeOffset At { get; init; }
 }
 
 /// <summary>
@@ -77,6 +80,16 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public TimeSpan MaxLongPoll { get; set; } = TimeSpan.FromSeconds(3);
 
     public bool EnforceRateLimits { get; set; } = true;
+
+    /// <summary>
+    /// How many sends one chat may bunch before getting 429 (default 3: Telegram lets short bursts
+    /// through). 1 holds every chat strictly to one message a second, as the documentation states it.
+    /// </summary>
+    public int ChatBurst
+    {
+        get { lock (_gate) return _limits.Burst; }
+        set { lock (_gate) _limits.Burst = Math.Max(1, value); }
+    }
 
     public IReadOnlyList<RecordedRequest> Requests
     {
@@ -198,7 +211,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         else
             lock (_gate) reply = Dispatch(method, fields, files);
 
-        lock (_gate) _requests.Add(new RecordedRequest(method, fields, files, multipart, reply.Hang ? 0 : reply.Status));
+        lock (_gate) _requests.Add(new RecordedRequest(method, fields, files, multipart, reply.Hang ? 0 : reply.Status) { At = _time.GetUtcNow() });
         if (reply.Hang)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
