@@ -90,7 +90,7 @@ public sealed class ExamStatistics(ExamResults results)
             """, new { cohortId })).Select(l => new Enrolled(l.Item1, l.Item2, l.Item3)).ToList();
         var counted = (await results.ForCohortAsync(s, cohortId)).ToLookup(r => r.LearnerId);
         var exams = (await s.QueryAsync<(long, string, string)>(
-            "SELECT e.id, e.code, e.kind FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId",
+            "SELECT e.id, e.code, e.kind FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND e.retired = 0",
             new { cohortId })).Select(e => new Exam(e.Item1, e.Item2, e.Item3))
             .OrderBy(e => Array.IndexOf(KindOrder, e.Kind) is var i && i < 0 ? KindOrder.Length : i).ThenBy(e => e.Code, StringComparer.Ordinal)
             .ToList();

@@ -5,12 +5,16 @@ namespace Academy.Tests.Assessment;
 /// <summary>Writes exams and finished attempts straight into the tables the exams work fills from chat.</summary>
 public static class ExamSeed
 {
-    public static Task<long> ExamAsync(DbSession s, long cohortId, string code, string kind, double passMark = 60, string counts = "best") =>
-        s.ExecuteScalarAsync<long>(
+    /// <summary>An exam of the cohort's course; the sample pack's own exams are retired, so the test's stand alone.</summary>
+    public static async Task<long> ExamAsync(DbSession s, long cohortId, string code, string kind, double passMark = 60, string counts = "best")
+    {
+        await s.ExecuteAsync("UPDATE exams SET retired = 1 WHERE code IN ('pre-test', 'post-test')");
+        return await s.ExecuteScalarAsync<long>(
             """
             INSERT INTO exams (course_id, code, kind, pass_mark, attempts_allowed, counts, definition)
             SELECT course_id, @code, @kind, @passMark, 3, @counts, '{}' FROM cohorts WHERE id = @cohortId RETURNING id
             """, new { cohortId, code, kind, passMark, counts });
+    }
 
     /// <summary>A finished attempt; <paramref name="answers"/> are (question code, 0–1 score). Returns its id.</summary>
     public static async Task<long> AttemptAsync(DbSession s, long examId, long cohortId, long learnerId, int number, double score,
