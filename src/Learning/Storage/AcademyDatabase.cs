@@ -74,16 +74,31 @@ public sealed class AcademyDatabase : IAsyncDisposable
     public Task<DbSession> BeginAsync(CancellationToken ct = default) => BeginAsync(write: true, ct);
 
     /// <summary>
+    /// A write transaction whose commit survives a power cut, for what is acknowledged to someone
+    /// who then forgets it (an inbound update): on SQLite the WAL is fsynced at this commit
+    /// (<c>synchronous=FULL</c>); PostgreSQL's default <c>synchronous_commit=on</c> already is.
+    /// Callers batch, so the cost is one fsync per batch, not per update.
+    /// </summary>
+    public Task<DbSession> BeginDurableAsync(CancellationToken ct = default) => BeginAsync(write: true, ct, durable: true);
+
+    /// <summary>
     /// Opens a connection and begins a read transaction: a consistent view that, on SQLite, does not
     /// hold the single writer's lock (so it never blocks or deadlocks a writer).
     /// </summary>
     public Task<DbSession> BeginReadAsync(CancellationToken ct = default) => BeginAsync(write: false, ct);
 
-    private async Task<DbSession> BeginAsync(bool write, CancellationToken ct)
+    private async Task<DbSession> BeginAsync(bool write, CancellationToken ct, bool durable = false)
     {
         var connection = await OpenAsync(ct);
         try
         {
+            if (durable && connection is SqliteConnection)
+            {
+                // Set before BEGIN; the next OpenAsync of this pooled connection sets NORMAL again.
+                using var full = connection.CreateCommand();
+                full.CommandText = "PRAGMA synchronous=FULL;";
+                await full.ExecuteNonQueryAsync(ct);
+            }
             // SQLite: writes take the lock up front (BEGIN IMMEDIATE), so two writers queue instead of
             // deadlocking when both try to upgrade a read lock.
             var transaction = connection is SqliteConnection sqlite
