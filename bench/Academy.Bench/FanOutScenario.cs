@@ -61,7 +61,7 @@ public static class FanOutScenario
         }
     }
 
-    private static ServiceProvider Services(BenchStore store, TimeProvider clock)
+    internal static ServiceProvider Services(BenchStore store, TimeProvider clock, Action<ServiceCollection>? more = null)
     {
         var configuration = new ConfigurationBuilder().Build();
         var services = new ServiceCollection();
@@ -71,11 +71,12 @@ public static class FanOutScenario
         services.AddAcademyLearning();
         services.AddAcademyChat();
         services.AddSingleton<IConfiguration>(configuration);
+        more?.Invoke(services);
         services.AddSingleton(clock); // registered last: the programme reads this clock
         return services.BuildServiceProvider();
     }
 
-    private static async Task<long> SeedAsync(IServiceProvider services, AcademyDatabase db, int groups, int learnersPerGroup)
+    internal static async Task<long> SeedAsync(IServiceProvider services, AcademyDatabase db, int groups, int learnersPerGroup)
     {
         var importer = services.GetRequiredService<ContentImporter>();
         var pack = Path.Combine(AppContext.BaseDirectory, "content", "digital-safety.yaml");
