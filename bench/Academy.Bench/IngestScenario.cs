@@ -42,7 +42,14 @@ public static class IngestScenario
 
             var bodies = world.Presses.Select(p => IngestWorld.UpdateBytes(updateId++, p)).ToList();
             var watch = Stopwatch.StartNew();
-            load = await WebhookLoad.RunAsync(host.Webhook, bodies, size.Clients, HostProcess.Secret);
+            try
+            {
+                load = await WebhookLoad.RunAsync(host.Webhook, bodies, size.Clients, HostProcess.Secret);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException(ex.Message + "\nhost log:\n" + host.Log, ex);
+            }
             await UntilAnswersAsync(db, world.CohortId, warm.Count + bodies.Count, TimeSpan.FromMinutes(10), host);
             recordedSeconds = watch.Elapsed.TotalSeconds;
             peakRss = host.PeakRssMb();

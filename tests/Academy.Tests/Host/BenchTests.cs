@@ -20,7 +20,7 @@ public sealed class BenchTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, await stdout + await stderr);
         try
@@ -36,6 +36,19 @@ public sealed class BenchTests
                 Assert.Contains(mine, f => f.GetProperty("name").GetString()!.StartsWith("lesson: 60 rows", StringComparison.Ordinal));
                 Assert.Contains(mine, f => f.GetProperty("name").GetString()!.StartsWith("quiz: 180 rows", StringComparison.Ordinal));
             }
+            foreach (var store in new[] { "sqlite", "postgres" })
+            {
+                var ingest = figures.Where(f => f.GetProperty("store").GetString() == store && f.GetProperty("scenario").GetString() == "ingest").ToList();
+                Assert.Equal(4, ingest.Count); // acks/s, p50, p99, answers recorded/s
+                Assert.All(ingest, f => Assert.True(f.GetProperty("value").GetDouble() > 0 && f.GetProperty("baseline_value").GetDouble() > 0));
+                var answers = Assert.Single(figures, f => f.GetProperty("store").GetString() == store && f.GetProperty("scenario").GetString() == "answers");
+                Assert.StartsWith("150 answers", answers.GetProperty("name").GetString(), StringComparison.Ordinal);
+            }
+            // The host's memory and start-up, measured on its own process (SQLite, the default store).
+            var memory = figures.Where(f => f.GetProperty("scenario").GetString() == "memory").ToList();
+            Assert.Equal(2, memory.Count);
+            Assert.All(memory, f => Assert.Equal("sqlite", f.GetProperty("store").GetString()));
+            Assert.Contains(memory, f => f.GetProperty("unit").GetString() == "MB" && f.GetProperty("value").GetDouble() > 20);
             Assert.Contains("fanout", await stdout, StringComparison.Ordinal);
         }
         finally
