@@ -56,14 +56,21 @@ public sealed class InboxProcessor(
     /// <summary>How many pending updates one round takes into one transaction.</summary>
     public const int BatchSize = 200;
 
+    /// <summary>
+    /// How long one batch may hold the store's writer: on SQLite the webhook's acknowledgements wait
+    /// for it, so a batch commits what it has done by then and leaves the rest for the next round.
+    /// </summary>
+    public TimeSpan MaxBatchTime { get; init; } = TimeSpan.FromMilliseconds(40);
+
     /// <summary>Processes the pending updates once; returns how many were taken up.</summary>
     public async Task<int> DrainOnceAsync(CancellationToken ct = default)
     {
         var items = await inbox.PendingAsync(BatchSize, ct);
         if (items.Count == 0) return 0;
+        int taken;
         try
         {
-            await ProcessBatchAsync(items, ct);
+            taken = await ProcessBatchAsync(items, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -71,19 +78,25 @@ public sealed class InboxProcessor(
             // it was kept. One at a time, a poison update gets its failure counted and the rest go through.
             logger.LogWarning(ex, "Inbox batch of {Count} failed; processing its updates one at a time", items.Count);
             foreach (var item in items) await ProcessAsync(item, ct);
+            taken = items.Count;
         }
         outbox.Notify();
-        return items.Count;
+        return taken;
     }
 
     // One transaction for the batch, committed once: each turn runs inside its own savepoint, so a
     // failing turn is rolled back alone and its failure counted, and the others are kept. Turns run
     // in arrival order, so one chat's updates are handled in the order they came.
-    private async Task ProcessBatchAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
+    private async Task<int> ProcessBatchAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
     {
         await using var s = await database.BeginAsync(ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        int taken = 0;
         foreach (var item in items)
         {
+            // The rest stay pending, still in order: a later round takes them first.
+            if (taken > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started) > MaxBatchTime) break;
+            taken++;
             await s.Transaction.SaveAsync("turn", ct);
             try
             {
@@ -100,6 +113,7 @@ public sealed class InboxProcessor(
             }
         }
         await s.CommitAsync(ct);
+        return taken;
     }
 
     private ChatEvent Map(InboxItem item) =>

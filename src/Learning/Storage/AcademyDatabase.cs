@@ -13,6 +13,11 @@ public sealed class AcademyDatabase : IAsyncDisposable
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _postgres;
 
+    // SQLite has one writer. Writers of this process queue here, in order, instead of in
+    // Microsoft.Data.Sqlite's busy retry, which sleeps 150 ms per attempt: under load that sleep, not
+    // the work, set the webhook's p99. Other processes (a CLI import) still meet SQLite's own lock.
+    private readonly SemaphoreSlim? _sqliteWriter;
+
     static AcademyDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     public AcademyDatabase(StoreOptions options)
@@ -38,6 +43,7 @@ public sealed class AcademyDatabase : IAsyncDisposable
             var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             _connectionString = builder.ToString();
+            _sqliteWriter = new SemaphoreSlim(1, 1);
             using var first = new SqliteConnection(_connectionString);
             first.Open();
             using var wal = first.CreateCommand();
@@ -89,9 +95,14 @@ public sealed class AcademyDatabase : IAsyncDisposable
 
     private async Task<DbSession> BeginAsync(bool write, CancellationToken ct, bool durable = false)
     {
-        var connection = await OpenAsync(ct);
+        var gate = write ? _sqliteWriter : null;
+        // As long as SQLite itself would wait (DefaultTimeout) before "database is locked".
+        if (gate is not null && !await gate.WaitAsync(TimeSpan.FromSeconds(30), ct))
+            throw new TimeoutException("Timed out waiting for the SQLite writer (another write transaction of this process is open).");
+        DbConnection? connection = null;
         try
         {
+            connection = await OpenAsync(ct);
             if (durable && connection is SqliteConnection)
             {
                 // Set before BEGIN; the next OpenAsync of this pooled connection sets NORMAL again.
@@ -104,11 +115,12 @@ public sealed class AcademyDatabase : IAsyncDisposable
             var transaction = connection is SqliteConnection sqlite
                 ? sqlite.BeginTransaction(deferred: !write)
                 : await connection.BeginTransactionAsync(ct);
-            return new DbSession(connection, transaction);
+            return new DbSession(connection, transaction, gate);
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
+            gate?.Release();
             throw;
         }
     }

@@ -26,8 +26,9 @@ public abstract class InboxBatchingSuite : StoreTestBase
         var directory = new LearnerDirectory(Time);
         var pipeline = new TurnPipeline([new SayHandler()], directory, new Outbox(Time), Catalog.Default,
             new Refusals(directory, Catalog.Default, Time));
+        // No time bound on a batch here: which updates share a batch must not depend on the machine's speed.
         return new InboxProcessor(new InboxStore(Db, Time), Db, pipeline, [new TestMapper()], new Outbox(Time), Time,
-            NullLogger<InboxProcessor>.Instance);
+            NullLogger<InboxProcessor>.Instance) { MaxBatchTime = TimeSpan.MaxValue };
     }
 
     [Fact]
