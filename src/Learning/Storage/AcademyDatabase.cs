@@ -14,8 +14,9 @@ public sealed class AcademyDatabase : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
 
     // SQLite has one writer. Writers of this process queue here, in order, instead of in
-    // Microsoft.Data.Sqlite's busy retry, which sleeps 150 ms per attempt: under load that sleep, not
-    // the work, set the webhook's p99. Other processes (a CLI import) still meet SQLite's own lock.
+    // Microsoft.Data.Sqlite's busy retry, which sleeps between attempts: under load those sleeps,
+    // not the work, set the webhook's p99 (a waiting acknowledgement could keep missing the moment the
+    // processor's commit freed the lock). Other processes (a CLI import) still meet SQLite's own lock.
     private readonly SemaphoreSlim? _sqliteWriter;
 
     static AcademyDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
