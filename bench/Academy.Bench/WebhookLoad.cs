@@ -47,7 +47,4 @@ public static class WebhookLoad
         return new LoadResult(bodies.Count, seconds, latencies);
     }
 
-    /// <summary>A short run first, so connections, JIT and pools are warm before measuring.</summary>
-    public static Task WarmUpAsync(Uri url, IReadOnlyList<byte[]> bodies, int clients, string? secret) =>
-        RunAsync(url, bodies, clients, secret);
 }
