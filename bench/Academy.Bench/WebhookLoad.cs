@@ -46,5 +46,4 @@ public static class WebhookLoad
         Array.Sort(latencies);
         return new LoadResult(bodies.Count, seconds, latencies);
     }
-
 }
