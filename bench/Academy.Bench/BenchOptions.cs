@@ -3,10 +3,10 @@ namespace Academy.Bench;
 /// <summary>The command line of the benchmark program.</summary>
 public sealed record BenchOptions(IReadOnlyList<string> Scenarios, bool Quick, string OutputFile, string? Postgres)
 {
-    public static readonly string[] Known = ["fanout", "broadcast"];
+    public static readonly string[] Known = ["fanout", "broadcast", "ingest", "answers", "memory"];
 
     public const string Usage =
-        "usage: Academy.Bench [fanout|broadcast ...] [--quick] [--out FILE] [--postgres CONNECTION-STRING]\n" +
+        "usage: Academy.Bench [fanout|broadcast|ingest|answers|memory ...] [--quick] [--out FILE] [--postgres CONNECTION-STRING]\n" +
         "  no scenario: all of them. --quick: small sizes, no targets checked.";
 
     public static BenchOptions? Parse(string[] args)

@@ -15,47 +15,126 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
     /// <summary>How long processed updates are kept for de-duplication (Telegram re-delivers for up to 24 h).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(48);
 
-    /// <summary>Records an update; false when it was already recorded (a re-delivery).</summary>
-    public async Task<bool> RecordAsync(string channel, string updateId, string payload, CancellationToken ct = default)
+    // Group commit: concurrent webhook requests queue their update here; one writer at a time
+    // commits everything waiting in one durable transaction and then completes every request.
+    // Each request still answers only after its own row is committed.
+    private readonly Lock _queueLock = new();
+    private List<Waiting> _queue = [];
+    private bool _writing;
+
+    /// <summary>The most rows one group commit writes (3 parameters each, well under SQLite's limit).</summary>
+    public const int MaxBatch = 500;
+
+    private sealed record Waiting(string Channel, string UpdateId, string Payload)
     {
-        await using var s = await database.BeginAsync(ct);
-        var inserted = await s.ExecuteAsync(
-            """
-            INSERT INTO inbox (channel, update_id, received_at, payload, status, attempts)
-            VALUES (@channel, @updateId, @now, @payload, 'pending', 0)
-            ON CONFLICT (channel, update_id) DO NOTHING
-            """, new { channel, updateId, payload, now = Now() });
-        await s.CommitAsync(ct);
-        if (inserted > 0) metrics?.UpdatesReceived(channel);
-        return inserted > 0;
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Records a batch of updates in one transaction (long polling); returns how many were new.</summary>
+    /// <summary>
+    /// Records an update durably; false when it was already recorded (a re-delivery). Returns once
+    /// the commit holding it is done; concurrent calls share one commit.
+    /// </summary>
+    public Task<bool> RecordAsync(string channel, string updateId, string payload, CancellationToken ct = default)
+    {
+        var waiting = new Waiting(channel, updateId, payload);
+        bool startWriter;
+        lock (_queueLock)
+        {
+            _queue.Add(waiting);
+            startWriter = !_writing;
+            _writing = true;
+        }
+        // The writer does not take the request's token: once queued the update is written anyway, and
+        // a request that gave up is answered by Telegram's re-delivery, which is a no-op.
+        if (startWriter) _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
+        return waiting.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        while (true)
+        {
+            List<Waiting> batch;
+            lock (_queueLock)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+                if (_queue.Count <= MaxBatch)
+                {
+                    batch = _queue;
+                    _queue = [];
+                }
+                else
+                {
+                    batch = _queue.GetRange(0, MaxBatch);
+                    _queue.RemoveRange(0, MaxBatch);
+                }
+            }
+            try
+            {
+                HashSet<(string, string)> inserted;
+                await using (var s = await database.BeginDurableAsync())
+                {
+                    inserted = await InsertAsync(s, batch.Select(w => (w.Channel, w.UpdateId, w.Payload)).ToList());
+                    await s.CommitAsync();
+                }
+                foreach (var channel in batch.Select(w => w.Channel).Distinct())
+                    metrics?.UpdatesReceived(channel, inserted.Count(k => k.Item1 == channel));
+                // The same update twice in one batch: the first caller gets "new", the re-delivery "seen".
+                foreach (var w in batch) w.Done.TrySetResult(inserted.Remove((w.Channel, w.UpdateId)));
+            }
+            catch (Exception ex)
+            {
+                // Nothing of this batch is acknowledged: each request fails (500) and the platform re-delivers.
+                foreach (var w in batch) w.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>Records a batch of updates in one durable transaction (long polling); returns how many were new.</summary>
     public async Task<int> RecordManyAsync(string channel, IEnumerable<(string UpdateId, string Payload)> updates, CancellationToken ct = default)
     {
-        await using var s = await database.BeginAsync(ct);
-        var now = Now();
+        var rows = updates.Select(u => (channel, u.UpdateId, u.Payload)).ToList();
         int inserted = 0;
-        foreach (var (updateId, payload) in updates)
-            inserted += await s.ExecuteAsync(
-                """
-                INSERT INTO inbox (channel, update_id, received_at, payload, status, attempts)
-                VALUES (@channel, @updateId, @now, @payload, 'pending', 0)
-                ON CONFLICT (channel, update_id) DO NOTHING
-                """, new { channel, updateId, payload, now });
-        await s.CommitAsync(ct);
+        foreach (var chunk in rows.Chunk(MaxBatch))
+        {
+            await using var s = await database.BeginDurableAsync(ct);
+            inserted += (await InsertAsync(s, chunk)).Count;
+            await s.CommitAsync(ct);
+        }
         metrics?.UpdatesReceived(channel, inserted);
         return inserted;
     }
 
-    /// <summary>The oldest pending updates.</summary>
+    // One multi-row statement; RETURNING names the rows that were new (both engines skip the
+    // conflicting ones silently, including a duplicate within the statement).
+    private async Task<HashSet<(string, string)>> InsertAsync(DbSession s, IReadOnlyList<(string Channel, string UpdateId, string Payload)> rows)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO inbox (channel, update_id, received_at, payload, status, attempts) VALUES ");
+        var args = new Dapper.DynamicParameters();
+        args.Add("now", Now());
+        for (int i = 0; i < rows.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@c{i}, @u{i}, @now, @p{i}, 'pending', 0)");
+            args.Add($"c{i}", rows[i].Channel);
+            args.Add($"u{i}", rows[i].UpdateId);
+            args.Add($"p{i}", rows[i].Payload);
+        }
+        sql.Append(" ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id");
+        return (await s.QueryAsync<(string, string)>(sql.ToString(), args)).ToHashSet();
+    }
+
+    /// <summary>The oldest pending updates, in arrival order (numeric ids of one batch in numeric order).</summary>
     public async Task<IReadOnlyList<InboxItem>> PendingAsync(int limit, CancellationToken ct = default)
     {
         await using var s = await database.BeginReadAsync(ct);
         return (await s.QueryAsync<InboxItem>(
             """
             SELECT channel, update_id AS UpdateId, payload, attempts FROM inbox
-            WHERE status = 'pending' ORDER BY received_at, update_id LIMIT @limit
+            WHERE status = 'pending' ORDER BY received_at, LENGTH(update_id), update_id LIMIT @limit
             """, new { limit })).ToList();
     }
 
@@ -69,14 +148,18 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
     public async Task RecordFailureAsync(InboxItem item, string error, int maxAttempts, CancellationToken ct = default)
     {
         await using var s = await database.BeginAsync(ct);
-        await s.ExecuteAsync(
+        await RecordFailureAsync(s, item, error, maxAttempts);
+        await s.CommitAsync(ct);
+    }
+
+    /// <summary>Counts a failed attempt inside <paramref name="s"/> (a batch that goes on with the other updates).</summary>
+    public Task RecordFailureAsync(DbSession s, InboxItem item, string error, int maxAttempts) =>
+        s.ExecuteAsync(
             """
             UPDATE inbox SET attempts = attempts + 1, error = @error,
                 status = CASE WHEN attempts + 1 >= @maxAttempts THEN 'failed' ELSE status END
             WHERE channel = @Channel AND update_id = @UpdateId
             """, new { item.Channel, item.UpdateId, error, maxAttempts });
-        await s.CommitAsync(ct);
-    }
 
     /// <summary>Forgets processed updates older than <see cref="Retention"/>.</summary>
     public async Task<int> PruneAsync(CancellationToken ct = default)

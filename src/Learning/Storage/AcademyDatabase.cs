@@ -13,6 +13,12 @@ public sealed class AcademyDatabase : IAsyncDisposable
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _postgres;
 
+    // SQLite has one writer. Writers of this process queue here, in order, instead of in
+    // Microsoft.Data.Sqlite's busy retry, which sleeps between attempts: under load those sleeps,
+    // not the work, set the webhook's p99 (a waiting acknowledgement could keep missing the moment the
+    // processor's commit freed the lock). Other processes (a CLI import) still meet SQLite's own lock.
+    private readonly SemaphoreSlim? _sqliteWriter;
+
     static AcademyDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     public AcademyDatabase(StoreOptions options)
@@ -38,6 +44,7 @@ public sealed class AcademyDatabase : IAsyncDisposable
             var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             _connectionString = builder.ToString();
+            _sqliteWriter = new SemaphoreSlim(1, 1);
             using var first = new SqliteConnection(_connectionString);
             first.Open();
             using var wal = first.CreateCommand();
@@ -74,26 +81,47 @@ public sealed class AcademyDatabase : IAsyncDisposable
     public Task<DbSession> BeginAsync(CancellationToken ct = default) => BeginAsync(write: true, ct);
 
     /// <summary>
+    /// A write transaction whose commit survives a power cut, for what is acknowledged to someone
+    /// who then forgets it (an inbound update): on SQLite the WAL is fsynced at this commit
+    /// (<c>synchronous=FULL</c>); PostgreSQL's default <c>synchronous_commit=on</c> already is.
+    /// Callers batch, so the cost is one fsync per batch, not per update.
+    /// </summary>
+    public Task<DbSession> BeginDurableAsync(CancellationToken ct = default) => BeginAsync(write: true, ct, durable: true);
+
+    /// <summary>
     /// Opens a connection and begins a read transaction: a consistent view that, on SQLite, does not
     /// hold the single writer's lock (so it never blocks or deadlocks a writer).
     /// </summary>
     public Task<DbSession> BeginReadAsync(CancellationToken ct = default) => BeginAsync(write: false, ct);
 
-    private async Task<DbSession> BeginAsync(bool write, CancellationToken ct)
+    private async Task<DbSession> BeginAsync(bool write, CancellationToken ct, bool durable = false)
     {
-        var connection = await OpenAsync(ct);
+        var gate = write ? _sqliteWriter : null;
+        // As long as SQLite itself would wait (DefaultTimeout) before "database is locked".
+        if (gate is not null && !await gate.WaitAsync(TimeSpan.FromSeconds(30), ct))
+            throw new TimeoutException("Timed out waiting for the SQLite writer (another write transaction of this process is open).");
+        DbConnection? connection = null;
         try
         {
+            connection = await OpenAsync(ct);
+            if (durable && connection is SqliteConnection)
+            {
+                // Set before BEGIN; the next OpenAsync of this pooled connection sets NORMAL again.
+                using var full = connection.CreateCommand();
+                full.CommandText = "PRAGMA synchronous=FULL;";
+                await full.ExecuteNonQueryAsync(ct);
+            }
             // SQLite: writes take the lock up front (BEGIN IMMEDIATE), so two writers queue instead of
             // deadlocking when both try to upgrade a read lock.
             var transaction = connection is SqliteConnection sqlite
                 ? sqlite.BeginTransaction(deferred: !write)
                 : await connection.BeginTransactionAsync(ct);
-            return new DbSession(connection, transaction);
+            return new DbSession(connection, transaction, gate);
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
+            gate?.Release();
             throw;
         }
     }

@@ -8,7 +8,7 @@ namespace Academy.Learning.Storage;
 /// its awards, the replies it queues — is written through one session and committed together.
 /// Disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
-public sealed class DbSession(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+public sealed class DbSession(DbConnection connection, DbTransaction transaction, SemaphoreSlim? writer = null) : IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
     public DbTransaction Transaction { get; } = transaction;
@@ -30,9 +30,19 @@ public sealed class DbSession(DbConnection connection, DbTransaction transaction
 
     public Task CommitAsync(CancellationToken ct = default) => Transaction.CommitAsync(ct);
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
-        await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        try
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            writer?.Release(); // the next writer of this process may begin
+        }
     }
 }

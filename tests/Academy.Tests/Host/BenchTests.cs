@@ -51,6 +51,19 @@ public sealed class BenchTests
                 Assert.InRange(broadcast["send rate"], 1, 30.0001);
                 Assert.Contains(figures, f => f.GetProperty("name").GetString() == "send rate: 212 messages");
             }
+            foreach (var store in new[] { "sqlite", "postgres" })
+            {
+                var ingest = figures.Where(f => f.GetProperty("store").GetString() == store && f.GetProperty("scenario").GetString() == "ingest").ToList();
+                Assert.Equal(4, ingest.Count); // acks/s, p50, p99, answers recorded/s
+                Assert.All(ingest, f => Assert.True(f.GetProperty("value").GetDouble() > 0 && f.GetProperty("baseline_value").GetDouble() > 0));
+                var answers = Assert.Single(figures, f => f.GetProperty("store").GetString() == store && f.GetProperty("scenario").GetString() == "answers");
+                Assert.StartsWith("150 answers", answers.GetProperty("name").GetString(), StringComparison.Ordinal);
+            }
+            // The host's memory and start-up, measured on its own process (SQLite, the default store).
+            var memory = figures.Where(f => f.GetProperty("scenario").GetString() == "memory").ToList();
+            Assert.Equal(2, memory.Count);
+            Assert.All(memory, f => Assert.Equal("sqlite", f.GetProperty("store").GetString()));
+            Assert.Contains(memory, f => f.GetProperty("unit").GetString() == "MB" && f.GetProperty("value").GetDouble() > 20);
             Assert.Contains("fanout", await stdout, StringComparison.Ordinal);
             Assert.Contains("broadcast", await stdout, StringComparison.Ordinal);
         }
