@@ -33,12 +33,14 @@ public static class BotFrameworkEndpoint
                 return Results.Unauthorized();
             }
 
-            if (ConversationReference.Of(activity) is { } reference) await references.RememberAsync(reference, ct);
-            if (await inbox.RecordAsync(BotFrameworkMapper.Channel, BotFrameworkMapper.UpdateIdOf(activity, text), text, ct))
-                processor.Signal();
-            return activity.Type == "invoke"
+            return await WebhookBody.RecordOrRetryLaterAsync(async () =>
+            {
+                if (ConversationReference.Of(activity) is { } reference) await references.RememberAsync(reference, ct);
+                if (await inbox.RecordAsync(BotFrameworkMapper.Channel, BotFrameworkMapper.UpdateIdOf(activity, text), text, ct))
+                    processor.Signal();
+            }, () => activity.Type == "invoke"
                 ? Results.Json(new { statusCode = 200, type = "application/vnd.microsoft.activity.message", value = "" })
-                : Results.Ok();
+                : Results.Ok(), logger);
         });
         return app;
     }
