@@ -18,8 +18,8 @@ namespace Academy.Tests.Faults;
 /// </summary>
 public sealed class KillMidBroadcastTests(ITestOutputHelper output)
 {
-    private const int Chats = 400;
-    private const int Kills = 6;
+    private const int Chats = 240;
+    private const int Kills = 4;
     private const int InFlightWindow = 64; // OutboxDispatcher.MaxInFlight
 
     [Fact]
@@ -54,8 +54,9 @@ public sealed class KillMidBroadcastTests(ITestOutputHelper output)
                     await WaitUntilAsync(db, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')", 0, TimeSpan.FromSeconds(60), host);
                     break;
                 }
-                // A random point: after a random number of further sends, or mid-start-up when that number is zero.
-                var target = Sent(api) + random.Next(0, 50);
+                // A random point in this round's share of what is left, so every kill lands mid-broadcast.
+                var left = Chats - Sent(api);
+                var target = Sent(api) + random.Next(1, Math.Max(2, left / (Kills - round + 1)));
                 var limit = Stopwatch.StartNew();
                 while (Sent(api) < target && limit.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(random.Next(1, 20));
                 host.Kill();
@@ -81,6 +82,10 @@ public sealed class KillMidBroadcastTests(ITestOutputHelper output)
         Assert.Equal(Chats, rows.Count);
         Assert.All(rows.Values, r => Assert.Equal("sent", r.Status));
         Assert.All(twice, chat => Assert.True(rows[chat].Interrupted > 0, $"chat {chat} got it twice but its row is not marked interrupted"));
+        // The kills did land mid-send: rows were caught claimed, and were sent again after their lease.
+        var interrupted = rows.Values.Count(r => r.Interrupted > 0);
+        output.WriteLine($"{interrupted} rows cut off mid-send");
+        Assert.True(interrupted > 0, $"seed {seed}: no kill caught a send in flight");
     }
 
     private static long Chat(int i) => 30_000 + i;
