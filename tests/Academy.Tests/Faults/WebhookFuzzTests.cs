@@ -87,6 +87,61 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(_logs.Lines, l => l.Contains("Update telegram/999999999 failed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Bot_Framework_in_emulator_mode_takes_a_thousand_mutated_activities_without_a_500()
+    {
+        var seed = Environment.GetEnvironmentVariable("ACADEMY_FUZZ_SEED") is { } given ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        output.WriteLine($"fuzz seed {seed} (rerun with ACADEMY_FUZZ_SEED={seed})");
+        var random = new Random(seed);
+        await using var connector = await Academy.Tests.BotFramework.FakeBotConnector.StartAsync();
+        await using var host = new AcademyApp(new Dictionary<string, string?>
+        {
+            ["BotFramework:AppId"] = "",
+            ["BotFramework:AppPassword"] = "",
+            ["BotFramework:Emulator"] = "true",
+            ["BotFramework:OpenIdMetadataUrl"] = connector.MetadataUrl,
+            ["BotFramework:Authority"] = connector.BaseUrl,
+        }, services: s => s.AddSingleton<ILoggerProvider>(_logs));
+
+        JsonObject Activity(string user, string? text, JsonObject? value, bool channel) => new()
+        {
+            ["type"] = random.Next(6) == 0 ? "conversationUpdate" : "message",
+            ["timestamp"] = "2026-12-01T02:00:00Z",
+            ["serviceUrl"] = connector.ServiceUrl,
+            ["channelId"] = "msteams",
+            ["from"] = new JsonObject { ["id"] = user, ["name"] = "User " + user },
+            ["conversation"] = channel
+                ? new JsonObject { ["id"] = "19:fuzz@thread.tacv2;messageid=1", ["conversationType"] = "channel", ["isGroup"] = true }
+                : new JsonObject { ["id"] = "a:personal-" + user, ["conversationType"] = "personal" },
+            ["recipient"] = new JsonObject { ["id"] = "28:bot", ["name"] = "Academy" },
+            ["text"] = text,
+            ["value"] = value,
+            ["membersAdded"] = new JsonArray(new JsonObject { ["id"] = user }),
+        };
+        var statuses = new Dictionary<HttpStatusCode, int>();
+        for (int i = 0; i < 1000; i++)
+        {
+            var user = "29:fuzz-" + random.Next(5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var activity = Activity(user, Pick(random, Strings), random.Next(3) == 0 ? new JsonObject { ["data"] = Pick(random, Strings) } : null, random.Next(2) == 0);
+            var status = await PostAsync(host, Academy.BotHost.Channels.BotFramework.BotFrameworkOptions.MessagesPath, Mutate(random, activity, 2_000_000 + i, "id"), secret: null);
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"seed {seed}: {(int)status} for activity {i}");
+        }
+        output.WriteLine(string.Join(", ", statuses.Select(p => $"{(int)p.Key}×{p.Value}")));
+        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0,
+            "inbox settled", seconds: 60);
+        var failed = await host.QueryAsync<string>("SELECT update_id || ' ' || COALESCE(error, '') FROM inbox WHERE status = 'failed'");
+        Assert.True(failed.Count == 0, $"seed {seed}: activities a handler could not process:\n" + string.Join("\n", failed.Take(10)));
+
+        var help = Activity("29:after-fuzz", "/help", null, channel: false);
+        help["type"] = "message";
+        help["id"] = "after-fuzz-1";
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, Academy.BotHost.Channels.BotFramework.BotFrameworkOptions.MessagesPath, help.ToJsonString(), secret: null));
+        await Eventually.UntilAsync(() => Task.FromResult(connector.Posted.Any(p => p.ConversationId == "a:personal-29:after-fuzz")), "reply to /help");
+        var errors = _logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, $"seed {seed}: errors logged:\n" + string.Join("\n", errors.Take(5)));
+    }
+
     private AcademyApp StartHost() => new(
         new Dictionary<string, string?>
         {
@@ -99,13 +154,15 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         },
         services: s => s.AddSingleton<ILoggerProvider>(_logs));
 
-    private static async Task<HttpStatusCode> PostAsync(AcademyApp host, string json)
+    private static Task<HttpStatusCode> PostAsync(AcademyApp host, string json) => PostAsync(host, HookPath, json, Secret);
+
+    private static async Task<HttpStatusCode> PostAsync(AcademyApp host, string path, string json, string? secret)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+        if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
         using var response = await host.Client.SendAsync(request);
         return response.StatusCode;
     }
@@ -144,9 +201,9 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         return JsonNode.Parse(json)!.AsObject();
     }
 
-    private static string Mutate(Random random, JsonObject update, long updateId)
+    private static string Mutate(Random random, JsonObject update, long updateId, string idKey = "update_id")
     {
-        update["update_id"] = updateId;
+        update[idKey] = idKey == "update_id" ? updateId : JsonValue.Create(updateId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         for (int n = 1 + random.Next(4); n > 0; n--)
         {
             var (parent, key) = PickSlot(random, update);
@@ -160,10 +217,10 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 case 5: Set(parent, key, new JsonArray(JsonValue.Create(1), JsonValue.Create("two"), null)); break;
                 case 6: Set(parent, key, new JsonObject { ["unexpected"] = new JsonObject() }); break;
                 case 7: // missing field
-                    if (parent is JsonObject o && key is string k && k != "update_id") o.Remove(k);
+                    if (parent is JsonObject o && key is string k && k != idKey) o.Remove(k);
                     break;
                 case 8: // another update kind with the same body
-                    var kind = update.Select(p => p.Key).FirstOrDefault(k => k != "update_id");
+                    var kind = update.Select(p => p.Key).FirstOrDefault(k => k != idKey);
                     if (kind is not null)
                     {
                         var body = update[kind];
@@ -172,7 +229,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     }
                     break;
                 default:
-                    if (random.Next(20) == 0) update["update_id"] = JsonNode.Parse(Pick(random, ["\"12\"", "null", "1.5", "-1", "1e3", "[]"]));
+                    if (random.Next(20) == 0) update[idKey] = JsonNode.Parse(Pick(random, ["\"12\"", "null", "1.5", "-1", "1e3", "[]"]));
                     break;
             }
         }
@@ -182,7 +239,8 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     private static (JsonNode Parent, object Key) PickSlot(Random random, JsonObject root)
     {
         JsonNode parent = root;
-        object key = root.Select(p => p.Key).Where(k => k != "update_id").DefaultIfEmpty("message").ElementAt(0);
+        var keys = root.Select(p => p.Key).Where(k => k is not ("update_id" or "id")).DefaultIfEmpty("message").ToList();
+        object key = keys[random.Next(keys.Count)];
         // Walk down a random path; stop at a random depth.
         while (true)
         {
