@@ -44,6 +44,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         for (int i = 0; i < 1000; i++)
         {
             var body = Mutate(random, Shapes(updates, random), 1_000_000 + i);
+            if (random.Next(25) == 0) body = body[..random.Next(body.Length)]; // cut off mid-transfer
             var status = await PostAsync(host, body);
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
             if (status is not (HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge))
