@@ -51,7 +51,12 @@ public static class BotFrameworkEndpoint
         try
         {
             var activity = JsonSerializer.Deserialize<Activity>(body, BotFrameworkJson.Options);
-            return activity is { Type.Length: > 0, Conversation.Id.Length: > 0 } ? activity : null;
+            // Replies go to serviceUrl: one that is not an http(s) address is no Activity (in emulator
+            // mode no token vouches for it, and a handler calling it would fail on every attempt).
+            return activity is { Type.Length: > 0, Conversation.Id.Length: > 0 } &&
+                   (activity.ServiceUrl is null || Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var service) && service.Scheme is "https" or "http")
+                ? activity
+                : null;
         }
         catch (JsonException)
         {
