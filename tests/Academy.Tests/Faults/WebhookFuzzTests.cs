@@ -32,7 +32,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_thousand_mutated_updates_never_get_a_500_and_the_bot_keeps_serving()
     {
-        var seed = Environment.GetEnvironmentVariable("ACADEMY_FUZZ_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = FuzzSeed();
         output.WriteLine($"fuzz seed {seed} (rerun with ACADEMY_FUZZ_SEED={seed})");
         var random = new Random(seed);
         await using var host = StartHost();
@@ -91,7 +91,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Bot_Framework_in_emulator_mode_takes_a_thousand_mutated_activities_without_a_500()
     {
-        var seed = Environment.GetEnvironmentVariable("ACADEMY_FUZZ_SEED") is { } given ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = FuzzSeed();
         output.WriteLine($"fuzz seed {seed} (rerun with ACADEMY_FUZZ_SEED={seed})");
         var random = new Random(seed);
         await using var connector = await Academy.Tests.BotFramework.FakeBotConnector.StartAsync();
@@ -142,6 +142,17 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var errors = _logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, $"seed {seed}: errors logged:\n" + string.Join("\n", errors.Take(5)));
     }
+
+    /// <summary>
+    /// A fixed seed by default, so the suite is repeatable; ACADEMY_FUZZ_SEED=random explores new ones
+    /// (every seed found failing so far is fixed), ACADEMY_FUZZ_SEED=N replays one.
+    /// </summary>
+    private static int FuzzSeed() => Environment.GetEnvironmentVariable("ACADEMY_FUZZ_SEED") switch
+    {
+        null or "" => 20_261_201,
+        "random" => Random.Shared.Next(),
+        var given => int.Parse(given, System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private AcademyApp StartHost() => new(
         new Dictionary<string, string?>
