@@ -24,4 +24,25 @@ public static class WebhookBody
         }
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// Records an update, or answers 503 when the store cannot take it (restarting, failing over): the
+    /// platform then sends it again, whereas an unhandled 500 would log a crash for an ordinary outage.
+    /// Only a committed record earns the 200 <paramref name="acknowledge"/> gives.
+    /// </summary>
+    public static async Task<IResult> RecordOrRetryLaterAsync(Func<Task> record, Func<IResult> acknowledge, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(acknowledge);
+        try
+        {
+            await record();
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            logger.LogWarning("The store could not record an update ({Error}); answered 503 so the platform sends it again", ex.Message);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+        return acknowledge();
+    }
 }

@@ -23,6 +23,12 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
     {
         ArgumentNullException.ThrowIfNull(e);
         if (e.Kind == ChatEventKind.Ignored) return;
+        // What a person does always names the person; an update without its sender (a mangled or
+        // anonymous-channel update) has no one to answer or credit, and handlers rely on From.
+        if (e.From is null && e.Kind is ChatEventKind.Message or ChatEventKind.Command or ChatEventKind.Button
+                or ChatEventKind.PollAnswer or ChatEventKind.ContactShared) return;
+        // Likewise a message needs the chat it was said in (a button press may lack it: it answers with a toast).
+        if (e.Chat is null && e.Kind is ChatEventKind.Message or ChatEventKind.Command or ChatEventKind.ContactShared) return;
 
         var learner = e.From is null ? null : await directory.FindByIdentityAsync(s, e.Channel, e.From.Id);
         long? groupId = e.Chat is not null && !e.IsPrivate ? await LearnerDirectory.GroupOfChatAsync(s, e.Channel, e.Chat.ChatId) : null;
@@ -47,6 +53,7 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
                 await turn.ReplyAsync(turn.Text.Get("turn.unknown_command", ("command", "/" + e.Command)));
             return;
         }
+        if (handler.Scope != ChatScope.Any && e.Chat is null) return; // no chat to tell where the button belongs
         if (handler.Scope == ChatScope.Private && !e.IsPrivate)
         {
             await turn.ReplyAsync(turn.Text["turn.private_only"]);

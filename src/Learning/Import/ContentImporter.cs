@@ -13,6 +13,12 @@ namespace Academy.Learning.Import;
 public sealed partial class ContentImporter(AcademyDatabase database, TimeProvider time)
 {
     /// <summary>
+    /// The largest file taken: a roster of the biggest cohort (135,000 learners) is about 15 MB. Anything
+    /// larger is refused by its size before it is read, so a wrong file cannot exhaust memory.
+    /// </summary>
+    public const long MaxFileBytes = 20L * 1024 * 1024;
+
+    /// <summary>
     /// What a file yielded. A file with errors still names its codes (<see cref="Code"/>,
     /// <see cref="CourseRef"/>) so the references of the other files are checked too, without a
     /// cascade of "unknown cohort" errors for a cohort whose own file is broken.
@@ -25,13 +31,24 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = new List<(string Name, byte[]? Bytes)>();
+        var tooLarge = new List<ImportError>();
         foreach (var path in paths)
-            files.Add((path, File.Exists(path) ? await File.ReadAllBytesAsync(path, ct) : null));
-        return await ImportAsync(files, ct);
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxFileBytes) tooLarge.Add(TooLarge(path, info.Length));
+            else files.Add((path, info.Exists ? await File.ReadAllBytesAsync(path, ct) : null));
+        }
+        if (tooLarge.Count == 0) return await ImportAsync(files, ct);
+        // The other files are still checked, so one run lists every problem.
+        var rest = await ImportAsync(files, ct, commit: false);
+        return new ImportReport([.. tooLarge, .. rest.Errors], []);
     }
 
     /// <summary>Imports files given as (display name, content); a null content means the file was not found.</summary>
-    public async Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct = default)
+    public Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct = default) =>
+        ImportAsync(files, ct, commit: true);
+
+    private async Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct, bool commit)
     {
         ArgumentNullException.ThrowIfNull(files);
         var errors = new List<ImportError>();
@@ -44,7 +61,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             if (result is not null) parsed.Add(result);
         }
         await CheckReferencesAsync(parsed, errors, ct);
-        if (errors.Count > 0) return new ImportReport(errors, []);
+        if (errors.Count > 0 || !commit) return new ImportReport(errors, []);
 
         var reports = new List<FileReport>();
         await using var session = await database.BeginAsync(ct);
@@ -71,6 +88,11 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             errors.Add(0, "", "import.error.not_found");
             return null;
         }
+        if (bytes.LongLength > MaxFileBytes)
+        {
+            errors.Errors.Add(TooLarge(name, bytes.LongLength));
+            return null;
+        }
         var extension = Path.GetExtension(name).ToLowerInvariant();
         if (extension is not (".csv" or ".yaml" or ".yml"))
         {
@@ -85,6 +107,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             return roster is null ? null : new Parsed(name, null, null, roster, "roster");
         }
 
+        if (!YamlLimits.Check(text, errors)) return null;
         var stream = new YamlStream();
         try
         {
@@ -112,6 +135,10 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         var cohort = CohortParser.Parse(fields, out var cohortCode, out var courseRef);
         return new Parsed(name, null, cohort, null, "cohort", cohortCode, courseRef);
     }
+
+    private static ImportError TooLarge(string file, long bytes) =>
+        new(file, 0, "", "import.error.too_large",
+            [("size", (bytes / (1024.0 * 1024)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)), ("max", MaxFileBytes / (1024 * 1024))]);
 
     // Cohorts must name a known course; roster rows a known cohort and one of its groups.
     private async Task CheckReferencesAsync(List<Parsed> parsed, List<ImportError> errors, CancellationToken ct)

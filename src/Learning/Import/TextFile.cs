@@ -14,16 +14,33 @@ internal static class TextFile
             errors.Add(1, "", "import.error.utf16");
             return null;
         }
+        // Without a BOM, UTF-16 text is "valid" UTF-8 with a NUL beside every ASCII character.
+        if (LooksLikeUtf16(bytes))
+        {
+            errors.Add(1, "", "import.error.utf16");
+            return null;
+        }
         int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         try
         {
-            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+            var text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
+            // NUL is valid UTF-8 but no text file holds one; it would cut names short in some tools.
+            var nul = text.IndexOf('\0', StringComparison.Ordinal);
+            if (nul < 0) return text;
+            errors.Add(text.AsSpan(0, nul).Count('\n') + 1, "", "import.error.nul");
+            return null;
         }
         catch (DecoderFallbackException)
         {
             errors.Add(LineOfFirstInvalidByte(bytes, start), "", "import.error.not_utf8");
             return null;
         }
+    }
+
+    private static bool LooksLikeUtf16(byte[] bytes)
+    {
+        var head = bytes.AsSpan(0, Math.Min(bytes.Length, 4096));
+        return head.Length >= 4 && head.Count((byte)0) * 4 >= head.Length;
     }
 
     private static int LineOfFirstInvalidByte(byte[] bytes, int start)

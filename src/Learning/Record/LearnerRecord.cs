@@ -110,8 +110,10 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
     public async Task<CheckInOutcome> CheckInAsync(DbSession s, long cohortId, long learnerId)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var cohort = await CohortStore.GetAsync(s, cohortId) ?? throw new ArgumentException($"No cohort {cohortId}.", nameof(cohortId));
-        if (!await IsEnrolledAsync(s, cohortId, learnerId)) return new CheckInOutcome(CheckInStatus.NotEnrolled, 0, 0);
+        // The cohort id comes from a button's data: a stale or forged press names a cohort that is not
+        // there, which is the presser's problem (not enrolled), not a failure of the update.
+        if (await CohortStore.GetAsync(s, cohortId) is not { } cohort || !await IsEnrolledAsync(s, cohortId, learnerId))
+            return new CheckInOutcome(CheckInStatus.NotEnrolled, 0, 0);
         var calendar = cohort.Calendar;
         var now = time.GetUtcNow();
         var today = calendar.LocalDate(now);

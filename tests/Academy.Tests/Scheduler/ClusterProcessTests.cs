@@ -136,7 +136,8 @@ internal sealed class BotHostProcess : IAsyncDisposable
         get { lock (_log) return _log.ToString(); }
     }
 
-    public static BotHostProcess Start(string folder, string connectionString)
+    /// <param name="settings">Extra configuration (e.g. Telegram__Mode), as environment variables; they win over the defaults here.</param>
+    public static BotHostProcess Start(string folder, string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [BuiltPrograms.BotHost, "--urls", $"http://127.0.0.1:{port}"])
@@ -157,6 +158,7 @@ internal sealed class BotHostProcess : IAsyncDisposable
         // A send cut off by the kill goes again after this lease (counted as a possible duplicate).
         start.Environment["Outbox__SendLease"] = "00:00:05";
         start.Environment["Logging__LogLevel__Quartz"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var host = new BotHostProcess(process, port);
         process.OutputDataReceived += (_, e) => { lock (host._log) host._log.AppendLine(e.Data); };

@@ -33,12 +33,14 @@ public static class BotFrameworkEndpoint
                 return Results.Unauthorized();
             }
 
-            if (ConversationReference.Of(activity) is { } reference) await references.RememberAsync(reference, ct);
-            if (await inbox.RecordAsync(BotFrameworkMapper.Channel, BotFrameworkMapper.UpdateIdOf(activity, text), text, ct))
-                processor.Signal();
-            return activity.Type == "invoke"
+            return await WebhookBody.RecordOrRetryLaterAsync(async () =>
+            {
+                if (ConversationReference.Of(activity) is { } reference) await references.RememberAsync(reference, ct);
+                if (await inbox.RecordAsync(BotFrameworkMapper.Channel, BotFrameworkMapper.UpdateIdOf(activity, text), text, ct))
+                    processor.Signal();
+            }, () => activity.Type == "invoke"
                 ? Results.Json(new { statusCode = 200, type = "application/vnd.microsoft.activity.message", value = "" })
-                : Results.Ok();
+                : Results.Ok(), logger);
         });
         return app;
     }
@@ -49,7 +51,12 @@ public static class BotFrameworkEndpoint
         try
         {
             var activity = JsonSerializer.Deserialize<Activity>(body, BotFrameworkJson.Options);
-            return activity is { Type.Length: > 0, Conversation.Id.Length: > 0 } ? activity : null;
+            // Replies go to serviceUrl: one that is not an http(s) address is no Activity (in emulator
+            // mode no token vouches for it, and a handler calling it would fail on every attempt).
+            return activity is { Type.Length: > 0, Conversation.Id.Length: > 0 } &&
+                   (activity.ServiceUrl is null || Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var service) && service.Scheme is "https" or "http")
+                ? activity
+                : null;
         }
         catch (JsonException)
         {

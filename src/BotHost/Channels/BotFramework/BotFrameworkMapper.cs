@@ -152,7 +152,8 @@ public static partial class BotFrameworkMapper
     private static ChatEvent FromConversationUpdate(Activity activity, string updateId)
     {
         var botId = activity.Recipient?.Id;
-        if (activity.MembersAdded is { Count: > 0 } added)
+        // A member without an id names no one (a mangled Activity): leave it out rather than fail the update.
+        if (activity.MembersAdded?.Where(m => m?.Id is not null).ToList() is { Count: > 0 } added)
         {
             var bot = added.FirstOrDefault(m => m.Id == botId);
             return Base(activity, updateId, bot is null ? ChatEventKind.MemberJoined : ChatEventKind.BotAdded) with
@@ -160,7 +161,7 @@ public static partial class BotFrameworkMapper
                 Member = ToUser(bot ?? added[0], isBot: bot is not null),
             };
         }
-        if (activity.MembersRemoved is { Count: > 0 } removed)
+        if (activity.MembersRemoved?.Where(m => m?.Id is not null).ToList() is { Count: > 0 } removed)
         {
             var bot = removed.FirstOrDefault(m => m.Id == botId);
             return Base(activity, updateId, bot is null ? ChatEventKind.MemberLeft : ChatEventKind.BotRemoved) with

@@ -241,8 +241,9 @@ public static partial class TelegramMapper
     }
 
     /// <summary>Telegram sends the sender's own number without '+'; the rest of Academy speaks E.164.</summary>
-    private static string NormalizePhone(string phone)
+    private static string? NormalizePhone(string? phone)
     {
+        if (phone is null) return null; // a contact card without a number (mangled update): nothing to match
         var trimmed = phone.Trim();
         return trimmed.StartsWith('+') || trimmed.Length == 0 ? trimmed : "+" + trimmed;
     }

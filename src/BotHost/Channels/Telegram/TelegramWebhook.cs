@@ -20,7 +20,7 @@ public static class TelegramWebhook
         ArgumentNullException.ThrowIfNull(options);
         var path = new Uri(options.WebhookUrl!).AbsolutePath;
         var secret = Encoding.UTF8.GetBytes(options.SecretToken!);
-        app.MapPost(path, async (HttpContext http, InboxStore inbox, InboxProcessor processor, CancellationToken ct) =>
+        app.MapPost(path, async (HttpContext http, InboxStore inbox, InboxProcessor processor, ILogger<InboxStore> logger, CancellationToken ct) =>
         {
             var given = http.Request.Headers[SecretHeader].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), secret))
@@ -30,9 +30,11 @@ public static class TelegramWebhook
             if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
             if (UpdateIdOf(body) is not { } updateId) return Results.BadRequest();
 
-            if (await inbox.RecordAsync(TelegramMapper.Channel, updateId, Encoding.UTF8.GetString(body), ct))
-                processor.Signal();
-            return Results.Ok();
+            return await WebhookBody.RecordOrRetryLaterAsync(async () =>
+            {
+                if (await inbox.RecordAsync(TelegramMapper.Channel, updateId, Encoding.UTF8.GetString(body), ct))
+                    processor.Signal();
+            }, () => Results.Ok(), logger);
         });
         return app;
     }
