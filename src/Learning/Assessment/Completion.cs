@@ -73,7 +73,7 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
         var needed = (int)Math.Min(rule.RequiredLessons ?? lessons.Required, lessons.Required);
 
         var examCodes = rule.PostTests ?? (await s.QueryAsync<string>(
-            "SELECT e.code FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND e.kind = 'post' ORDER BY e.code", p)).ToList();
+            "SELECT e.code FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND e.kind = 'post' AND e.retired = 0 ORDER BY e.code", p)).ToList();
         var results = examCodes.Count == 0 ? [] : await exams.ForLearnerAsync(s, cohortId, learnerId);
         var examConditions = examCodes.Select(c => new ExamCondition(c, results.FirstOrDefault(r => r.ExamCode == c))).ToList();
 

@@ -2,6 +2,7 @@ using Academy.Scheduler;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Support.PlaygroundUser;
+using static Academy.Tests.Support.PlaygroundSteps;
 
 namespace Academy.Tests.Announcements;
 
@@ -49,27 +50,30 @@ public sealed class AnnouncementScheduleTests
     private static async Task<long> ScheduleAsync(AcademyApp app, PlaygroundUser admin, string text, bool badTimesFirst = false)
     {
         var dm = admin.PrivateChat;
+        // Each step waits for a reply newer than the step: the second announcement's dialogue must not
+        // be satisfied by the first one's messages.
+        var after = await LastIdAsync(app, dm);
         await admin.SayAsync(dm, "/announce");
-        await WaitForBotAsync(app, dm, m => Text(m).StartsWith("New announcement #", StringComparison.Ordinal));
+        await WaitForBotAsync(app, dm, m => Text(m).StartsWith("New announcement #", StringComparison.Ordinal), after);
         var id = await app.ScalarAsync<long>("SELECT MAX(id) FROM announcements");
         await admin.SayAsync(dm, text);
-        await WaitForBotAsync(app, dm, m => ButtonData(m).Contains($"an:{id}:all"));
+        await WaitForBotAsync(app, dm, after: after, match: m => ButtonData(m).Contains($"an:{id}:all"));
         await admin.PressAsync(dm, $"an:{id}:all");
-        await WaitForBotAsync(app, dm, m => ButtonData(m).Contains($"an:{id}:at"));
+        await WaitForBotAsync(app, dm, after: after, match: m => ButtonData(m).Contains($"an:{id}:at"));
         await admin.PressAsync(dm, $"an:{id}:at");
-        await WaitForBotAsync(app, dm, m => Text(m).StartsWith("Type the time in Asia/Ho_Chi_Minh (the time zone of sample-2026)", StringComparison.Ordinal));
+        await WaitForBotAsync(app, dm, after: after, match: m => Text(m).StartsWith("Type the time in Asia/Ho_Chi_Minh (the time zone of sample-2026)", StringComparison.Ordinal));
         if (badTimesFirst)
         {
             await admin.SayAsync(dm, "25:99");
-            await WaitForBotAsync(app, dm, m => Text(m).StartsWith("I could not read \"25:99\"", StringComparison.Ordinal));
+            await WaitForBotAsync(app, dm, after: after, match: m => Text(m).StartsWith("I could not read \"25:99\"", StringComparison.Ordinal));
             await admin.SayAsync(dm, "2026-11-30 09:00");
-            await WaitForBotAsync(app, dm, m => Text(m) == "2026-11-30 09:00 (Asia/Ho_Chi_Minh) has already passed. Please give a time in the future.");
+            await WaitForBotAsync(app, dm, after: after, match: m => Text(m) == "2026-11-30 09:00 (Asia/Ho_Chi_Minh) has already passed. Please give a time in the future.");
         }
         await admin.SayAsync(dm, "09:00");
-        var preview = await WaitForBotAsync(app, dm, m => Text(m).StartsWith($"Preview of announcement #{id}", StringComparison.Ordinal));
+        var preview = await WaitForBotAsync(app, dm, after: after, match: m => Text(m).StartsWith($"Preview of announcement #{id}", StringComparison.Ordinal));
         Assert.Contains("When: 2026-12-01 09:00 (Asia/Ho_Chi_Minh)", Text(preview.GetProperty("message")), StringComparison.Ordinal);
         await admin.PressAsync(dm, $"an:{id}:ok");
-        await WaitForBotAsync(app, dm, m => Text(m).StartsWith($"Announcement #{id} is scheduled for 2026-12-01 09:00 (Asia/Ho_Chi_Minh)", StringComparison.Ordinal));
+        await WaitForBotAsync(app, dm, after: after, match: m => Text(m).StartsWith($"Announcement #{id} is scheduled for 2026-12-01 09:00 (Asia/Ho_Chi_Minh)", StringComparison.Ordinal));
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_copies WHERE announcement_id = @id", new { id }));
         return id;
     }

@@ -84,10 +84,10 @@ public sealed class DashboardBrowserTests : BrowserTest
         await Assertions.Expect(row.Locator("td").Nth(8)).ToHaveTextAsync("1 of 7 (14%)");
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-announcements.png"), FullPage = true });
 
-        // Exports: a link per cohort and group, in both formats.
+        // Exports: a link per cohort and group, and the cohort's exam results, in both formats.
         await page.Locator("nav a[href='/dashboard/exports']").ClickAsync();
-        await Assertions.Expect(page.Locator("ul.exports a[href$='/csv']")).ToHaveCountAsync(4);
-        await Assertions.Expect(page.Locator("ul.exports a[href$='/xlsx']")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("ul.exports a[href$='/csv']")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("ul.exports a[href$='/xlsx']")).ToHaveCountAsync(5);
 
         // Switch to Chinese; the choice sticks for the session.
         await page.Locator(".langs a[lang='zh-Hans']").ClickAsync();

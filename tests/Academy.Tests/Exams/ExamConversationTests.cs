@@ -20,7 +20,7 @@ namespace Academy.Tests.Exams;
 public sealed class ExamConversationTests : IAsyncDisposable
 {
     private static readonly Localizer En = Catalog.Default.For("en");
-    private readonly JumpTime _time = new(DateTimeOffset.Parse("2026-12-01T02:00:00Z"));
+    private readonly ShiftedTime _time = new(DateTimeOffset.Parse("2026-12-01T02:00:00Z"));
     private readonly PinnedSeeds _seeds = new();
     private readonly AcademyApp _app;
 
@@ -179,15 +179,5 @@ public sealed class ExamConversationTests : IAsyncDisposable
     {
         public long Seed { get; set; } = 1;
         public override long Next() => Seed;
-    }
-
-    /// <summary>Real-speed time that a test can move forward.</summary>
-    private sealed class JumpTime(DateTimeOffset start) : TimeProvider
-    {
-        private readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
-        private TimeSpan _jumped;
-        public void Jump(TimeSpan by) => _jumped += by;
-        public override DateTimeOffset GetUtcNow() => start + _running.Elapsed + _jumped;
-        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
     }
 }

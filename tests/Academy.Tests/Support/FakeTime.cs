@@ -19,7 +19,12 @@ public sealed class ShiftedTime(DateTimeOffset start) : TimeProvider
 {
     private readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
 
-    public override DateTimeOffset GetUtcNow() => start + _running.Elapsed;
+    private TimeSpan _jumped;
+
+    public override DateTimeOffset GetUtcNow() => start + _running.Elapsed + _jumped;
+
+    /// <summary>Moves the clock forward (a later programme day, an exam's deadline) and keeps it running.</summary>
+    public void Jump(TimeSpan by) => _jumped += by;
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 }
