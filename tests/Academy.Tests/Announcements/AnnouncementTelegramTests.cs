@@ -149,16 +149,8 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
         await s.CommitAsync();
     }
 
-    private async Task PostAsync(AcademyApp host, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
-        using var response = await host.Client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private static async Task PostAsync(AcademyApp host, string json) =>
+        Assert.Equal(HttpStatusCode.OK, await TelegramUpdates.PostAsync(host.Client, HookPath, json, Secret));
 
     private static Task WaitAsync(Func<bool> condition, string what, int seconds = 20, Func<string>? dump = null) =>
         Eventually.UntilAsync(() => Task.FromResult(condition()), what, seconds, dump is null ? null : () => Task.FromResult(dump()));

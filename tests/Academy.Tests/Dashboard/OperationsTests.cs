@@ -163,13 +163,7 @@ public sealed class OperationsTests
 
         public async Task SendAsync(string json)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/telegram/hook", UriKind.Relative))
-            {
-                Content = new StringContent(json, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "hook-Secret_123");
-            using var response = await app.Client.SendAsync(request);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, await TelegramUpdates.PostAsync(app.Client, "/telegram/hook", json, "hook-Secret_123"));
             Posted++;
         }
 

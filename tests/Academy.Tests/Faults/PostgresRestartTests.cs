@@ -95,14 +95,6 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         await Eventually.UntilAsync(() => Task.FromResult(_api.Requests.Any(r => r.Method == "sendMessage" && r.ChatId == 9999)), "a reply after recovery");
     }
 
-    private static async Task<HttpStatusCode> PostAsync(AcademyApp host, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
-        using var response = await host.Client.SendAsync(request);
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> PostAsync(AcademyApp host, string json) =>
+        TelegramUpdates.PostAsync(host.Client, HookPath, json, Secret);
 }

@@ -117,14 +117,6 @@ public sealed class RedeliveryTests : IAsyncLifetime
         return found!;
     }
 
-    private static async Task<HttpStatusCode> PostAsync(AcademyApp host, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
-        using var response = await host.Client.SendAsync(request);
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> PostAsync(AcademyApp host, string json) =>
+        TelegramUpdates.PostAsync(host.Client, HookPath, json, Secret);
 }

@@ -168,16 +168,8 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static Task<HttpStatusCode> PostAsync(AcademyApp host, string json) => PostAsync(host, HookPath, json, Secret);
 
-    private static async Task<HttpStatusCode> PostAsync(AcademyApp host, string path, string json, string? secret)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
-        using var response = await host.Client.SendAsync(request);
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> PostAsync(AcademyApp host, string path, string json, string? secret) =>
+        TelegramUpdates.PostAsync(host.Client, path, json, secret);
 
     // ---- the generator ----
 

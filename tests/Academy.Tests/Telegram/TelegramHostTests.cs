@@ -191,16 +191,8 @@ public sealed class TelegramHostTests : IAsyncLifetime
         await WaitForSendAsync("sendMessage", user, text => text.StartsWith(welcome, StringComparison.Ordinal));
     }
 
-    private async Task<HttpStatusCode> PostAsync(AcademyApp host, string json, string? secret = Secret)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(HookPath, UriKind.Relative))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
-        using var response = await host.Client.SendAsync(request);
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> PostAsync(AcademyApp host, string json, string? secret = Secret) =>
+        TelegramUpdates.PostAsync(host.Client, HookPath, json, secret);
 
     private static async Task EnqueueAsync(AcademyApp host, long chat, string text)
     {

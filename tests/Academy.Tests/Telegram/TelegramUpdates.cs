@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -59,4 +61,16 @@ public sealed class TelegramUpdates
     {
         poll_answer = new { poll_id = pollId, user = User(user), option_ids = new[] { option } },
     });
+
+    /// <summary>Posts an update to the host's webhook as Telegram does, with the secret header when one is given.</summary>
+    public static async Task<HttpStatusCode> PostAsync(HttpClient host, string path, string json, string? secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (secret is not null) request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+        using var response = await host.SendAsync(request);
+        return response.StatusCode;
+    }
 }
