@@ -135,7 +135,7 @@ public static class DashboardEndpoints
         return Html(DashboardHtml.Page(text, text["dashboard.signin.title"], "/dashboard", main, signedIn: false));
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, DashboardAccess access)
+    private static async Task<IResult> SignInAsync(HttpContext http, DashboardAccess access, DashboardOptions options)
     {
         StringValues token = default;
         if (http.Request.HasFormContentType) token = (await http.Request.ReadFormAsync(http.RequestAborted))["token"];
@@ -148,7 +148,10 @@ public static class DashboardEndpoints
             SameSite = SameSiteMode.Lax,
             Secure = http.Request.IsHttps,
             Path = "/dashboard",
-            Expires = opened.ExpiresAt,
+            // Max-Age, not Expires: the browser counts it from now on its own clock, so a server and a
+            // browser whose clocks disagree (a phone set hours off) still keep the cookie for the session's
+            // lifetime. The server enforces the session's end itself.
+            MaxAge = options.SessionLifetime,
         });
         return Results.Redirect("/dashboard", permanent: false, preserveMethod: false);
     }
