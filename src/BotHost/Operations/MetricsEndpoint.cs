@@ -18,8 +18,8 @@ public static class MetricsEndpoint
         return app;
     }
 
-    private static async Task<IResult> WriteAsync(AcademyMetrics metrics, AcademyDatabase database, IEnumerable<IChannelClient> clients,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> WriteAsync(AcademyMetrics metrics, AcademyDatabase database, Pipeline.InboxStore inbox,
+        IEnumerable<IChannelClient> clients, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var channels = clients.Select(c => c.Channel).ToList();
@@ -40,14 +40,13 @@ public static class MetricsEndpoint
         foreach (var channel in channels.Union(metrics.RateLimitedByChannel.Keys).Order(StringComparer.Ordinal))
             Line(sb, "academy_rate_limited_total", metrics.RateLimitedByChannel.GetValueOrDefault(channel), ("channel", channel));
 
+        var backlog = await inbox.BacklogAsync(ct);
         await using (var s = await database.BeginReadAsync(ct))
         {
             // Each count walks the (status, …) index of its table: the unfinished rows only.
             var outbox = await s.QuerySingleAsync<(long Pending, long? Oldest)>(
                 "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'");
             var sending = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'sending'");
-            var inbox = await s.QuerySingleAsync<(long Pending, long? Oldest)>(
-                "SELECT COUNT(*), MIN(received_at) FROM inbox WHERE status = 'pending'");
 
             Header(sb, "academy_outbox_depth", "gauge", "Outbox messages waiting to be sent.");
             Line(sb, "academy_outbox_depth", outbox.Pending);
@@ -56,9 +55,9 @@ public static class MetricsEndpoint
             Header(sb, "academy_outbox_sending", "gauge", "Outbox messages claimed by a sender whose outcome is not recorded yet.");
             Line(sb, "academy_outbox_sending", sending);
             Header(sb, "academy_inbox_pending", "gauge", "Inbound updates recorded but not processed yet.");
-            Line(sb, "academy_inbox_pending", inbox.Pending);
+            Line(sb, "academy_inbox_pending", backlog.Count);
             Header(sb, "academy_inbox_oldest_pending_age_seconds", "gauge", "Age of the oldest unprocessed inbound update (0 when none).");
-            Line(sb, "academy_inbox_oldest_pending_age_seconds", AgeSeconds(now, inbox.Oldest));
+            Line(sb, "academy_inbox_oldest_pending_age_seconds", AgeSeconds(now, backlog.OldestAt));
         }
 
         Header(sb, "academy_start_time_seconds", "gauge", "When this process started (Unix seconds).");

@@ -65,6 +65,7 @@ public sealed class InboxProcessor(
     /// <summary>Processes the pending updates once; returns how many were taken up.</summary>
     public async Task<int> DrainOnceAsync(CancellationToken ct = default)
     {
+        await inbox.TransferAsync(ct);
         var items = await inbox.PendingAsync(BatchSize, ct);
         if (items.Count == 0) return 0;
         int taken;

@@ -8,7 +8,10 @@ public sealed record InboxItem(string Channel, string UpdateId, string Payload, 
 /// <summary>
 /// The durable record of inbound updates. An adapter acknowledges an update to its platform only
 /// after <see cref="RecordAsync"/> has committed; the (channel, update id) key turns a re-delivery
-/// into a no-op.
+/// into a no-op. On SQLite updates are acknowledged into the inbox log, a file of their own
+/// (<see cref="AcademyDatabase.InboxLog"/>), so an acknowledgement never waits for SQLite's one writer
+/// while a turn holds it; <see cref="TransferAsync"/> moves them into <c>inbox</c>, where they are
+/// processed. On PostgreSQL they go straight into <c>inbox</c>.
 /// </summary>
 public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Operations.AcademyMetrics? metrics = null)
 {
@@ -76,7 +79,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
             try
             {
                 HashSet<(string, string)> inserted;
-                await using (var s = await database.BeginDurableAsync())
+                await using (var s = await Acknowledgements.BeginDurableAsync())
                 {
                     inserted = await InsertAsync(s, batch.Select(w => (w.Channel, w.UpdateId, w.Payload)).ToList());
                     await s.CommitAsync();
@@ -101,7 +104,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
         int inserted = 0;
         foreach (var chunk in rows.Chunk(MaxBatch))
         {
-            await using var s = await database.BeginDurableAsync(ct);
+            await using var s = await Acknowledgements.BeginDurableAsync(ct);
             inserted += (await InsertAsync(s, chunk)).Count;
             await s.CommitAsync(ct);
         }
@@ -109,22 +112,85 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
         return inserted;
     }
 
+    // Where acknowledgements are committed: the inbox log on SQLite, the store itself on PostgreSQL.
+    private AcademyDatabase Acknowledgements => database.InboxLog ?? database;
+
     // One multi-row statement; RETURNING names the rows that were new (both engines skip the
     // conflicting ones silently, including a duplicate within the statement).
-    private async Task<HashSet<(string, string)>> InsertAsync(DbSession s, IReadOnlyList<(string Channel, string UpdateId, string Payload)> rows)
+    private Task<HashSet<(string, string)>> InsertAsync(DbSession s, IReadOnlyList<(string Channel, string UpdateId, string Payload)> rows) =>
+        database.InboxLog is null
+            ? InsertAsync(s, "inbox (channel, update_id, received_at, payload, status, attempts)", ", 'pending', 0",
+                rows.Select(r => (r.Channel, r.UpdateId, Now(), r.Payload)).ToList())
+            : InsertAsync(s, "inbox_log (channel, update_id, received_at, payload)", "",
+                rows.Select(r => (r.Channel, r.UpdateId, Now(), r.Payload)).ToList());
+
+    private static async Task<HashSet<(string, string)>> InsertAsync(DbSession s, string into, string constants,
+        IReadOnlyList<(string Channel, string UpdateId, long ReceivedAt, string Payload)> rows)
     {
-        var sql = new System.Text.StringBuilder("INSERT INTO inbox (channel, update_id, received_at, payload, status, attempts) VALUES ");
+        var sql = new System.Text.StringBuilder("INSERT INTO ").Append(into).Append(" VALUES ");
         var args = new Dapper.DynamicParameters();
-        args.Add("now", Now());
         for (int i = 0; i < rows.Count; i++)
         {
-            sql.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@c{i}, @u{i}, @now, @p{i}, 'pending', 0)");
+            sql.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@c{i}, @u{i}, @r{i}, @p{i}{constants})");
             args.Add($"c{i}", rows[i].Channel);
             args.Add($"u{i}", rows[i].UpdateId);
+            args.Add($"r{i}", rows[i].ReceivedAt);
             args.Add($"p{i}", rows[i].Payload);
         }
         sql.Append(" ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id");
         return (await s.QueryAsync<(string, string)>(sql.ToString(), args)).ToHashSet();
+    }
+
+    /// <summary>How many log rows one transfer moves.</summary>
+    public const int MaxTransfer = 1000;
+
+    /// <summary>
+    /// SQLite: moves what was acknowledged into the inbox log since the last transfer into <c>inbox</c>,
+    /// in the order it was acknowledged (the log's sequence), and returns how many rows were read. The
+    /// log keeps its rows for <see cref="Retention"/> (it de-duplicates re-deliveries); the store
+    /// remembers how far it has moved, in the same transaction as the rows, so a crash between the two
+    /// files moves nothing twice and loses nothing. A no-op on PostgreSQL.
+    /// </summary>
+    public async Task<int> TransferAsync(CancellationToken ct = default)
+    {
+        if (database.InboxLog is not { } log) return 0;
+        await using var s = await database.BeginAsync(ct);
+        var from = await s.ExecuteScalarAsync<long?>("SELECT seq FROM inbox_transfer WHERE id = 1")
+                   ?? throw new InvalidOperationException("The store is not paired with its inbox log (run the migrations first).");
+        List<LogRow> rows;
+        // Sequence order is commit order: the log has one writer, and numbers are drawn inside its transactions.
+        await using (var r = await log.BeginReadAsync(ct))
+            rows = (await r.QueryAsync<LogRow>(
+                "SELECT seq, channel, update_id AS UpdateId, received_at AS ReceivedAt, payload FROM inbox_log WHERE seq > @from ORDER BY seq LIMIT @MaxTransfer",
+                new { from, MaxTransfer })).ToList();
+        if (rows.Count == 0) return 0;
+        // Already in `inbox` (moved before a store restored from a backup, or a playground update): left as it is.
+        foreach (var chunk in rows.Chunk(100))
+            await InsertAsync(s, "inbox (channel, update_id, received_at, payload, status, attempts)", ", 'pending', 0",
+                chunk.Select(r => (r.Channel, r.UpdateId, r.ReceivedAt, r.Payload)).ToList());
+        await s.ExecuteAsync("UPDATE inbox_transfer SET seq = @to WHERE id = 1", new { to = rows[^1].Seq });
+        await s.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    private sealed record LogRow(long Seq, string Channel, string UpdateId, long ReceivedAt, string Payload);
+
+    /// <summary>Updates acknowledged but not processed yet, and when the oldest of them arrived (for /metrics).</summary>
+    public async Task<(long Count, long? OldestAt)> BacklogAsync(CancellationToken ct = default)
+    {
+        (long Count, long? OldestAt) pending;
+        long moved = 0;
+        await using (var s = await database.BeginReadAsync(ct))
+        {
+            pending = await s.QuerySingleAsync<(long, long?)>("SELECT COUNT(*), MIN(received_at) FROM inbox WHERE status = 'pending'");
+            if (database.InboxLog is not null) moved = await s.ExecuteScalarAsync<long?>("SELECT seq FROM inbox_transfer WHERE id = 1") ?? 0;
+        }
+        if (database.InboxLog is not { } log) return pending;
+        await using var l = await log.BeginReadAsync(ct);
+        var waiting = await l.QuerySingleAsync<(long Count, long? OldestAt)>(
+            "SELECT COUNT(*), MIN(received_at) FROM inbox_log WHERE seq > @moved", new { moved });
+        return (pending.Count + waiting.Count,
+            pending.OldestAt is { } a && waiting.OldestAt is { } b ? Math.Min(a, b) : pending.OldestAt ?? waiting.OldestAt);
     }
 
     /// <summary>The oldest pending updates, in arrival order (numeric ids of one batch in numeric order).</summary>
@@ -161,13 +227,24 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
             WHERE channel = @Channel AND update_id = @UpdateId
             """, new { item.Channel, item.UpdateId, error, maxAttempts });
 
-    /// <summary>Forgets processed updates older than <see cref="Retention"/>.</summary>
+    /// <summary>Forgets processed updates older than <see cref="Retention"/> (and, on SQLite, moved log rows as old).</summary>
     public async Task<int> PruneAsync(CancellationToken ct = default)
     {
-        await using var s = await database.BeginAsync(ct);
         var cutoff = (time.GetUtcNow() - Retention).ToUnixTimeMilliseconds();
-        var deleted = await s.ExecuteAsync("DELETE FROM inbox WHERE status = 'done' AND received_at < @cutoff", new { cutoff });
-        await s.CommitAsync(ct);
+        int deleted;
+        long moved = 0;
+        await using (var s = await database.BeginAsync(ct))
+        {
+            deleted = await s.ExecuteAsync("DELETE FROM inbox WHERE status = 'done' AND received_at < @cutoff", new { cutoff });
+            if (database.InboxLog is not null) moved = await s.ExecuteScalarAsync<long?>("SELECT seq FROM inbox_transfer WHERE id = 1") ?? 0;
+            await s.CommitAsync(ct);
+        }
+        if (database.InboxLog is { } log)
+        {
+            await using var l = await log.BeginAsync(ct);
+            await l.ExecuteAsync("DELETE FROM inbox_log WHERE received_at < @cutoff AND seq <= @moved", new { cutoff, moved });
+            await l.CommitAsync(ct);
+        }
         return deleted;
     }
 

@@ -21,7 +21,11 @@ public sealed class AcademyDatabase : IAsyncDisposable
 
     static AcademyDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public AcademyDatabase(StoreOptions options)
+    public AcademyDatabase(StoreOptions options) : this(options, isInboxLog: false)
+    {
+    }
+
+    private AcademyDatabase(StoreOptions options, bool isInboxLog)
     {
         ArgumentNullException.ThrowIfNull(options);
         Provider = options.Provider;
@@ -45,6 +49,11 @@ public sealed class AcademyDatabase : IAsyncDisposable
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             _connectionString = builder.ToString();
             _sqliteWriter = new SemaphoreSlim(1, 1);
+            if (!isInboxLog)
+            {
+                var log = new SqliteConnectionStringBuilder(_connectionString) { DataSource = InboxLogPath(builder.DataSource) };
+                InboxLog = new AcademyDatabase(new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = log.ToString() }, isInboxLog: true);
+            }
             using var first = new SqliteConnection(_connectionString);
             first.Open();
             using var wal = first.CreateCommand();
@@ -55,6 +64,22 @@ public sealed class AcademyDatabase : IAsyncDisposable
     }
 
     public StoreProvider Provider { get; }
+
+    /// <summary>
+    /// SQLite only: the file inbound updates are acknowledged into (<c>academy.db</c> → <c>academy.inbox.db</c>),
+    /// with its own writer. SQLite has one writer per file, and in one file every acknowledgement would
+    /// wait for the turn being processed; in two, a webhook's commit never waits for a turn. Null on
+    /// PostgreSQL, whose row locks let acknowledgements and turns commit side by side in one database.
+    /// </summary>
+    public AcademyDatabase? InboxLog { get; }
+
+    /// <summary>Where the inbox log of the SQLite store at <paramref name="dataSource"/> lives.</summary>
+    public static string InboxLogPath(string dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var extension = Path.GetExtension(dataSource);
+        return (extension.Length > 0 ? dataSource[..^extension.Length] : dataSource) + ".inbox" + (extension.Length > 0 ? extension : ".db");
+    }
 
     /// <summary>A short description for health output and logs, without credentials.</summary>
     public string Describe()
@@ -139,5 +164,6 @@ public sealed class AcademyDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
+        if (InboxLog is not null) await InboxLog.DisposeAsync();
     }
 }

@@ -45,7 +45,55 @@ public sealed class Migrator(AcademyDatabase database, TimeProvider time, ILogge
             applied.Add(version);
             logger.LogInformation("Applied schema migration {Version} {Name}", version, name);
         }
+        if (database.InboxLog is { } log && target >= InboxTransferVersion) await PrepareInboxLogAsync(log, ct);
         return applied;
+    }
+
+    // The inbox log is a queue in front of `inbox`, not versioned data: one table, created if missing.
+    // AUTOINCREMENT because the processor follows it by sequence number: pruning the newest rows must
+    // never let a number be handed out again below where the processor has read.
+    private const int InboxTransferVersion = 17; // 0017_inbox_transfer.sql
+
+    private const string InboxLogSchema =
+        """
+        CREATE TABLE IF NOT EXISTS inbox_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel TEXT NOT NULL,
+            update_id TEXT NOT NULL,
+            received_at BIGINT NOT NULL,
+            payload TEXT NOT NULL,
+            UNIQUE (channel, update_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_inbox_log_received ON inbox_log (received_at);
+        CREATE TABLE IF NOT EXISTS inbox_log_identity (id TEXT NOT NULL);
+        """;
+
+    private async Task PrepareInboxLogAsync(AcademyDatabase log, CancellationToken ct)
+    {
+        string logId;
+        long logEnd;
+        await using (var s = await log.BeginAsync(ct))
+        {
+            await s.ExecuteAsync(InboxLogSchema);
+            await s.ExecuteAsync("INSERT INTO inbox_log_identity (id) SELECT @id WHERE NOT EXISTS (SELECT 1 FROM inbox_log_identity)",
+                new { id = Guid.NewGuid().ToString("N") });
+            logId = await s.ExecuteScalarAsync<string>("SELECT id FROM inbox_log_identity");
+            logEnd = await s.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM inbox_log");
+            await s.CommitAsync(ct);
+        }
+        await using var main = await database.BeginAsync(ct);
+        var paired = await main.QuerySingleOrDefaultAsync<string?>("SELECT log_id FROM inbox_transfer WHERE id = 1");
+        if (paired == logId) return;
+        // A log this store has not read from (a fresh or upgraded store, or a store file replaced beside an
+        // old log): what it already holds was acknowledged for another store, so this one starts at its end.
+        if (logEnd > 0)
+            logger.LogWarning("The inbox log beside this store was written for another store; its updates up to number {End} are left unprocessed", logEnd);
+        await main.ExecuteAsync(
+            """
+            INSERT INTO inbox_transfer (id, log_id, seq) VALUES (1, @logId, @logEnd)
+            ON CONFLICT (id) DO UPDATE SET log_id = excluded.log_id, seq = excluded.seq
+            """, new { logId, logEnd });
+        await main.CommitAsync(ct);
     }
 
     /// <summary>The highest version applied to the database, or 0 for an empty one.</summary>

@@ -41,7 +41,11 @@ public abstract class InboxBatchingSuite : StoreTestBase
 
         Assert.Equal(300, calls.Count(c => c.Task.Result));
         Assert.All(calls.GroupBy(c => c.Id), g => Assert.Single(g, c => c.Task.Result));
+        Assert.Equal(300, (await inbox.BacklogAsync()).Count);
+        // SQLite acknowledged them into its inbox log; moved to the inbox, each is there once, with its payload.
+        await inbox.TransferAsync();
         Assert.Equal(300, await ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'"));
+        Assert.Equal(300, (await inbox.BacklogAsync()).Count);
         Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE payload NOT LIKE 'chat-%|say %'"));
         // A re-delivery after the commit is still recognised.
         Assert.False(await inbox.RecordAsync(Channel, "42", "chat-0|say 42"));
