@@ -9,16 +9,30 @@ namespace Academy.BotHost.Handlers;
 /// A vote on a native quiz poll: counted once against the delivery the poll was sent for. The
 /// platform shows the verdict and explanation itself; a retracted vote changes nothing.
 /// </summary>
-public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMetrics? metrics = null) : Pipeline.EventHandler(ChatEventKind.PollAnswer)
+public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMetrics? metrics = null)
+    : Pipeline.EventHandler(ChatEventKind.PollAnswer), IBatchTurnHandler
 {
-    public override async Task HandleAsync(TurnContext turn)
+    public override Task HandleAsync(TurnContext turn) => HandleManyAsync([turn]);
+
+    public async Task HandleManyAsync(IReadOnlyList<TurnContext> turns)
     {
-        var e = turn.Event;
-        if (e.PollOptions.Count == 0) return;
-        var deliveryId = await turn.Session.QuerySingleOrDefaultAsync<long?>(
-            "SELECT delivery_id FROM poll_links WHERE channel = @Channel AND poll_id = @PollId", new { e.Channel, e.PollId });
-        if (deliveryId is null) return;
-        var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId.Value, turn.Learner!.Id, Response.Choose(e.PollOptions.ToArray()));
-        if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
+        ArgumentNullException.ThrowIfNull(turns);
+        var votes = turns.Where(t => t.Event.PollOptions.Count > 0).ToList();
+        if (votes.Count == 0) return;
+        var s = votes[0].Session;
+        var deliveryOf = new Dictionary<(string Channel, string PollId), long>();
+        foreach (var channel in votes.GroupBy(t => t.Event.Channel))
+        {
+            var polls = channel.Select(t => t.Event.PollId).Distinct().ToList();
+            foreach (var (pollId, deliveryId) in await s.QueryAsync<(string PollId, long DeliveryId)>(
+                         "SELECT poll_id, delivery_id FROM poll_links WHERE channel = @channel AND poll_id IN @polls", new { channel = channel.Key, polls }))
+                deliveryOf[(channel.Key, pollId)] = deliveryId;
+        }
+        var requests = votes
+            .Where(t => t.Event.PollId is { } poll && deliveryOf.ContainsKey((t.Event.Channel, poll)))
+            .Select(t => new AnswerRequest(deliveryOf[(t.Event.Channel, t.Event.PollId!)], t.Learner!.Id, Response.Choose(t.Event.PollOptions.ToArray())))
+            .ToList();
+        foreach (var outcome in await record.RecordAnswersAsync(s, requests))
+            if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
     }
 }

@@ -9,51 +9,65 @@ namespace Academy.BotHost.Handlers;
 /// answers), where the channel has no native quiz poll or the question does not fit one: counted
 /// once, and the verdict with the explanation shown. A card with tick boxes sends <c>q:DELIVERY:submit:0,2</c>.
 /// </summary>
-public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, Operations.AcademyMetrics? metrics = null) : ButtonHandler(Programme.QuizButton)
+public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, Operations.AcademyMetrics? metrics = null)
+    : ButtonHandler(Programme.QuizButton), IBatchTurnHandler
 {
-    public override async Task HandleAsync(TurnContext turn)
+    public override Task HandleAsync(TurnContext turn) => HandleManyAsync([turn]);
+
+    public async Task HandleManyAsync(IReadOnlyList<TurnContext> turns)
     {
-        var fields = Fields(turn);
-        if (LongField(turn, 0) is not { } deliveryId || fields.Length < 2)
+        ArgumentNullException.ThrowIfNull(turns);
+        if (turns.Count == 0) return;
+        var s = turns[0].Session;
+        var deliveryIds = turns.Select(t => LongField(t, 0)).OfType<long>().Distinct().ToList();
+        var multiple = (await s.QueryAsync<long>(
+            "SELECT d.id FROM deliveries d JOIN questions q ON q.id = d.question_id WHERE d.id IN @deliveryIds AND q.type = 'Multiple'",
+            new { deliveryIds })).ToHashSet();
+        var answers = new List<(TurnContext Turn, AnswerRequest Request)>();
+        foreach (var turn in turns)
         {
-            await turn.AnswerButtonAsync(null);
-            return;
+            var fields = Fields(turn);
+            if (LongField(turn, 0) is not { } deliveryId || fields.Length < 2)
+            {
+                await turn.AnswerButtonAsync(null);
+                continue;
+            }
+            var learnerId = turn.Learner!.Id;
+            if (!multiple.Contains(deliveryId))
+            {
+                if (LongField(turn, 1) is not { } option) { await turn.AnswerButtonAsync(null); continue; }
+                answers.Add((turn, new AnswerRequest(deliveryId, learnerId, Response.Choose((int)option))));
+            }
+            else if (fields[1] != "submit")
+            {
+                // Several answers: a press ticks or unticks an option until Submit. The draft is written at
+                // once, so a Submit later in the batch reads it as it would one update later.
+                if (LongField(turn, 1) is not { } option) { await turn.AnswerButtonAsync(null); continue; }
+                var ticked = await DraftAsync(turn, deliveryId, learnerId);
+                if (!ticked.Remove((int)option)) ticked.Add((int)option);
+                await turn.Session.ExecuteAsync(
+                    """
+                    INSERT INTO quiz_drafts (delivery_id, learner_id, options, updated_at) VALUES (@deliveryId, @learnerId, @options, @now)
+                    ON CONFLICT (delivery_id, learner_id) DO UPDATE SET options = excluded.options, updated_at = excluded.updated_at
+                    """, new { deliveryId, learnerId, options = string.Join(',', ticked.Order()), now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+                var letters = string.Join(", ", ticked.Order().Select(i => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                await turn.AnswerButtonAsync(ticked.Count == 0 ? turn.Text["quiz.nothing_ticked"] : turn.Text.Get("quiz.ticked", ("options", letters)));
+            }
+            else
+            {
+                // A card that ticks in place (Bot Framework) submits its ticks with the press: q:D:submit:0,2.
+                var ticked = fields.Length > 2 ? ParseTicks(fields[2]) : await DraftAsync(turn, deliveryId, learnerId);
+                if (ticked.Count == 0) { await turn.AnswerButtonAsync(turn.Text["quiz.nothing_ticked"]); continue; }
+                answers.Add((turn, new AnswerRequest(deliveryId, learnerId, Response.Choose([.. ticked]))));
+            }
         }
-        var learnerId = turn.Learner!.Id;
-        var multiple = await turn.Session.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM deliveries d JOIN questions q ON q.id = d.question_id WHERE d.id = @deliveryId AND q.type = 'Multiple'",
-            new { deliveryId }) > 0;
-        Response response;
-        if (!multiple)
+        if (answers.Count == 0) return;
+        var outcomes = await record.RecordAnswersAsync(s, answers.Select(a => a.Request).ToList());
+        for (int i = 0; i < answers.Count; i++)
         {
-            if (LongField(turn, 1) is not { } option) { await turn.AnswerButtonAsync(null); return; }
-            response = Response.Choose((int)option);
+            if (outcomes[i].Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
+            await answers[i].Turn.AnswerButtonAsync(QuizVerdict.Text(outcomes[i], answers[i].Turn.Text));
         }
-        else if (fields[1] != "submit")
-        {
-            // Several answers: a press ticks or unticks an option until Submit.
-            if (LongField(turn, 1) is not { } option) { await turn.AnswerButtonAsync(null); return; }
-            var ticked = await DraftAsync(turn, deliveryId, learnerId);
-            if (!ticked.Remove((int)option)) ticked.Add((int)option);
-            await turn.Session.ExecuteAsync(
-                """
-                INSERT INTO quiz_drafts (delivery_id, learner_id, options, updated_at) VALUES (@deliveryId, @learnerId, @options, @now)
-                ON CONFLICT (delivery_id, learner_id) DO UPDATE SET options = excluded.options, updated_at = excluded.updated_at
-                """, new { deliveryId, learnerId, options = string.Join(',', ticked.Order()), now = time.GetUtcNow().ToUnixTimeMilliseconds() });
-            var letters = string.Join(", ", ticked.Order().Select(i => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await turn.AnswerButtonAsync(ticked.Count == 0 ? turn.Text["quiz.nothing_ticked"] : turn.Text.Get("quiz.ticked", ("options", letters)));
-            return;
-        }
-        else
-        {
-            // A card that ticks in place (Bot Framework) submits its ticks with the press: q:D:submit:0,2.
-            var ticked = fields.Length > 2 ? ParseTicks(fields[2]) : await DraftAsync(turn, deliveryId, learnerId);
-            if (ticked.Count == 0) { await turn.AnswerButtonAsync(turn.Text["quiz.nothing_ticked"]); return; }
-            response = Response.Choose([.. ticked]);
-        }
-        var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId, learnerId, response);
-        if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
-        await turn.AnswerButtonAsync(QuizVerdict.Text(outcome, turn.Text));
     }
 
     private static HashSet<int> ParseTicks(string ticks) =>

@@ -85,36 +85,86 @@ public sealed class InboxProcessor(
         return taken;
     }
 
-    // One transaction for the batch, committed once: each turn runs inside its own savepoint, so a
-    // failing turn is rolled back alone and its failure counted, and the others are kept. Turns run
-    // in arrival order, so one chat's updates are handled in the order they came.
+    // One transaction for the batch, committed once. Consecutive updates the pipeline can take together
+    // (quiz answers) run as one set-wise run; any other update runs alone inside its own savepoint, so
+    // a failing turn is rolled back alone and its failure counted, and the others are kept. A run that
+    // fails is undone and its updates taken one at a time. Everything goes in arrival order, so one
+    // chat's updates are handled in the order they came.
     private async Task<int> ProcessBatchAsync(IReadOnlyList<InboxItem> items, CancellationToken ct)
     {
         await using var s = await database.BeginAsync(ct);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var events = items.Select(TryMap).ToArray();
         int taken = 0;
-        foreach (var item in items)
+        while (taken < items.Count)
         {
             // The rest stay pending, still in order: a later round takes them first.
             if (taken > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started) > MaxBatchTime) break;
-            taken++;
-            await s.Transaction.SaveAsync("turn", ct);
-            try
+            var run = 0;
+            while (taken + run < items.Count && events[taken + run] is { } e && pipeline.CanBatch(e)) run++;
+            if (run > 1 && await ProcessRunAsync(s, items.Skip(taken).Take(run).ToList(), events.Skip(taken).Take(run).ToList()!, ct))
             {
-                await pipeline.HandleAsync(Map(item), s);
-                // Another host took this update first: its effects are theirs, ours are undone.
-                if (await inbox.MarkDoneAsync(s, item)) await s.Transaction.ReleaseAsync("turn", ct);
-                else await s.Transaction.RollbackAsync("turn", ct);
+                taken += run;
+                continue;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            foreach (var item in items.Skip(taken).Take(Math.Max(run, 1)))
             {
-                await s.Transaction.RollbackAsync("turn", ct);
-                logger.LogError(ex, "Update {Channel}/{UpdateId} failed (attempt {Attempt})", item.Channel, item.UpdateId, item.Attempts + 1);
-                await inbox.RecordFailureAsync(s, item, ex.GetType().Name + ": " + ex.Message, MaxAttempts);
+                await ProcessInBatchAsync(s, item, events[taken], ct);
+                taken++;
             }
         }
         await s.CommitAsync(ct);
         return taken;
+    }
+
+    private async Task<bool> ProcessRunAsync(DbSession s, IReadOnlyList<InboxItem> items, IReadOnlyList<ChatEvent> events, CancellationToken ct)
+    {
+        await s.Transaction.SaveAsync("run", ct);
+        try
+        {
+            // Claimed first: what another host has taken is not run here at all.
+            var claimed = await inbox.ClaimAsync(s, items);
+            await pipeline.HandleManyAsync(events.Where((_, i) => claimed.Contains((items[i].Channel, items[i].UpdateId))).ToList(), s);
+            await s.Transaction.ReleaseAsync("run", ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await s.Transaction.RollbackAsync("run", ct);
+            logger.LogWarning(ex, "A run of {Count} updates failed together; taking them one at a time", items.Count);
+            return false;
+        }
+    }
+
+    private async Task ProcessInBatchAsync(DbSession s, InboxItem item, ChatEvent? e, CancellationToken ct)
+    {
+        await s.Transaction.SaveAsync("turn", ct);
+        try
+        {
+            await pipeline.HandleAsync(e ?? Map(item), s);
+            // Another host took this update first: its effects are theirs, ours are undone.
+            if (await inbox.MarkDoneAsync(s, item)) await s.Transaction.ReleaseAsync("turn", ct);
+            else await s.Transaction.RollbackAsync("turn", ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await s.Transaction.RollbackAsync("turn", ct);
+            logger.LogError(ex, "Update {Channel}/{UpdateId} failed (attempt {Attempt})", item.Channel, item.UpdateId, item.Attempts + 1);
+            await inbox.RecordFailureAsync(s, item, ex.GetType().Name + ": " + ex.Message, MaxAttempts);
+        }
+    }
+
+    // A payload that does not map is left to the one-at-a-time path, which counts its failure.
+    private ChatEvent? TryMap(InboxItem item)
+    {
+        try
+        {
+            return Map(item);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     private ChatEvent Map(InboxItem item) =>

@@ -210,6 +210,29 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
             "UPDATE inbox SET status = 'done', processed_at = @now WHERE channel = @Channel AND update_id = @UpdateId AND status = 'pending'",
             new { item.Channel, item.UpdateId, now = Now() }) == 1;
 
+    /// <summary>
+    /// Claims pending updates for this transaction by marking them done up front, before their turns
+    /// run (which then commit with it): the ones returned are this worker's. On PostgreSQL another host
+    /// that claims the same rows waits for this commit and then finds them done.
+    /// </summary>
+    public async Task<HashSet<(string Channel, string UpdateId)>> ClaimAsync(DbSession s, IReadOnlyList<InboxItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(items);
+        var claimed = new HashSet<(string, string)>();
+        foreach (var channel in items.GroupBy(i => i.Channel))
+        {
+            var ids = channel.Select(i => i.UpdateId).ToList();
+            claimed.UnionWith(await s.QueryAsync<(string, string)>(
+                """
+                UPDATE inbox SET status = 'done', processed_at = @now
+                WHERE channel = @channel AND update_id IN @ids AND status = 'pending'
+                RETURNING channel, update_id
+                """, new { channel = channel.Key, ids, now = Now() }));
+        }
+        return claimed;
+    }
+
     /// <summary>Counts a failed attempt; after <paramref name="maxAttempts"/> the update is parked as failed (kept, not lost).</summary>
     public async Task RecordFailureAsync(InboxItem item, string error, int maxAttempts, CancellationToken ct = default)
     {

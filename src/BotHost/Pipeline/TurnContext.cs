@@ -10,7 +10,7 @@ namespace Academy.BotHost.Pipeline;
 /// One turn: the event, who sent it (resolved against the roster), where (the study group a chat is
 /// bound to), the language to answer in, and the transaction every effect and reply goes through.
 /// </summary>
-public sealed class TurnContext(ChatEvent @event, DbSession session, Outbox outbox, Localizer text)
+public sealed class TurnContext(ChatEvent @event, DbSession session, Outbox outbox, Localizer text, ReplyBuffer? replies = null)
 {
     private int _replies;
 
@@ -41,13 +41,46 @@ public sealed class TurnContext(ChatEvent @event, DbSession session, Outbox outb
         });
 
     /// <summary>Queues any message; its idempotency key derives from the update, so a re-run queues nothing new.</summary>
-    public Task SendAsync(OutgoingMessage message) =>
-        outbox.EnqueueAsync(Session, $"turn/{Event.Channel}/{Event.UpdateId}/{_replies++}", message);
+    public Task SendAsync(OutgoingMessage message)
+    {
+        var key = $"turn/{Event.Channel}/{Event.UpdateId}/{_replies++}";
+        if (replies is null) return outbox.EnqueueAsync(Session, key, message);
+        replies.Add(this, key, message);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Acknowledges a button press, with a short notice shown to the presser.</summary>
     public Task AnswerButtonAsync(string? notice)
     {
         if (Event.CallbackId is null || Event.Chat is null) return Task.CompletedTask;
         return SendAsync(new OutgoingMessage { To = Event.Chat, AnswersCallbackId = Event.CallbackId, Text = notice });
+    }
+}
+
+/// <summary>
+/// The replies of a batch of turns, queued together when the batch is done (one multi-row insert for
+/// all of them instead of one statement each), in the order of the turns and, within one, of its replies.
+/// </summary>
+public sealed class ReplyBuffer
+{
+    private readonly Dictionary<TurnContext, int> _order = [];
+    private readonly List<(int Turn, int Seq, string Key, OutgoingMessage Message)> _queued = [];
+
+    /// <summary>Gives a turn its place: its replies go after those of the turns placed before it.</summary>
+    public void Place(TurnContext turn) => _order.TryAdd(turn, _order.Count);
+
+    internal void Add(TurnContext turn, string key, OutgoingMessage message)
+    {
+        Place(turn);
+        _queued.Add((_order[turn], _queued.Count, key, message));
+    }
+
+    /// <summary>Queues everything added, in turn order, into the outbox inside <paramref name="s"/>.</summary>
+    public async Task FlushAsync(Outbox outbox, DbSession s)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        if (_queued.Count == 0) return;
+        await outbox.EnqueueManyAsync(s, _queued.OrderBy(q => q.Turn).ThenBy(q => q.Seq).Select(q => (q.Key, q.Message)).ToList());
+        _queued.Clear();
     }
 }

@@ -34,6 +34,17 @@ public abstract class TurnHandler
     public abstract Task HandleAsync(TurnContext turn);
 }
 
+/// <summary>
+/// A handler that takes many turns at once, in order, each with the outcome it would have alone: a
+/// quiz answer is a few set-wise statements for a whole batch of updates rather than a dozen each.
+/// Its turns must change nothing that decides another turn's who, where, role or language (answers,
+/// points and replies only), and it must want every turn it matches (no <see cref="TurnHandler.WantsAsync"/>).
+/// </summary>
+public interface IBatchTurnHandler
+{
+    Task HandleManyAsync(IReadOnlyList<TurnContext> turns);
+}
+
 /// <summary>A handler for one /command.</summary>
 public abstract class CommandHandler(string command) : TurnHandler
 {

@@ -22,27 +22,97 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
     public async Task HandleAsync(ChatEvent e, DbSession s)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (e.Kind == ChatEventKind.Ignored) return;
-        // What a person does always names the person; an update without its sender (a mangled or
-        // anonymous-channel update) has no one to answer or credit, and handlers rely on From.
-        if (e.From is null && e.Kind is ChatEventKind.Message or ChatEventKind.Command or ChatEventKind.Button
-                or ChatEventKind.PollAnswer or ChatEventKind.ContactShared) return;
-        // Likewise a message needs the chat it was said in (a button press may lack it: it answers with a toast).
-        if (e.Chat is null && e.Kind is ChatEventKind.Message or ChatEventKind.Command or ChatEventKind.ContactShared) return;
+        if ((await ResolveAsync([e], s, replies: null))[0] is not { } turn) return;
+        if (await AdmitAsync(turn) is { } handler) await handler.HandleAsync(turn);
+    }
 
-        var learner = e.From is null ? null : await directory.FindByIdentityAsync(s, e.Channel, e.From.Id);
-        long? groupId = e.Chat is not null && !e.IsPrivate ? await LearnerDirectory.GroupOfChatAsync(s, e.Channel, e.Chat.ChatId) : null;
-        var enrollments = learner is null ? [] : await directory.EnrollmentsAsync(s, learner.Id);
-        var role = RoleHere(enrollments, groupId, e.IsPrivate);
-        long? cohortId = groupId is { } g
-            ? await s.ExecuteScalarAsync<long>("SELECT cohort_id FROM study_groups WHERE id = @g", new { g })
-            : enrollments.FirstOrDefault()?.CohortId;
-        var language = await LanguageAsync(s, e, learner, groupId);
-        var turn = new TurnContext(e, s, outbox, catalog.For(language))
+    /// <summary>
+    /// Whether <paramref name="e"/> can be taken with others in <see cref="HandleManyAsync"/>: its
+    /// handler is a <see cref="IBatchTurnHandler"/>, whose turns change nothing another turn's
+    /// who/where/role/language depends on.
+    /// </summary>
+    public bool CanBatch(ChatEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return _handlers.FirstOrDefault(h => h.Matches(e)) is IBatchTurnHandler;
+    }
+
+    /// <summary>
+    /// Runs many events at once inside <paramref name="s"/>, each as <see cref="HandleAsync"/> would,
+    /// in order (every one must pass <see cref="CanBatch"/>): who, where, role and language are read
+    /// set-wise for all of them, each handler takes all its turns together, and every reply is queued
+    /// in one go at the end. The caller commits.
+    /// </summary>
+    public async Task HandleManyAsync(IReadOnlyList<ChatEvent> events, DbSession s)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.FirstOrDefault(e => !CanBatch(e)) is { } single)
+            throw new ArgumentException($"A {single.Kind} event that no batch handler takes cannot run with others.", nameof(events));
+        var replies = new ReplyBuffer();
+        var byHandler = new Dictionary<TurnHandler, List<TurnContext>>();
+        foreach (var turn in await ResolveAsync(events, s, replies))
         {
-            Learner = learner, Role = role, GroupId = groupId, CohortId = cohortId,
-        };
+            if (turn is null) continue;
+            replies.Place(turn);
+            if (await AdmitAsync(turn) is not { } handler) continue;
+            if (!byHandler.TryGetValue(handler, out var turns)) byHandler[handler] = turns = [];
+            turns.Add(turn);
+        }
+        foreach (var (handler, turns) in byHandler) await ((IBatchTurnHandler)handler).HandleManyAsync(turns);
+        await replies.FlushAsync(outbox, s);
+    }
 
+    // Who, where, which role and language, for every event at once (a few set-wise reads); null for an
+    // event that asks nothing of anyone.
+    private async Task<TurnContext?[]> ResolveAsync(IReadOnlyList<ChatEvent> events, DbSession s, ReplyBuffer? replies)
+    {
+        var wanted = events.Select(Wanted).ToArray();
+        var learners = new Dictionary<(string, string), Learner>();
+        var groupOfChat = new Dictionary<(string, string), long>();
+        foreach (var channel in events.Where((_, i) => wanted[i]).GroupBy(e => e.Channel))
+        {
+            var people = channel.Where(e => e.From is not null).Select(e => e.From!.Id).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var (id, learner) in await directory.FindByIdentitiesAsync(s, channel.Key, people)) learners[(channel.Key, id)] = learner;
+            var chats = channel.Where(e => e.Chat is not null && !e.IsPrivate).Select(e => e.Chat!.ChatId).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var (chat, group) in await LearnerDirectory.GroupsOfChatsAsync(s, channel.Key, chats)) groupOfChat[(channel.Key, chat)] = group;
+        }
+        var enrollments = await directory.EnrollmentsOfAsync(s, learners.Values.Select(l => l.Id).Distinct().ToList());
+        var groups = await LearnerDirectory.GroupsAsync(s, groupOfChat.Values.Distinct().ToList());
+
+        var turns = new TurnContext?[events.Count];
+        for (int i = 0; i < events.Count; i++)
+        {
+            if (!wanted[i]) continue;
+            var e = events[i];
+            var learner = e.From is null ? null : learners.GetValueOrDefault((e.Channel, e.From.Id));
+            long? groupId = e.Chat is not null && !e.IsPrivate && groupOfChat.TryGetValue((e.Channel, e.Chat.ChatId), out var g) ? g : null;
+            var mine = learner is null ? [] : enrollments[learner.Id].ToList();
+            (long CohortId, string Language)? group = groupId is { } id && groups.TryGetValue(id, out var found) ? found : null;
+            // A group chat speaks its group's language; a person in private their own.
+            var language = group?.Language ?? await refusals.PersonalLanguageAsync(s, e, learner);
+            turns[i] = new TurnContext(e, s, outbox, catalog.For(language), replies)
+            {
+                Learner = learner, Role = RoleHere(mine, groupId, e.IsPrivate), GroupId = groupId,
+                CohortId = group?.CohortId ?? mine.FirstOrDefault()?.CohortId,
+            };
+        }
+        return turns;
+    }
+
+    // What a person does always names the person; an update without its sender (a mangled or
+    // anonymous-channel update) has no one to answer or credit, and handlers rely on From. Likewise a
+    // message needs the chat it was said in (a button press may lack it: it answers with a toast).
+    private static bool Wanted(ChatEvent e) =>
+        e is not null && e.Kind != ChatEventKind.Ignored &&
+        !(e.From is null && e.Kind is ChatEventKind.Message or ChatEventKind.Command or ChatEventKind.Button
+            or ChatEventKind.PollAnswer or ChatEventKind.ContactShared) &&
+        !(e.Chat is null && e.Kind is ChatEventKind.Message or ChatEventKind.Command or ChatEventKind.ContactShared);
+
+    // The handler this turn goes to, once it may be used here by this person; null when none (the person
+    // was told why, where telling is due).
+    private async Task<TurnHandler?> AdmitAsync(TurnContext turn)
+    {
+        var e = turn.Event;
         TurnHandler? handler = null;
         foreach (var candidate in _handlers.Where(h => h.Matches(e)))
             if (await candidate.WantsAsync(turn)) { handler = candidate; break; }
@@ -51,32 +121,32 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
             // In groups an unknown command may be another bot's: only private chats hear "unknown".
             if (e.Kind == ChatEventKind.Command && e.IsPrivate && e.Chat is not null)
                 await turn.ReplyAsync(turn.Text.Get("turn.unknown_command", ("command", "/" + e.Command)));
-            return;
+            return null;
         }
-        if (handler.Scope != ChatScope.Any && e.Chat is null) return; // no chat to tell where the button belongs
+        if (handler.Scope != ChatScope.Any && e.Chat is null) return null; // no chat to tell where the button belongs
         if (handler.Scope == ChatScope.Private && !e.IsPrivate)
         {
             await turn.ReplyAsync(turn.Text["turn.private_only"]);
-            return;
+            return null;
         }
         if (handler.Scope == ChatScope.Group && e.IsPrivate)
         {
             await turn.ReplyAsync(turn.Text["turn.group_only"]);
-            return;
+            return null;
         }
-        if (handler.RequiresRegistration && learner is null)
+        if (handler.RequiresRegistration && turn.Learner is null)
         {
             // Someone's poll vote or other background event is not a request: only commands and buttons are refused aloud.
             if (e.Kind is ChatEventKind.Command or ChatEventKind.Button)
                 await refusals.RefuseAsync(turn, (await refusals.PersonalTextAsync(turn))["turn.not_registered"], Detail(handler, e));
-            return;
+            return null;
         }
-        if (role < handler.RequiredRole)
+        if (turn.Role < handler.RequiredRole)
         {
             await refusals.RefuseRoleAsync(turn, handler.RequiredRole, Detail(handler, e));
-            return;
+            return null;
         }
-        await handler.HandleAsync(turn);
+        return handler;
     }
 
     private static string Detail(TurnHandler handler, ChatEvent e) => handler.Command is { } c ? "/" + c : e.ButtonData ?? e.Kind.ToString();
@@ -89,8 +159,4 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         if (enrollments.Any(x => x.Role == Role.Liaison && (isPrivate || groupId is null || x.GroupId == groupId))) return Role.Liaison;
         return Role.Learner;
     }
-
-    // A group chat speaks its group's language; a person in private their own.
-    private async Task<string> LanguageAsync(DbSession s, ChatEvent e, Learner? learner, long? groupId) =>
-        groupId is { } g ? await LearnerDirectory.GroupLanguageAsync(s, g) : await refusals.PersonalLanguageAsync(s, e, learner);
 }

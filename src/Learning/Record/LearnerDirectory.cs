@@ -27,12 +27,22 @@ public sealed class LearnerDirectory(TimeProvider time)
         return found.Count == 1 ? Map(found[0]) : null;
     }
 
-    public async Task<Learner?> FindByIdentityAsync(DbSession s, string channel, string externalId)
+    public async Task<Learner?> FindByIdentityAsync(DbSession s, string channel, string externalId) =>
+        (await FindByIdentitiesAsync(s, channel, [externalId])).GetValueOrDefault(externalId);
+
+    /// <summary>The learners behind accounts on a channel, by account id (those linked).</summary>
+    public async Task<IReadOnlyDictionary<string, Learner>> FindByIdentitiesAsync(DbSession s, string channel, IReadOnlyCollection<string> externalIds)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return Map(await s.QuerySingleOrDefaultAsync<LearnerRow>(
-            SelectLearner + " WHERE id = (SELECT learner_id FROM channel_identities WHERE channel = @channel AND external_id = @externalId)",
-            new { channel, externalId }));
+        ArgumentNullException.ThrowIfNull(externalIds);
+        if (externalIds.Count == 0) return new Dictionary<string, Learner>();
+        var rows = await s.QueryAsync<IdentityRow>(
+            """
+            SELECT ci.external_id AS ExternalId, l.id, l.name, l.phone, l.language, l.email
+            FROM channel_identities ci JOIN learners l ON l.id = ci.learner_id
+            WHERE ci.channel = @channel AND ci.external_id IN @ids
+            """, new { channel, ids = externalIds.ToArray() });
+        return rows.ToDictionary(r => r.ExternalId, r => Map(r)!, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -74,15 +84,22 @@ public sealed class LearnerDirectory(TimeProvider time)
     }
 
     /// <summary>The learner's enrollments, newest cohort first.</summary>
-    public async Task<IReadOnlyList<Enrollment>> EnrollmentsAsync(DbSession s, long learnerId)
+    public async Task<IReadOnlyList<Enrollment>> EnrollmentsAsync(DbSession s, long learnerId) =>
+        (await EnrollmentsOfAsync(s, [learnerId]))[learnerId].ToList();
+
+    /// <summary>Each learner's enrollments, newest cohort first.</summary>
+    public async Task<ILookup<long, Enrollment>> EnrollmentsOfAsync(DbSession s, IReadOnlyCollection<long> learnerIds)
     {
         ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(learnerIds);
+        if (learnerIds.Count == 0) return Array.Empty<Enrollment>().ToLookup(e => e.LearnerId);
         var rows = await s.QueryAsync<EnrollmentRow>(
             """
             SELECT e.cohort_id, e.learner_id, e.group_id, e.role FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id
-            WHERE e.learner_id = @learnerId ORDER BY c.start_date DESC, c.id DESC
-            """, new { learnerId });
-        return rows.Select(r => new Enrollment(r.CohortId, r.LearnerId, r.GroupId, Enum.Parse<Role>(r.Role, ignoreCase: true))).ToList();
+            WHERE e.learner_id IN @ids ORDER BY c.start_date DESC, c.id DESC
+            """, new { ids = learnerIds.ToArray() });
+        return rows.Select(r => new Enrollment(r.CohortId, r.LearnerId, r.GroupId, Enum.Parse<Role>(r.Role, ignoreCase: true)))
+            .ToLookup(e => e.LearnerId);
     }
 
     /// <summary>The strongest role a person holds anywhere: admin rights are global.</summary>
@@ -113,14 +130,6 @@ public sealed class LearnerDirectory(TimeProvider time)
         return Languages.Normalize(language) ?? Languages.English;
     }
 
-    /// <summary>The language of a study group's chat.</summary>
-    public static async Task<string> GroupLanguageAsync(DbSession s, long groupId)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var language = await s.QuerySingleOrDefaultAsync<string?>("SELECT language FROM study_groups WHERE id = @groupId", new { groupId });
-        return Languages.Normalize(language) ?? Languages.English;
-    }
-
     /// <summary>
     /// Binds a chat on a channel to a study group (a group may have one chat per channel). Binding
     /// again re-activates the chat; binding a chat to another group moves it.
@@ -143,11 +152,29 @@ public sealed class LearnerDirectory(TimeProvider time)
     }
 
     /// <summary>The study group a chat is bound to, or null.</summary>
-    public static Task<long?> GroupOfChatAsync(DbSession s, string channel, string chatId)
+    public static async Task<long?> GroupOfChatAsync(DbSession s, string channel, string chatId) =>
+        (await GroupsOfChatsAsync(s, channel, [chatId])).TryGetValue(chatId, out var g) ? g : null;
+
+    /// <summary>The study groups chats on a channel are bound to, by chat id (those bound).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> GroupsOfChatsAsync(DbSession s, string channel, IReadOnlyCollection<string> chatIds)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return s.QuerySingleOrDefaultAsync<long?>(
-            "SELECT group_id FROM group_chats WHERE channel = @channel AND chat_id = @chatId AND active = 1", new { channel, chatId });
+        ArgumentNullException.ThrowIfNull(chatIds);
+        if (chatIds.Count == 0) return new Dictionary<string, long>();
+        var rows = await s.QueryAsync<(string ChatId, long GroupId)>(
+            "SELECT chat_id, group_id FROM group_chats WHERE channel = @channel AND chat_id IN @ids AND active = 1", new { channel, ids = chatIds.ToArray() });
+        return rows.ToDictionary(r => r.ChatId, r => r.GroupId, StringComparer.Ordinal);
+    }
+
+    /// <summary>Study groups' cohorts and the language their chats speak, by group id.</summary>
+    public static async Task<IReadOnlyDictionary<long, (long CohortId, string Language)>> GroupsAsync(DbSession s, IReadOnlyCollection<long> groupIds)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(groupIds);
+        if (groupIds.Count == 0) return new Dictionary<long, (long, string)>();
+        var rows = await s.QueryAsync<(long Id, long CohortId, string? Language)>(
+            "SELECT id, cohort_id, language FROM study_groups WHERE id IN @ids", new { ids = groupIds.ToArray() });
+        return rows.ToDictionary(r => r.Id, r => (r.CohortId, Languages.Normalize(r.Language) ?? Languages.English));
     }
 
     /// <summary>The active chats of a study group, one per channel.</summary>
@@ -188,7 +215,12 @@ public sealed class LearnerDirectory(TimeProvider time)
 
     private static Learner? Map(LearnerRow? r) => r is null ? null : new Learner(r.Id, r.Name, r.Phone, r.Language, r.Email);
 
-    private sealed class LearnerRow
+    private sealed class IdentityRow : LearnerRow
+    {
+        public string ExternalId { get; init; } = "";
+    }
+
+    private class LearnerRow
     {
         public long Id { get; init; }
         public string Name { get; init; } = "";

@@ -31,6 +31,9 @@ public enum AnswerStatus
 /// <summary>The result of an answer: whether it counted, whether it was right, and what to show.</summary>
 public sealed record AnswerOutcome(AnswerStatus Status, bool Correct, Question? Question);
 
+/// <summary>A learner's response to a question delivery, as <see cref="LearnerRecord.RecordAnswersAsync"/> takes many at once.</summary>
+public sealed record AnswerRequest(long DeliveryId, long LearnerId, Response Response);
+
 public enum CheckInStatus { Recorded, AlreadyCheckedIn, NotOpenYet, Closed, NoProgrammeToday, NotEnrolled }
 
 /// <summary>The result of a check-in attempt, with the learner's streak after it.</summary>
@@ -74,36 +77,95 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
     /// <summary>Records a learner's answer to a question delivery: once, whatever is re-delivered.</summary>
     public async Task<AnswerOutcome> RecordAnswerAsync(DbSession s, long deliveryId, long learnerId, Response response)
     {
-        ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(response);
-        var d = await s.QuerySingleOrDefaultAsync<DeliveryRow>(
-            "SELECT cohort_id AS CohortId, question_id AS QuestionId, kind FROM deliveries WHERE id = @deliveryId", new { deliveryId });
-        if (d is not { Kind: nameof(DeliveryKind.Question), QuestionId: { } questionId })
-            return new AnswerOutcome(AnswerStatus.UnknownDelivery, false, null);
-        var question = await ContentStore.GetQuestionAsync(s, questionId);
-        if (question is null) return new AnswerOutcome(AnswerStatus.UnknownDelivery, false, null);
-        if (!await IsEnrolledAsync(s, d.CohortId, learnerId)) return new AnswerOutcome(AnswerStatus.NotEnrolled, false, question);
+        return (await RecordAnswersAsync(s, [new AnswerRequest(deliveryId, learnerId, response)]))[0];
+    }
 
-        var grade = question.Grade(response);
-        var now = Now();
-        var answerId = await s.QuerySingleOrDefaultAsync<long?>(
-            """
-            INSERT INTO answers (delivery_id, learner_id, cohort_id, question_id, response, correct, answered_at)
-            VALUES (@deliveryId, @learnerId, @CohortId, @questionId, @response, @correct, @now)
-            ON CONFLICT (delivery_id, learner_id) DO NOTHING
-            RETURNING id
-            """,
-            new { deliveryId, learnerId, d.CohortId, questionId, response = response.Encode(), correct = grade.Correct ? 1 : 0, now });
-        if (answerId is null)
+    /// <summary>
+    /// Records many answers at once (a batch of inbound updates), each with the outcome it would have
+    /// had alone, in order: a learner's first answer to a delivery counts, once, whether the earlier one
+    /// came in this batch or before it. A handful of set-wise statements serve the whole batch, where
+    /// one answer at a time took a dozen each.
+    /// </summary>
+    public async Task<IReadOnlyList<AnswerOutcome>> RecordAnswersAsync(DbSession s, IReadOnlyList<AnswerRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(requests);
+        var outcomes = new AnswerOutcome[requests.Count];
+        if (requests.Count == 0) return outcomes;
+        var deliveryIds = requests.Select(r => r.DeliveryId).Distinct().ToList();
+        var deliveries = (await s.QueryAsync<DeliveryRow>(
+            "SELECT id, cohort_id AS CohortId, question_id AS QuestionId, kind FROM deliveries WHERE id IN @deliveryIds", new { deliveryIds }))
+            .ToDictionary(d => d.Id);
+        var questions = await ContentStore.GetQuestionsAsync(s,
+            deliveries.Values.Where(d => d.Kind == nameof(DeliveryKind.Question) && d.QuestionId is not null).Select(d => d.QuestionId!.Value).Distinct().ToList());
+        var learnerIds = requests.Select(r => r.LearnerId).Distinct().ToList();
+        var enrolled = (await s.QueryAsync<(long CohortId, long LearnerId)>(
+            "SELECT cohort_id, learner_id FROM enrollments WHERE learner_id IN @learnerIds", new { learnerIds })).ToHashSet();
+
+        // The answers to write: a learner's second answer to a delivery within the batch is not one of them.
+        var toWrite = new List<(int Index, DeliveryRow Delivery, Question Question, Grade Grade)>();
+        var first = new Dictionary<(long DeliveryId, long LearnerId), int>();
+        var repeats = new List<(int Index, int First)>();
+        for (int i = 0; i < requests.Count; i++)
         {
-            var first = await s.ExecuteScalarAsync<long>(
-                "SELECT correct FROM answers WHERE delivery_id = @deliveryId AND learner_id = @learnerId", new { deliveryId, learnerId });
-            return new AnswerOutcome(AnswerStatus.AlreadyAnswered, first != 0, question);
+            var r = requests[i];
+            if (!deliveries.TryGetValue(r.DeliveryId, out var d) || d.Kind != nameof(DeliveryKind.Question) ||
+                d.QuestionId is not { } questionId || !questions.TryGetValue(questionId, out var question))
+                outcomes[i] = new AnswerOutcome(AnswerStatus.UnknownDelivery, false, null);
+            else if (!enrolled.Contains((d.CohortId, r.LearnerId)))
+                outcomes[i] = new AnswerOutcome(AnswerStatus.NotEnrolled, false, question);
+            else if (first.TryGetValue((r.DeliveryId, r.LearnerId), out var earlier))
+                repeats.Add((i, earlier));
+            else
+            {
+                first[(r.DeliveryId, r.LearnerId)] = i;
+                toWrite.Add((i, d, question, question.Grade(r.Response)));
+            }
         }
-        var points = grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints;
-        var cohort = await CohortStore.GetAsync(s, d.CohortId);
-        await AwardAsync(s, learnerId, d.CohortId, LocalDateIn(cohort), $"answer/{deliveryId}", "answer", points, 0);
-        return new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question);
+
+        var now = Now();
+        var inserted = (await MultiRow.InsertReturningAsync<(long DeliveryId, long LearnerId)>(s,
+            "answers (delivery_id, learner_id, cohort_id, question_id, response, correct, answered_at)",
+            toWrite.Select(w => new object?[]
+            {
+                w.Delivery.Id, requests[w.Index].LearnerId, w.Delivery.CohortId, w.Delivery.QuestionId, requests[w.Index].Response.Encode(),
+                w.Grade.Correct ? 1L : 0L, now,
+            }).ToList(),
+            "ON CONFLICT (delivery_id, learner_id) DO NOTHING RETURNING delivery_id, learner_id")).ToHashSet();
+
+        // Answered before this batch: the first answer stands, and the learner is told how it went.
+        var before = toWrite.Where(w => !inserted.Contains((w.Delivery.Id, requests[w.Index].LearnerId))).ToList();
+        var earlierCorrect = new Dictionary<(long, long), bool>();
+        if (before.Count > 0)
+        {
+            var ds = before.Select(w => w.Delivery.Id).Distinct().ToList();
+            var ls = before.Select(w => requests[w.Index].LearnerId).Distinct().ToList();
+            foreach (var a in await s.QueryAsync<(long DeliveryId, long LearnerId, long Correct)>(
+                         "SELECT delivery_id, learner_id, correct FROM answers WHERE delivery_id IN @ds AND learner_id IN @ls", new { ds, ls }))
+                earlierCorrect[(a.DeliveryId, a.LearnerId)] = a.Correct != 0;
+        }
+
+        var awards = new List<Award>();
+        var localDates = new Dictionary<long, string>();
+        foreach (var (index, d, question, grade) in toWrite)
+        {
+            var learnerId = requests[index].LearnerId;
+            if (!inserted.Contains((d.Id, learnerId)))
+            {
+                outcomes[index] = new AnswerOutcome(AnswerStatus.AlreadyAnswered, earlierCorrect.GetValueOrDefault((d.Id, learnerId)), question);
+                continue;
+            }
+            outcomes[index] = new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question);
+            if (!localDates.TryGetValue(d.CohortId, out var date))
+                localDates[d.CohortId] = date = LocalDateIn(await CohortStore.GetAsync(s, d.CohortId));
+            awards.Add(new Award(learnerId, d.CohortId, date, $"answer/{d.Id}", "answer",
+                grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints, 0));
+        }
+        foreach (var (index, earlier) in repeats)
+            outcomes[index] = outcomes[earlier] with { Status = AnswerStatus.AlreadyAnswered };
+        await AwardManyAsync(s, awards);
+        return outcomes;
     }
 
     /// <summary>Checks a learner in for today's programme day, inside the cohort's check-in window.</summary>
@@ -196,6 +258,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
 
     private sealed class DeliveryRow
     {
+        public long Id { get; init; }
         public long CohortId { get; init; }
         public long? QuestionId { get; init; }
         public string Kind { get; init; } = "";
@@ -215,32 +278,66 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         await AwardAsync(s, learnerId, cohortId, LocalDateIn(await CohortStore.GetAsync(s, cohortId)), sourceKey, kind, points, minutes);
     }
 
-    // localDate is the cohort's date of the award: daily caps count by it. The course's credit rule
+    private sealed record Award(long LearnerId, long CohortId, string LocalDate, string SourceKey, string Kind, long Points, long Minutes);
+
+    private Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes) =>
+        AwardManyAsync(s, [new Award(learnerId, cohortId, localDate, sourceKey, kind, points, minutes)]);
+
+    // An award's local date is the cohort's date of it: daily caps count by it. The course's credit rule
     // for the kind may set the minutes (answers, check-ins, exams, surveys) and cap the day's total.
-    private async Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes)
+    // Awards are credited in order, each once per (learner, source key), as if one at a time.
+    private async Task AwardManyAsync(DbSession s, IReadOnlyList<Award> awards)
     {
-        var rule = (await CourseRulesStore.ForCohortAsync(s, cohortId)).Credit.For(kind);
-        if (rule.Minutes is { } configured) minutes = configured;
-        if (rule.DailyCap is { } cap && minutes > 0)
+        if (awards.Count == 0) return;
+        var rules = new Dictionary<long, CreditRules>();
+        foreach (var cohortId in awards.Select(a => a.CohortId).Distinct())
+            rules[cohortId] = (await CourseRulesStore.ForCohortAsync(s, cohortId)).Credit;
+
+        // Already credited (a re-run), or twice in this batch: skipped, so they take no room under a cap.
+        var learnerIds = awards.Select(a => a.LearnerId).Distinct().ToList();
+        var keys = awards.Select(a => a.SourceKey).Distinct().ToList();
+        var credited = (await s.QueryAsync<(long LearnerId, string SourceKey)>(
+            "SELECT learner_id, source_key FROM ledger WHERE learner_id IN @learnerIds AND source_key IN @keys", new { learnerIds, keys })).ToHashSet();
+        var fresh = new List<Award>();
+        foreach (var a in awards)
+            if (credited.Add((a.LearnerId, a.SourceKey)))
+                fresh.Add(rules[a.CohortId].For(a.Kind).Minutes is { } configured ? a with { Minutes = configured } : a);
+
+        var capped = fresh.Where(a => a.Minutes > 0 && rules[a.CohortId].For(a.Kind).DailyCap is not null).ToList();
+        var used = new Dictionary<(long LearnerId, long CohortId, string Kind, string LocalDate), long>();
+        foreach (var cohort in capped.GroupBy(a => a.CohortId))
         {
-            // Two awards on the same day must not both see room under the cap: a no-op update locks
-            // the learner's enrollment row (PostgreSQL) until commit, so the second one waits and then
-            // sums what the first wrote; SQLite write transactions are serialised already (BEGIN IMMEDIATE).
-            await s.ExecuteAsync("UPDATE enrollments SET role = role WHERE cohort_id = @cohortId AND learner_id = @learnerId",
-                new { cohortId, learnerId });
-            var credited = await s.ExecuteScalarAsync<long>(
-                """
-                SELECT CAST(COALESCE(SUM(credit_minutes), 0) AS BIGINT) FROM ledger
-                WHERE learner_id = @learnerId AND cohort_id = @cohortId AND local_date = @localDate AND kind = @kind
-                """, new { learnerId, cohortId, localDate, kind });
-            minutes = Math.Clamp(cap - credited, 0, minutes);
+            var cohortId = cohort.Key;
+            var ids = cohort.Select(a => a.LearnerId).Distinct().Order().ToList();
+            var kinds = cohort.Select(a => a.Kind).Distinct().ToList();
+            var dates = cohort.Select(a => a.LocalDate).Distinct().ToList();
+            // Two transactions crediting one learner on the same day must not both see room under the cap:
+            // a no-op update locks the learners' enrollment rows (PostgreSQL) until commit, so the second
+            // waits and then sums what the first wrote; SQLite write transactions are serialised already.
+            await s.ExecuteAsync("UPDATE enrollments SET role = role WHERE cohort_id = @cohortId AND learner_id IN @ids", new { cohortId, ids });
+            foreach (var row in await s.QueryAsync<(long LearnerId, string Kind, string LocalDate, long Minutes)>(
+                         """
+                         SELECT learner_id, kind, local_date, CAST(COALESCE(SUM(credit_minutes), 0) AS BIGINT) FROM ledger
+                         WHERE cohort_id = @cohortId AND learner_id IN @ids AND kind IN @kinds AND local_date IN @dates
+                         GROUP BY learner_id, kind, local_date
+                         """, new { cohortId, ids, kinds, dates }))
+                used[(row.LearnerId, cohortId, row.Kind, row.LocalDate)] = row.Minutes;
         }
-        await s.ExecuteAsync(
-            """
-            INSERT INTO ledger (learner_id, cohort_id, source_key, kind, points, credit_minutes, local_date, at)
-            VALUES (@learnerId, @cohortId, @sourceKey, @kind, @points, @minutes, @localDate, @now)
-            ON CONFLICT (learner_id, source_key) DO NOTHING
-            """, new { learnerId, cohortId, sourceKey, kind, points, minutes, localDate, now = Now() });
+        var rows = new List<object?[]>(fresh.Count);
+        var now = Now();
+        foreach (var a in fresh)
+        {
+            var minutes = a.Minutes;
+            if (minutes > 0 && rules[a.CohortId].For(a.Kind).DailyCap is { } cap)
+            {
+                var key = (a.LearnerId, a.CohortId, a.Kind, a.LocalDate);
+                minutes = Math.Clamp(cap - used.GetValueOrDefault(key), 0, minutes);
+                used[key] = used.GetValueOrDefault(key) + minutes;
+            }
+            rows.Add([a.LearnerId, a.CohortId, a.SourceKey, a.Kind, a.Points, minutes, a.LocalDate, now]);
+        }
+        await MultiRow.InsertAsync(s, "ledger (learner_id, cohort_id, source_key, kind, points, credit_minutes, local_date, at)", rows,
+            "ON CONFLICT (learner_id, source_key) DO NOTHING");
     }
 
     private string LocalDateIn(StoredCohort? cohort) => cohort is null ? "" : IsoDate(cohort.Calendar.LocalDate(time.GetUtcNow()));

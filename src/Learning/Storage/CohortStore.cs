@@ -137,11 +137,16 @@ public static class ContentStore
     }
 
     /// <summary>A question by its database id, or null.</summary>
-    public static async Task<Question?> GetQuestionAsync(DbSession s, long questionId)
+    public static async Task<Question?> GetQuestionAsync(DbSession s, long questionId) =>
+        (await GetQuestionsAsync(s, [questionId])).GetValueOrDefault(questionId);
+
+    /// <summary>Questions by their database ids (those that exist).</summary>
+    public static async Task<IReadOnlyDictionary<long, Question>> GetQuestionsAsync(DbSession s, IReadOnlyCollection<long> questionIds)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var row = await s.QuerySingleOrDefaultAsync<QuestionRow>(
-            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE id = @questionId", new { questionId });
-        return row?.ToQuestion();
+        if (questionIds.Count == 0) return new Dictionary<long, Question>();
+        var rows = await s.QueryAsync<QuestionRow>(
+            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE id IN @ids", new { ids = questionIds.ToArray() });
+        return rows.ToDictionary(r => r.Id, r => r.ToQuestion());
     }
 }

@@ -8,25 +8,38 @@ namespace Academy.Learning.Storage;
 /// its awards, the replies it queues — is written through one session and committed together.
 /// Disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
-public sealed class DbSession(DbConnection connection, DbTransaction transaction, SemaphoreSlim? writer = null) : IAsyncDisposable
+public sealed partial class DbSession(DbConnection connection, DbTransaction transaction, SemaphoreSlim? writer = null) : IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
     public DbTransaction Transaction { get; } = transaction;
 
     public Task<int> ExecuteAsync(string sql, object? param = null) =>
-        Connection.ExecuteAsync(sql, param, Transaction);
+        Connection.ExecuteAsync(Sql(sql), param, Transaction);
 
     public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null) =>
-        Connection.QueryAsync<T>(sql, param, Transaction);
+        Connection.QueryAsync<T>(Sql(sql), param, Transaction);
 
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null) =>
-        Connection.QuerySingleOrDefaultAsync<T>(sql, param, Transaction);
+        Connection.QuerySingleOrDefaultAsync<T>(Sql(sql), param, Transaction);
 
     public Task<T> QuerySingleAsync<T>(string sql, object? param = null) =>
-        Connection.QuerySingleAsync<T>(sql, param, Transaction);
+        Connection.QuerySingleAsync<T>(Sql(sql), param, Transaction);
 
     public Task<T> ExecuteScalarAsync<T>(string sql, object? param = null) =>
-        Connection.ExecuteScalarAsync<T>(sql, param, Transaction)!;
+        Connection.ExecuteScalarAsync<T>(Sql(sql), param, Transaction)!;
+
+    // `x IN @list` is written once for both engines. Dapper expands it into a parameter list on
+    // SQLite, but hands Npgsql the list as one array parameter, which PostgreSQL accepts as
+    // `x = ANY(@list)` (same meaning, and it uses the index). The list must be an array or a List<T>.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> PostgresSql = new(StringComparer.Ordinal);
+
+    private string Sql(string sql) =>
+        Connection is Npgsql.NpgsqlConnection && sql.Contains(" IN @", StringComparison.Ordinal)
+            ? PostgresSql.GetOrAdd(sql, static q => InList().Replace(q, " = ANY(@$1)"))
+            : sql;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" IN @(\w+)")]
+    private static partial System.Text.RegularExpressions.Regex InList();
 
     public Task CommitAsync(CancellationToken ct = default) => Transaction.CommitAsync(ct);
 
