@@ -273,6 +273,87 @@ public abstract class StorageSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task A_batch_of_answers_gets_answer_by_answer_what_one_at_a_time_would()
+    {
+        await ImportSamplesAsync();
+        var codes = new[] { "pw-01", "pw-02", "pw-03", "pw-04", "pw-05", "pw-06", "pw-07" };
+        var deliveries = new List<long>();
+        long learnerId = 0;
+        foreach (var code in codes)
+        {
+            var (_, learner, delivery) = await PrepareQuestionDeliveryAsync(code);
+            learnerId = learner;
+            deliveries.Add(delivery);
+        }
+        var right = new List<Response>();
+        foreach (var code in codes) right.Add(Response.Choose((await QuestionAsync(code)).Correct.ToArray()));
+        var wrong = Response.Choose(1); // option b is wrong for pw-01 … pw-07
+        long neighbourId, strangerId;
+        await using (var s = await Db.BeginAsync())
+        {
+            neighbourId = await s.ExecuteScalarAsync<long>(
+                "SELECT learner_id FROM enrollments WHERE group_id = (SELECT group_id FROM enrollments WHERE learner_id = @learnerId) AND learner_id <> @learnerId AND role = 'learner' LIMIT 1",
+                new { learnerId });
+            strangerId = await s.ExecuteScalarAsync<long>(
+                "INSERT INTO learners (phone, name, created_at) VALUES ('+4915112345678', 'Stranger', 0) RETURNING id");
+            // pw-07 was answered (wrongly) before the batch.
+            Assert.Equal(AnswerStatus.Recorded, (await Record.RecordAnswerAsync(s, deliveries[6], learnerId, wrong)).Status);
+            await s.CommitAsync();
+        }
+
+        IReadOnlyList<AnswerOutcome> outcomes;
+        await using (var s = await Db.BeginAsync())
+        {
+            outcomes = await Record.RecordAnswersAsync(s,
+            [
+                new(deliveries[0], learnerId, right[0]),
+                new(deliveries[1], learnerId, wrong),
+                new(deliveries[0], learnerId, wrong),        // changes their mind in the same batch: the first answer stands
+                new(deliveries[2], learnerId, right[2]),
+                new(deliveries[3], learnerId, right[3]),     // the fifth answer today reaches the daily cap of 10 minutes
+                new(deliveries[4], learnerId, right[4]),     // points, but no minutes left today
+                new(deliveries[5], learnerId, right[5]),
+                new(deliveries[6], learnerId, right[6]),     // answered before the batch
+                new(deliveries[0], neighbourId, wrong),      // someone else of the group
+                new(deliveries[0], strangerId, right[0]),    // not enrolled
+                new(999_999, learnerId, right[0]),           // no such delivery
+            ]);
+            await s.CommitAsync();
+        }
+        Assert.Equal(
+            [AnswerStatus.Recorded, AnswerStatus.Recorded, AnswerStatus.AlreadyAnswered, AnswerStatus.Recorded, AnswerStatus.Recorded,
+             AnswerStatus.Recorded, AnswerStatus.Recorded, AnswerStatus.AlreadyAnswered, AnswerStatus.Recorded, AnswerStatus.NotEnrolled,
+             AnswerStatus.UnknownDelivery],
+            outcomes.Select(o => o.Status));
+        // The verdict shown is the counted answer's: right for the changed mind, wrong for the earlier pw-07.
+        Assert.Equal([true, false, true, true, true, true, true, false, false], outcomes.Take(9).Select(o => o.Correct));
+        Assert.Equal("pw-01", outcomes[9].Question!.Id);
+        Assert.Null(outcomes[10].Question);
+
+        Assert.Equal(8, await CountAsync("answers"));
+        Assert.Equal(1, await ScalarAsync<long>("SELECT correct FROM answers WHERE delivery_id = @d AND learner_id = @learnerId", new { d = deliveries[0], learnerId }));
+        // Ledger, in the order answered: 2 minutes per answer (the pack's rule) up to 10 a day; 10 points right, 2 wrong.
+        var ledger = (await QueryAsync<(string SourceKey, long Points, long Minutes)>(
+            $"SELECT source_key, points, credit_minutes FROM ledger WHERE learner_id = {learnerId} ORDER BY id")).ToList();
+        Assert.Equal(
+            [($"answer/{deliveries[6]}", 2L, 2L), ($"answer/{deliveries[0]}", 10L, 2L), ($"answer/{deliveries[1]}", 2L, 2L), ($"answer/{deliveries[2]}", 10L, 2L),
+             ($"answer/{deliveries[3]}", 10L, 2L), ($"answer/{deliveries[4]}", 10L, 0L), ($"answer/{deliveries[5]}", 10L, 0L)],
+            ledger);
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE learner_id = @neighbourId", new { neighbourId }));
+
+        // The same batch again (a re-run after a crash): nothing new, and each is told its counted answer.
+        await using (var s = await Db.BeginAsync())
+        {
+            var again = await Record.RecordAnswersAsync(s, [new(deliveries[1], learnerId, right[1]), new(deliveries[0], neighbourId, right[0])]);
+            Assert.All(again, o => Assert.Equal(AnswerStatus.AlreadyAnswered, o.Status));
+            Assert.All(again, o => Assert.False(o.Correct));
+            await s.CommitAsync();
+        }
+        Assert.Equal(8, await CountAsync("answers"));
+        Assert.Equal(8, await CountAsync("ledger"));
+    }
+
+    [Fact]
     public async Task Upgrading_a_database_keeps_every_row()
     {
         // A database at version 1 (content and people only), with rows written as version 1 knew them …
