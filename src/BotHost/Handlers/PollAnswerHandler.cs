@@ -2,6 +2,7 @@ using Academy.BotHost.Channels;
 using Academy.BotHost.Pipeline;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
+using Academy.Learning.Storage;
 
 namespace Academy.BotHost.Handlers;
 
@@ -25,7 +26,7 @@ public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMe
         {
             var polls = channel.Select(t => t.Event.PollId).Distinct().ToList();
             foreach (var (pollId, deliveryId) in await s.QueryAsync<(string PollId, long DeliveryId)>(
-                         "SELECT poll_id, delivery_id FROM poll_links WHERE channel = @channel AND poll_id IN @polls", new { channel = channel.Key, polls }))
+                         "SELECT poll_id, delivery_id FROM poll_links WHERE channel = @channel AND poll_id IN @polls", new { channel = channel.Key, polls = SqlList.Of(polls) }))
                 deliveryOf[(channel.Key, pollId)] = deliveryId;
         }
         var requests = votes

@@ -1,6 +1,7 @@
 using Academy.BotHost.Pipeline;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
+using Academy.Learning.Storage;
 
 namespace Academy.BotHost.Handlers;
 
@@ -22,7 +23,7 @@ public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, O
         var deliveryIds = turns.Select(t => LongField(t, 0)).OfType<long>().Distinct().ToList();
         var multiple = (await s.QueryAsync<long>(
             "SELECT d.id FROM deliveries d JOIN questions q ON q.id = d.question_id WHERE d.id IN @deliveryIds AND q.type = 'Multiple'",
-            new { deliveryIds })).ToHashSet();
+            new { deliveryIds = SqlList.Of(deliveryIds) })).ToHashSet();
         var answers = new List<(TurnContext Turn, AnswerRequest Request)>();
         foreach (var turn in turns)
         {

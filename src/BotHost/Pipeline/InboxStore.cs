@@ -115,31 +115,24 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
     // Where acknowledgements are committed: the inbox log on SQLite, the store itself on PostgreSQL.
     private AcademyDatabase Acknowledgements => database.InboxLog ?? database;
 
-    // One multi-row statement; RETURNING names the rows that were new (both engines skip the
-    // conflicting ones silently, including a duplicate within the statement).
-    private Task<HashSet<(string, string)>> InsertAsync(DbSession s, IReadOnlyList<(string Channel, string UpdateId, string Payload)> rows) =>
-        database.InboxLog is null
-            ? InsertAsync(s, "inbox (channel, update_id, received_at, payload, status, attempts)", ", 'pending', 0",
-                rows.Select(r => (r.Channel, r.UpdateId, Now(), r.Payload)).ToList())
-            : InsertAsync(s, "inbox_log (channel, update_id, received_at, payload)", "",
-                rows.Select(r => (r.Channel, r.UpdateId, Now(), r.Payload)).ToList());
-
-    private static async Task<HashSet<(string, string)>> InsertAsync(DbSession s, string into, string constants,
-        IReadOnlyList<(string Channel, string UpdateId, long ReceivedAt, string Payload)> rows)
+    // Multi-row statements; RETURNING names the rows that were new (both engines skip the conflicting
+    // ones silently, including a duplicate within the statement).
+    private Task<HashSet<(string, string)>> InsertAsync(DbSession s, IReadOnlyList<(string Channel, string UpdateId, string Payload)> rows)
     {
-        var sql = new System.Text.StringBuilder("INSERT INTO ").Append(into).Append(" VALUES ");
-        var args = new Dapper.DynamicParameters();
-        for (int i = 0; i < rows.Count; i++)
-        {
-            sql.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@c{i}, @u{i}, @r{i}, @p{i}{constants})");
-            args.Add($"c{i}", rows[i].Channel);
-            args.Add($"u{i}", rows[i].UpdateId);
-            args.Add($"r{i}", rows[i].ReceivedAt);
-            args.Add($"p{i}", rows[i].Payload);
-        }
-        sql.Append(" ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id");
-        return (await s.QueryAsync<(string, string)>(sql.ToString(), args)).ToHashSet();
+        var now = Now();
+        return InsertAsync(s, database.InboxLog is null ? IntoInbox : IntoLog, rows.Select(r => (r.Channel, r.UpdateId, now, r.Payload)).ToList());
     }
+
+    private const string IntoInbox = "inbox (channel, update_id, received_at, payload, status, attempts)";
+    private const string IntoLog = "inbox_log (channel, update_id, received_at, payload)";
+
+    private static async Task<HashSet<(string, string)>> InsertAsync(DbSession s, string into,
+        IReadOnlyList<(string Channel, string UpdateId, long ReceivedAt, string Payload)> rows) =>
+        (await MultiRow.InsertReturningAsync<(string, string)>(s, into,
+            rows.Select(r => into == IntoInbox
+                ? new object?[] { r.Channel, r.UpdateId, r.ReceivedAt, r.Payload, "pending", 0L }
+                : new object?[] { r.Channel, r.UpdateId, r.ReceivedAt, r.Payload }).ToList(),
+            "ON CONFLICT (channel, update_id) DO NOTHING RETURNING channel, update_id")).ToHashSet();
 
     /// <summary>How many log rows one transfer moves.</summary>
     public const int MaxTransfer = 1000;
@@ -165,9 +158,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
                 new { from, MaxTransfer })).ToList();
         if (rows.Count == 0) return 0;
         // Already in `inbox` (moved before a store restored from a backup, or a playground update): left as it is.
-        foreach (var chunk in rows.Chunk(100))
-            await InsertAsync(s, "inbox (channel, update_id, received_at, payload, status, attempts)", ", 'pending', 0",
-                chunk.Select(r => (r.Channel, r.UpdateId, r.ReceivedAt, r.Payload)).ToList());
+        await InsertAsync(s, IntoInbox, rows.Select(r => (r.Channel, r.UpdateId, r.ReceivedAt, r.Payload)).ToList());
         await s.ExecuteAsync("UPDATE inbox_transfer SET seq = @to WHERE id = 1", new { to = rows[^1].Seq });
         await s.CommitAsync(ct);
         return rows.Count;
@@ -228,7 +219,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
                 UPDATE inbox SET status = 'done', processed_at = @now
                 WHERE channel = @channel AND update_id IN @ids AND status = 'pending'
                 RETURNING channel, update_id
-                """, new { channel = channel.Key, ids, now = Now() }));
+                """, new { channel = channel.Key, ids = SqlList.Of(ids), now = Now() }));
         }
         return claimed;
     }

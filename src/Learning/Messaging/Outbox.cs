@@ -1,8 +1,4 @@
-using System.Data;
-using System.Globalization;
-using System.Text;
 using Academy.Learning.Storage;
-using Dapper;
 
 namespace Academy.Learning.Messaging;
 
@@ -45,27 +41,11 @@ public sealed class Outbox(TimeProvider time)
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(messages);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var queued = 0;
-        // 50 rows a statement: SQLite binds named parameters by a linear search, so big statements cost n².
-        foreach (var chunk in messages.DistinctBy(m => m.Key).Chunk(50))
-        {
-            var sql = new StringBuilder("INSERT INTO outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at) VALUES ");
-            var p = new DynamicParameters();
-            p.Add("now", now, DbType.Int64);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                var (key, message) = chunk[i];
-                if (i > 0) sql.Append(',');
-                sql.Append(CultureInfo.InvariantCulture, $"(@k{i}, @h{i}, @c{i}, @p{i}, 'pending', 0, @now, @now)");
-                p.Add($"k{i}", key, DbType.String);
-                p.Add($"h{i}", message.To.Channel, DbType.String);
-                p.Add($"c{i}", message.To.ChatId, DbType.String);
-                p.Add($"p{i}", StoredJson.Serialize(message), DbType.String);
-            }
-            sql.Append(" ON CONFLICT (idem_key) DO NOTHING");
-            queued += await s.ExecuteAsync(sql.ToString(), p);
-        }
-        return queued;
+        return await MultiRow.InsertAsync(s, "outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at)",
+            messages.DistinctBy(m => m.Key)
+                .Select(m => new object?[] { m.Key, m.Message.To.Channel, m.Message.To.ChatId, StoredJson.Serialize(m.Message), "pending", 0L, now, now })
+                .ToList(),
+            "ON CONFLICT (idem_key) DO NOTHING");
     }
 
     /// <summary>Tells the dispatcher that committed rows are waiting.</summary>

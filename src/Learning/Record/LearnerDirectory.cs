@@ -41,7 +41,7 @@ public sealed class LearnerDirectory(TimeProvider time)
             SELECT ci.external_id AS ExternalId, l.id, l.name, l.phone, l.language, l.email
             FROM channel_identities ci JOIN learners l ON l.id = ci.learner_id
             WHERE ci.channel = @channel AND ci.external_id IN @ids
-            """, new { channel, ids = externalIds.ToArray() });
+            """, new { channel, ids = SqlList.Of(externalIds) });
         return rows.ToDictionary(r => r.ExternalId, r => Map(r)!, StringComparer.Ordinal);
     }
 
@@ -97,7 +97,7 @@ public sealed class LearnerDirectory(TimeProvider time)
             """
             SELECT e.cohort_id, e.learner_id, e.group_id, e.role FROM enrollments e JOIN cohorts c ON c.id = e.cohort_id
             WHERE e.learner_id IN @ids ORDER BY c.start_date DESC, c.id DESC
-            """, new { ids = learnerIds.ToArray() });
+            """, new { ids = SqlList.Of(learnerIds) });
         return rows.Select(r => new Enrollment(r.CohortId, r.LearnerId, r.GroupId, Enum.Parse<Role>(r.Role, ignoreCase: true)))
             .ToLookup(e => e.LearnerId);
     }
@@ -162,7 +162,7 @@ public sealed class LearnerDirectory(TimeProvider time)
         ArgumentNullException.ThrowIfNull(chatIds);
         if (chatIds.Count == 0) return new Dictionary<string, long>();
         var rows = await s.QueryAsync<(string ChatId, long GroupId)>(
-            "SELECT chat_id, group_id FROM group_chats WHERE channel = @channel AND chat_id IN @ids AND active = 1", new { channel, ids = chatIds.ToArray() });
+            "SELECT chat_id, group_id FROM group_chats WHERE channel = @channel AND chat_id IN @ids AND active = 1", new { channel, ids = SqlList.Of(chatIds) });
         return rows.ToDictionary(r => r.ChatId, r => r.GroupId, StringComparer.Ordinal);
     }
 
@@ -173,7 +173,7 @@ public sealed class LearnerDirectory(TimeProvider time)
         ArgumentNullException.ThrowIfNull(groupIds);
         if (groupIds.Count == 0) return new Dictionary<long, (long, string)>();
         var rows = await s.QueryAsync<(long Id, long CohortId, string? Language)>(
-            "SELECT id, cohort_id, language FROM study_groups WHERE id IN @ids", new { ids = groupIds.ToArray() });
+            "SELECT id, cohort_id, language FROM study_groups WHERE id IN @ids", new { ids = SqlList.Of(groupIds) });
         return rows.ToDictionary(r => r.Id, r => (r.CohortId, Languages.Normalize(r.Language) ?? Languages.English));
     }
 

@@ -95,13 +95,13 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         if (requests.Count == 0) return outcomes;
         var deliveryIds = requests.Select(r => r.DeliveryId).Distinct().ToList();
         var deliveries = (await s.QueryAsync<DeliveryRow>(
-            "SELECT id, cohort_id AS CohortId, question_id AS QuestionId, kind FROM deliveries WHERE id IN @deliveryIds", new { deliveryIds }))
+            "SELECT id, cohort_id AS CohortId, question_id AS QuestionId, kind FROM deliveries WHERE id IN @deliveryIds", new { deliveryIds = SqlList.Of(deliveryIds) }))
             .ToDictionary(d => d.Id);
         var questions = await ContentStore.GetQuestionsAsync(s,
             deliveries.Values.Where(d => d.Kind == nameof(DeliveryKind.Question) && d.QuestionId is not null).Select(d => d.QuestionId!.Value).Distinct().ToList());
         var learnerIds = requests.Select(r => r.LearnerId).Distinct().ToList();
         var enrolled = (await s.QueryAsync<(long CohortId, long LearnerId)>(
-            "SELECT cohort_id, learner_id FROM enrollments WHERE learner_id IN @learnerIds", new { learnerIds })).ToHashSet();
+            "SELECT cohort_id, learner_id FROM enrollments WHERE learner_id IN @learnerIds", new { learnerIds = SqlList.Of(learnerIds) })).ToHashSet();
 
         // The answers to write: a learner's second answer to a delivery within the batch is not one of them.
         var toWrite = new List<(int Index, DeliveryRow Delivery, Question Question, Grade Grade)>();
@@ -142,7 +142,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             var ds = before.Select(w => w.Delivery.Id).Distinct().ToList();
             var ls = before.Select(w => requests[w.Index].LearnerId).Distinct().ToList();
             foreach (var a in await s.QueryAsync<(long DeliveryId, long LearnerId, long Correct)>(
-                         "SELECT delivery_id, learner_id, correct FROM answers WHERE delivery_id IN @ds AND learner_id IN @ls", new { ds, ls }))
+                         "SELECT delivery_id, learner_id, correct FROM answers WHERE delivery_id IN @ds AND learner_id IN @ls", new { ds = SqlList.Of(ds), ls = SqlList.Of(ls) }))
                 earlierCorrect[(a.DeliveryId, a.LearnerId)] = a.Correct != 0;
         }
 
@@ -297,7 +297,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         var learnerIds = awards.Select(a => a.LearnerId).Distinct().ToList();
         var keys = awards.Select(a => a.SourceKey).Distinct().ToList();
         var credited = (await s.QueryAsync<(long LearnerId, string SourceKey)>(
-            "SELECT learner_id, source_key FROM ledger WHERE learner_id IN @learnerIds AND source_key IN @keys", new { learnerIds, keys })).ToHashSet();
+            "SELECT learner_id, source_key FROM ledger WHERE learner_id IN @learnerIds AND source_key IN @keys", new { learnerIds = SqlList.Of(learnerIds), keys = SqlList.Of(keys) })).ToHashSet();
         var fresh = new List<Award>();
         foreach (var a in awards)
             if (credited.Add((a.LearnerId, a.SourceKey)))
@@ -314,13 +314,13 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             // Two transactions crediting one learner on the same day must not both see room under the cap:
             // a no-op update locks the learners' enrollment rows (PostgreSQL) until commit, so the second
             // waits and then sums what the first wrote; SQLite write transactions are serialised already.
-            await s.ExecuteAsync("UPDATE enrollments SET role = role WHERE cohort_id = @cohortId AND learner_id IN @ids", new { cohortId, ids });
+            await s.ExecuteAsync("UPDATE enrollments SET role = role WHERE cohort_id = @cohortId AND learner_id IN @ids", new { cohortId, ids = SqlList.Of(ids) });
             foreach (var row in await s.QueryAsync<(long LearnerId, string Kind, string LocalDate, long Minutes)>(
                          """
                          SELECT learner_id, kind, local_date, CAST(COALESCE(SUM(credit_minutes), 0) AS BIGINT) FROM ledger
                          WHERE cohort_id = @cohortId AND learner_id IN @ids AND kind IN @kinds AND local_date IN @dates
                          GROUP BY learner_id, kind, local_date
-                         """, new { cohortId, ids, kinds, dates }))
+                         """, new { cohortId, ids = SqlList.Of(ids), kinds = SqlList.Of(kinds), dates = SqlList.Of(dates) }))
                 used[(row.LearnerId, cohortId, row.Kind, row.LocalDate)] = row.Minutes;
         }
         var rows = new List<object?[]>(fresh.Count);

@@ -146,7 +146,7 @@ public static class ContentStore
         ArgumentNullException.ThrowIfNull(s);
         if (questionIds.Count == 0) return new Dictionary<long, Question>();
         var rows = await s.QueryAsync<QuestionRow>(
-            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE id IN @ids", new { ids = questionIds.ToArray() });
+            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE id IN @ids", new { ids = SqlList.Of(questionIds) });
         return rows.ToDictionary(r => r.Id, r => r.ToQuestion());
     }
 }

@@ -28,15 +28,18 @@ public sealed partial class DbSession(DbConnection connection, DbTransaction tra
     public Task<T> ExecuteScalarAsync<T>(string sql, object? param = null) =>
         Connection.ExecuteScalarAsync<T>(Sql(sql), param, Transaction)!;
 
-    // `x IN @list` is written once for both engines. Dapper expands it into a parameter list on
-    // SQLite, but hands Npgsql the list as one array parameter, which PostgreSQL accepts as
-    // `x = ANY(@list)` (same meaning, and it uses the index). The list must be an array or a List<T>.
+    // `x IN @list` is written once for both engines, with the list a SqlList: SQLite reads it as a
+    // JSON array, PostgreSQL as an array (`x = ANY(@list)`, same meaning, and both use the index).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SqliteSql = new(StringComparer.Ordinal);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> PostgresSql = new(StringComparer.Ordinal);
 
-    private string Sql(string sql) =>
-        Connection is Npgsql.NpgsqlConnection && sql.Contains(" IN @", StringComparison.Ordinal)
+    private string Sql(string sql)
+    {
+        if (!sql.Contains(" IN @", StringComparison.Ordinal)) return sql;
+        return Connection is Npgsql.NpgsqlConnection
             ? PostgresSql.GetOrAdd(sql, static q => InList().Replace(q, " = ANY(@$1)"))
-            : sql;
+            : SqliteSql.GetOrAdd(sql, static q => InList().Replace(q, " IN (SELECT value FROM json_each(@$1))"));
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@" IN @(\w+)")]
     private static partial System.Text.RegularExpressions.Regex InList();
