@@ -18,6 +18,14 @@ public sealed record ChannelCapabilities(
 {
     /// <summary>Sliding windows every chat is held to (Teams: 8 in 2 s, 60 in 30 s, 1800 an hour).</summary>
     public IReadOnlyList<RateWindow> ChatWindows { get; init; } = [];
+
+    /// <summary>
+    /// Whether answers to button presses (toasts) go out at once, outside every rate limit: Telegram's
+    /// answerCallbackQuery is not limited (its maintainers: "You can call answerCallbackQuery without
+    /// any limits"), and a toast that waited for the group's 20 messages a minute would come too late.
+    /// Where false (Teams shows a notice as a message), they are paced as messages.
+    /// </summary>
+    public bool UnpacedButtonAnswers { get; init; }
 }
 
 /// <summary>At most <paramref name="Count"/> sends into one chat in any <paramref name="Per"/>.</summary>

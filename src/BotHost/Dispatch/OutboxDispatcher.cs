@@ -98,21 +98,28 @@ public sealed class OutboxDispatcher(
             // pending and due: a chat whose head is being sent — by this process or another one on the
             // same database — waits for that send's outcome. Taking heads rather than the oldest rows
             // overall keeps one long backlog from starving the rest.
+            // Answers to button presses take no turn in their chat's order (in_order = 0).
             rows = (await s.QueryAsync<Row>(
                 """
-                SELECT o.id, o.channel, o.chat_id AS ChatId, o.payload, o.attempts FROM outbox o
-                WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY channel, chat_id)
+                SELECT o.id, o.channel, o.chat_id AS ChatId, o.payload, o.attempts, o.in_order AS InOrder FROM outbox o
+                WHERE (o.in_order = 0 OR o.id IN (SELECT MIN(id) FROM outbox WHERE status IN ('pending', 'sending') AND in_order = 1 GROUP BY channel, chat_id))
                   AND o.status = 'pending' AND o.not_before <= @now
                 ORDER BY o.id LIMIT 1000
                 """, new { now = now.ToUnixTimeMilliseconds() })).ToList();
 
         var nextWake = TimeSpan.FromSeconds(1);
-        var batch = new List<(Row Row, IChannelClient Client, SendPacer Pacer, DateTimeOffset At)>();
+        // A null pacer: an answer to a button press on a channel that does not limit them.
+        var batch = new List<(Row Row, IChannelClient Client, SendPacer? Pacer, DateTimeOffset At)>();
         foreach (var row in rows)
         {
             if (!_clients.TryGetValue(row.Channel, out var client))
             {
                 await FinishAsync(row, new SendResult(SendStatus.Failed, Error: $"no client for channel '{row.Channel}'"), ct);
+                continue;
+            }
+            if (row.InOrder == 0 && client.Capabilities.UnpacedButtonAnswers)
+            {
+                batch.Add((row, client, null, now));
                 continue;
             }
             lock (_gate)
@@ -142,7 +149,7 @@ public sealed class OutboxDispatcher(
     /// of one a send, and no database time between a send's turn and its launch), then launches each
     /// at its slot once the platform's window has room.
     /// </summary>
-    private async Task LaunchAsync(List<(Row Row, IChannelClient Client, SendPacer Pacer, DateTimeOffset At)> batch, CancellationToken ct)
+    private async Task LaunchAsync(List<(Row Row, IChannelClient Client, SendPacer? Pacer, DateTimeOffset At)> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return;
         var claimed = await ClaimAsync(batch.Select(b => b.Row.Id).ToList(), ct);
@@ -156,8 +163,9 @@ public sealed class OutboxDispatcher(
                 try
                 {
                     if (at > time.GetUtcNow()) await Task.Delay(at - time.GetUtcNow(), time, ct);
-                    for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
-                        await Task.Delay(wait, time, ct);
+                    if (pacer is not null)
+                        for (var wait = pacer.WindowWait(time.GetUtcNow()); wait > TimeSpan.Zero; wait = pacer.WindowWait(time.GetUtcNow()))
+                            await Task.Delay(wait, time, ct);
                 }
                 catch (OperationCanceledException)
                 {
@@ -165,8 +173,8 @@ public sealed class OutboxDispatcher(
                     throw;
                 }
                 waiting.RemoveAt(0);
-                lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
-                var launch = pacer.Launched(time.GetUtcNow());
+                if (pacer is not null) lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
+                var launch = pacer?.Launched(time.GetUtcNow());
                 // Not the stopping token: a send that has started finishes (within the client's own
                 // timeout) and records its outcome, so a graceful stop leaves nothing in doubt.
                 _ = SendAsync(client, pacer, launch, row, CancellationToken.None);
@@ -180,7 +188,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task SendAsync(IChannelClient client, SendPacer pacer, SendPacer.Launch launch, Row row, CancellationToken ct)
+    private async Task SendAsync(IChannelClient client, SendPacer? pacer, SendPacer.Launch? launch, Row row, CancellationToken ct)
     {
         try
         {
@@ -209,7 +217,7 @@ public sealed class OutboxDispatcher(
                 // A client must not throw; if one does, the outcome is unknown: do not risk a duplicate.
                 result = new SendResult(SendStatus.Unknown, Error: ex.GetType().Name);
             }
-            pacer.Completed(launch, row.ChatId, time.GetUtcNow());
+            if (pacer is not null) pacer.Completed(launch!, row.ChatId, time.GetUtcNow());
             await FinishAsync(row, result, CancellationToken.None, message);
         }
         catch (Exception ex)
@@ -219,8 +227,11 @@ public sealed class OutboxDispatcher(
         finally
         {
             // A send that failed before reaching the client still leaves the window (in the air, it would hold its place forever).
-            pacer.Completed(launch, row.ChatId, time.GetUtcNow());
-            lock (_gate) _inFlight.Remove((row.Channel, row.ChatId));
+            if (pacer is not null)
+            {
+                pacer.Completed(launch!, row.ChatId, time.GetUtcNow());
+                lock (_gate) _inFlight.Remove((row.Channel, row.ChatId));
+            }
             _slots.Release();
             Wake();
         }
@@ -284,7 +295,9 @@ public sealed class OutboxDispatcher(
                 break;
             case SendStatus.RetryLater when row.Attempts + 1 < MaxAttempts:
                 var wait = result.RetryAfter ?? Backoff(row.Attempts);
-                _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
+                // An unlimited answer to a button press says nothing about the chat's own limit.
+                if (row.InOrder == 1 || _clients.GetValueOrDefault(row.Channel)?.Capabilities.UnpacedButtonAnswers != true)
+                    _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
                 await s.ExecuteAsync(
                     "UPDATE outbox SET status = 'pending', attempts = attempts + 1, not_before = @until, error = @Error WHERE id = @Id",
                     new { row.Id, until = (now + wait).ToUnixTimeMilliseconds(), result.Error });
@@ -349,6 +362,7 @@ public sealed class OutboxDispatcher(
         public string ChatId { get; init; } = "";
         public string Payload { get; init; } = "";
         public long Attempts { get; init; }
+        public long InOrder { get; init; }
     }
 }
 

@@ -92,7 +92,10 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
 
     public ChannelCapabilities Capabilities { get; } = new(
         MessagesPerSecond: 1000, PerChatInterval: TimeSpan.Zero, GroupMessagesPerMinute: int.MaxValue,
-        MaxTextLength: 20_000, NativeQuizPolls: false, MaxCallbackDataBytes: 64);
+        MaxTextLength: 20_000, NativeQuizPolls: false, MaxCallbackDataBytes: 64)
+    {
+        UnpacedButtonAnswers = true,
+    };
 
     // The playground has no user ids to link: a mention is the name, marked as on the platforms.
     private static string? WithMentions(OutgoingMessage message) =>

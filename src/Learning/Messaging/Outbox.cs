@@ -20,14 +20,14 @@ public sealed class Outbox(TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var inserted = await s.ExecuteAsync(
             """
-            INSERT INTO outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at)
-            VALUES (@idempotencyKey, @Channel, @ChatId, @payload, 'pending', 0, @notBefore, @now)
+            INSERT INTO outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at, in_order)
+            VALUES (@idempotencyKey, @Channel, @ChatId, @payload, 'pending', 0, @notBefore, @now, @inOrder)
             ON CONFLICT (idem_key) DO NOTHING
             """,
             new
             {
                 idempotencyKey, message.To.Channel, message.To.ChatId, payload = StoredJson.Serialize(message),
-                notBefore = notBefore?.ToUnixTimeMilliseconds() ?? now, now,
+                notBefore = notBefore?.ToUnixTimeMilliseconds() ?? now, now, inOrder = InOrder(message),
             });
         return inserted > 0;
     }
@@ -41,12 +41,18 @@ public sealed class Outbox(TimeProvider time)
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(messages);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return await MultiRow.InsertAsync(s, "outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at)",
+        return await MultiRow.InsertAsync(s, "outbox (idem_key, channel, chat_id, payload, status, attempts, not_before, created_at, in_order)",
             messages.DistinctBy(m => m.Key)
-                .Select(m => new object?[] { m.Key, m.Message.To.Channel, m.Message.To.ChatId, StoredJson.Serialize(m.Message), "pending", 0L, now, now })
+                .Select(m => new object?[]
+                {
+                    m.Key, m.Message.To.Channel, m.Message.To.ChatId, StoredJson.Serialize(m.Message), "pending", 0L, now, now, InOrder(m.Message),
+                })
                 .ToList(),
             "ON CONFLICT (idem_key) DO NOTHING");
     }
+
+    // An answer to a button press goes beside its chat's order, not in it (see migration 0019).
+    private static long InOrder(OutgoingMessage message) => message.AnswersCallbackId is null ? 1 : 0;
 
     /// <summary>Tells the dispatcher that committed rows are waiting.</summary>
     public void Notify() => Enqueued?.Invoke();

@@ -137,6 +137,34 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(0, await _app.ScalarAsync<long>("SELECT interrupted FROM outbox WHERE idem_key = 'orphan/2'"));
     }
 
+    [Fact]
+    public async Task Answers_to_button_presses_go_at_once_beside_a_group_held_by_its_rate_limits()
+    {
+        // A Telegram-like channel: one message a second per chat, 20 a minute per group, toasts unlimited.
+        var paced = new ScriptedChannel("paced", new ChannelCapabilities(30, TimeSpan.FromSeconds(1), 20, 4096, true, 64) { UnpacedButtonAnswers = true });
+        await using var app = new AcademyApp(services: s => s.AddSingleton<IChannelClient>(paced));
+        var outbox = app.Services.GetRequiredService<Outbox>();
+        const string group = "-1001234";
+        await using (var s = await app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            // The group's announcement backlog (25 messages: at least a minute and a quarter at 20 a minute) …
+            for (int i = 0; i < 25; i++)
+                await outbox.EnqueueAsync(s, $"a/{i}", new OutgoingMessage { To = new ChatAddress("paced", group), Text = $"announcement {i}" });
+            // … then 12 learners press a button in it.
+            for (int i = 0; i < 12; i++)
+                await outbox.EnqueueAsync(s, $"t/{i}", new OutgoingMessage { To = new ChatAddress("paced", group), AnswersCallbackId = $"cb{i}", Text = $"checked in {i}" });
+            await s.CommitAsync();
+        }
+        outbox.Notify();
+
+        await Eventually.UntilAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE idem_key LIKE 't/%' AND status = 'sent'") == 12);
+        // Every toast went while the group was still on its first messages, which keep their order and pace.
+        var announcements = paced.Texts(group).Where(t => t.StartsWith("announcement", StringComparison.Ordinal)).ToList();
+        Assert.InRange(announcements.Count, 1, 4);
+        Assert.Equal(Enumerable.Range(0, announcements.Count).Select(i => $"announcement {i}"), announcements);
+        Assert.Equal(12, paced.Texts(group).Count(t => t.StartsWith("checked in", StringComparison.Ordinal)));
+    }
+
     private async Task EnqueueAsync(string chat, string text, string? key = null)
     {
         var outbox = _app.Services.GetRequiredService<Outbox>();
@@ -155,14 +183,14 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
 }
 
 /// <summary>A channel whose outcomes per chat are scripted; it records every attempt.</summary>
-public sealed class ScriptedChannel : IChannelClient
+public sealed class ScriptedChannel(string channel = "scripted", ChannelCapabilities? capabilities = null) : IChannelClient
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SendStatus>> _scripts = new();
     private readonly ConcurrentQueue<(string Chat, string Text, DateTime At)> _attempts = new();
 
-    public string Channel => "scripted";
+    public string Channel => channel;
 
-    public ChannelCapabilities Capabilities { get; } = new(200, TimeSpan.Zero, int.MaxValue, 4096, false, 64);
+    public ChannelCapabilities Capabilities { get; } = capabilities ?? new(200, TimeSpan.Zero, int.MaxValue, 4096, false, 64);
 
     public void Script(string chat, params SendStatus[] outcomes) => _scripts[chat] = new ConcurrentQueue<SendStatus>(outcomes);
 

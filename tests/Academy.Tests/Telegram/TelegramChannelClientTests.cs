@@ -35,7 +35,7 @@ public sealed class TelegramChannelClientTests : IAsyncLifetime
     {
         var channel = Channel();
         Assert.Equal("telegram", channel.Channel);
-        Assert.Equal(new ChannelCapabilities(30, TimeSpan.FromSeconds(1), 20, 4096, true, 64), channel.Capabilities);
+        Assert.Equal(new ChannelCapabilities(30, TimeSpan.FromSeconds(1), 20, 4096, true, 64) { UnpacedButtonAnswers = true }, channel.Capabilities);
     }
 
     [Fact]

@@ -23,7 +23,10 @@ public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? 
         GroupMessagesPerMinute: 20,
         MaxTextLength: TelegramHtml.MaxTextLength,
         NativeQuizPolls: true,
-        MaxCallbackDataBytes: TelegramMapper.MaxCallbackDataBytes);
+        MaxCallbackDataBytes: TelegramMapper.MaxCallbackDataBytes)
+    {
+        UnpacedButtonAnswers = true,
+    };
 
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
