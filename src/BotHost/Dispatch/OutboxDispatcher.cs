@@ -30,6 +30,9 @@ public sealed class OutboxDispatcher(
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _gate = new();
 
+    // Outcomes of sends that finish together are written together (one transaction, not one a send).
+    private readonly GroupWriter _outcomes = new(database);
+
     /// <summary>Sends counted by outcome since start (for /metrics and tests).</summary>
     public SendCounters Counters { get; } = new();
 
@@ -277,49 +280,52 @@ public sealed class OutboxDispatcher(
 
     private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)
     {
+        ct.ThrowIfCancellationRequested();
         Counters.Count(result.Status);
         metrics?.Send(row.Channel, MetricName(result.Status));
         if (result.RateLimited) metrics?.RateLimited(row.Channel);
         var now = time.GetUtcNow();
-        await using var s = await database.BeginAsync(ct);
-        switch (result.Status)
+        var wait = result.RetryAfter ?? Backoff(row.Attempts);
+        var retry = result.Status == SendStatus.RetryLater && row.Attempts + 1 < MaxAttempts;
+        // An unlimited answer to a button press says nothing about the chat's own limit.
+        if (retry && (row.InOrder == 1 || _clients.GetValueOrDefault(row.Channel)?.Capabilities.UnpacedButtonAnswers != true))
+            _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
+        await _outcomes.WriteAsync(async s =>
         {
-            case SendStatus.Sent:
-                await s.ExecuteAsync(
-                    "UPDATE outbox SET status = 'sent', sent_at = @at, platform_message_id = @PlatformMessageId, error = NULL WHERE id = @Id",
-                    new { row.Id, at = now.ToUnixTimeMilliseconds(), result.PlatformMessageId });
-                if (result.PollId is not null && message?.Quiz is { } quiz)
+            switch (result.Status)
+            {
+                case SendStatus.Sent:
                     await s.ExecuteAsync(
-                        "INSERT INTO poll_links (channel, poll_id, delivery_id) VALUES (@Channel, @PollId, @DeliveryId) ON CONFLICT DO NOTHING",
-                        new { row.Channel, result.PollId, quiz.DeliveryId });
-                break;
-            case SendStatus.RetryLater when row.Attempts + 1 < MaxAttempts:
-                var wait = result.RetryAfter ?? Backoff(row.Attempts);
-                // An unlimited answer to a button press says nothing about the chat's own limit.
-                if (row.InOrder == 1 || _clients.GetValueOrDefault(row.Channel)?.Capabilities.UnpacedButtonAnswers != true)
-                    _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
-                await s.ExecuteAsync(
-                    "UPDATE outbox SET status = 'pending', attempts = attempts + 1, not_before = @until, error = @Error WHERE id = @Id",
-                    new { row.Id, until = (now + wait).ToUnixTimeMilliseconds(), result.Error });
-                break;
-            case SendStatus.Migrated when result.MigratedToChatId is { } newId:
-                await directory.MoveChatAsync(s, new Learning.Model.ChatAddress(row.Channel, row.ChatId), newId);
-                await s.ExecuteAsync("UPDATE outbox SET status = 'pending', chat_id = @newId, not_before = @now WHERE id = @Id",
-                    new { row.Id, newId, now = now.ToUnixTimeMilliseconds() });
-                break;
-            case SendStatus.Unreachable:
-                await s.ExecuteAsync("UPDATE outbox SET status = 'unreachable', error = @Error WHERE id = @Id", new { row.Id, result.Error });
-                await directory.MarkUnreachableAsync(s, new Learning.Model.ChatAddress(row.Channel, row.ChatId));
-                break;
-            case SendStatus.Unknown:
-                await s.ExecuteAsync("UPDATE outbox SET status = 'unknown', error = @Error WHERE id = @Id", new { row.Id, result.Error });
-                break;
-            default: // Failed, or retries exhausted
-                await s.ExecuteAsync("UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = @Error WHERE id = @Id",
-                    new { row.Id, result.Error });
-                break;
-        }
-        await s.CommitAsync(ct);
+                        "UPDATE outbox SET status = 'sent', sent_at = @at, platform_message_id = @PlatformMessageId, error = NULL WHERE id = @Id",
+                        new { row.Id, at = now.ToUnixTimeMilliseconds(), result.PlatformMessageId });
+                    if (result.PollId is not null && message?.Quiz is { } quiz)
+                        await s.ExecuteAsync(
+                            "INSERT INTO poll_links (channel, poll_id, delivery_id) VALUES (@Channel, @PollId, @DeliveryId) ON CONFLICT DO NOTHING",
+                            new { row.Channel, result.PollId, quiz.DeliveryId });
+                    break;
+                case SendStatus.RetryLater when retry:
+                    await s.ExecuteAsync(
+                        "UPDATE outbox SET status = 'pending', attempts = attempts + 1, not_before = @until, error = @Error WHERE id = @Id",
+                        new { row.Id, until = (now + wait).ToUnixTimeMilliseconds(), result.Error });
+                    break;
+                case SendStatus.Migrated when result.MigratedToChatId is { } newId:
+                    await directory.MoveChatAsync(s, new Learning.Model.ChatAddress(row.Channel, row.ChatId), newId);
+                    await s.ExecuteAsync("UPDATE outbox SET status = 'pending', chat_id = @newId, not_before = @now WHERE id = @Id",
+                        new { row.Id, newId, now = now.ToUnixTimeMilliseconds() });
+                    break;
+                case SendStatus.Unreachable:
+                    await s.ExecuteAsync("UPDATE outbox SET status = 'unreachable', error = @Error WHERE id = @Id", new { row.Id, result.Error });
+                    await directory.MarkUnreachableAsync(s, new Learning.Model.ChatAddress(row.Channel, row.ChatId));
+                    break;
+                case SendStatus.Unknown:
+                    await s.ExecuteAsync("UPDATE outbox SET status = 'unknown', error = @Error WHERE id = @Id", new { row.Id, result.Error });
+                    break;
+                default: // Failed, or retries exhausted
+                    await s.ExecuteAsync("UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = @Error WHERE id = @Id",
+                        new { row.Id, result.Error });
+                    break;
+            }
+        });
         if (result.Status is not SendStatus.Sent)
             logger.LogWarning("Outbox row {Id} to {Channel}: {Status} {Error}", row.Id, row.Channel, result.Status, result.Error);
     }
