@@ -106,6 +106,28 @@ public abstract class ExamSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task Start_after_the_deadline_finishes_and_reports_the_attempt_and_starts_a_new_one_only_when_asked_again()
+    {
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        var attempt = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, 0, Right(await ExamService.QuestionAsync(s, attempt, 0))));
+
+        Time.Advance(TimeSpan.FromMinutes(31));
+        var pressed = await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Expired, pressed.Status);
+        Assert.Equal(attempt.Id, pressed.Attempt!.Id);
+        Assert.Equal(5.0, pressed.Attempt.Score); // one right of twenty
+        Assert.Equal(attempt.Deadline, pressed.Attempt.FinishedAt);
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts"));
+        Assert.Empty(await InAsync(s => _exams.ExpireDueAsync(s))); // nothing left for the sweep to tell twice
+
+        var next = await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Started, next.Status);
+        Assert.Equal(2, next.Attempt!.Number);
+    }
+
+    [Fact]
     public async Task Finishing_the_post_test_credits_its_minutes_once_and_best_attempt_counts()
     {
         Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
