@@ -275,8 +275,9 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
     }
 
     // Scores what was answered (unanswered questions score 0), once: the condition on finished_at
-    // lets only one of two racing finishers through. Credits the exam's minutes once per exam and
-    // gives the completion rule its chance, in the same transaction.
+    // lets only one of two racing finishers through. Credits the exam once per exam and gives the
+    // completion rule its chance, in the same transaction. The credit goes through the ledger even
+    // when the exam itself awards 0 minutes: the pack's credit.exam rule decides what it is worth.
     private async Task<ExamAttempt> FinishAsync(DbSession s, ExamAttempt attempt, StoredExam exam)
     {
         var total = await s.ExecuteScalarAsync<double?>("SELECT SUM(score) FROM exam_answers WHERE attempt_id = @Id", new { attempt.Id }) ?? 0;
@@ -288,8 +289,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             "UPDATE exam_attempts SET finished_at = @at, score = @score, passed = @passed, ticked = '' WHERE id = @Id AND finished_at IS NULL",
             new { at = finishedAt.ToUnixTimeMilliseconds(), score, passed = passed ? 1L : 0L, attempt.Id });
         if (changed == 0) return (await AttemptsAsync(s, "a.id = @Id", new { attempt.Id })).Single();
-        if (exam.Definition.CreditMinutes > 0)
-            await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
+        await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
         await completion.CheckAsync(s, attempt.CohortId, attempt.LearnerId);
         return attempt with { FinishedAt = finishedAt, Score = score, Passed = passed, Ticked = [] };
     }

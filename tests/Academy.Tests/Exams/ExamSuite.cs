@@ -155,6 +155,17 @@ public abstract class ExamSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task The_packs_exam_credit_rule_is_what_an_exam_without_minutes_of_its_own_earns()
+    {
+        // The pre-test sets no credit_minutes; the sample pack's credit.exam says an exam earns 30.
+        var preId = await ExamIdAsync("pre-test");
+        await TakeAsync(preId, right: 10);
+        Assert.Equal(30, await ScalarAsync<long>("SELECT credit_minutes FROM ledger WHERE source_key = @key", new { key = $"exam/{preId}" }));
+        await using var s = await Db.BeginReadAsync();
+        Assert.Equal(30, (await Record.GetProgressAsync(s, _cohortId, _learnerId)).CreditMinutes); // what /me shows
+    }
+
+    [Fact]
     public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
     {
         var pack = File.ReadAllText(Samples.Pack)
@@ -174,6 +185,23 @@ public abstract class ExamSuite : StoreTestBase
         Assert.Contains($"digital-safety.yaml:{LineOf("count: 14")}: exams[pre-test].draw[3].count: asks for 14 questions but its pool holds only 13", lines);
         Assert.Equal(stored, await ScalarAsync<string>("SELECT definition FROM exams WHERE code = 'post-test'"));
         Assert.Equal(2, await CountAsync("exams"));
+    }
+
+    // Takes a whole attempt: the first `right` questions answered right, the others wrong.
+    private async Task<ExamAttempt> TakeAsync(long examId, int right)
+    {
+        var started = await InAsync(s => _exams.StartAsync(s, examId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Started, started.Status);
+        var attempt = started.Attempt!;
+        ExamAnswerOutcome last = null!;
+        for (int i = 0; i < attempt.Questions.Count; i++)
+        {
+            var p = i;
+            last = await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, p,
+                p < right ? Right(await ExamService.QuestionAsync(s, attempt, p)) : Response.Typed("?")));
+        }
+        Assert.Equal(ExamAnswerStatus.Finished, last.Status);
+        return last.Attempt!;
     }
 
     // The right response to any question of the sample bank.
