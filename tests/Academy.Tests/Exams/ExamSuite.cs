@@ -165,6 +165,45 @@ public abstract class ExamSuite : StoreTestBase
         Assert.Equal(30, (await Record.GetProgressAsync(s, _cohortId, _learnerId)).CreditMinutes); // what /me shows
     }
 
+    [Theory]
+    [InlineData("multiple_scoring: per_option", new[] { 2 }, 0.5, 75.0, true)]      // one of the two right options: half
+    [InlineData("multiple_scoring: per_option", new[] { 2, 0 }, 0.0, 50.0, false)]  // one right, one wrong: they cancel
+    [InlineData("multiple_scoring: all_or_nothing", new[] { 2 }, 0.0, 50.0, false)]
+    [InlineData("", new[] { 2 }, 0.0, 50.0, false)]                                 // the default is all or nothing
+    public async Task Ticking_part_of_a_multiple_answer_scores_as_the_packs_rule_says(string rule, int[] ticks, double questionScore, double total, bool passed)
+    {
+        // The post-test cut down to two questions: pw-09 (several answers: c and d) and pw-01 (one answer).
+        var pack = Edit(File.ReadAllText(Samples.Pack), "multiple_scoring: per_option", rule);
+        pack = Edit(pack, "- count: 20\n          topics: [passwords, scams, privacy, devices, information]\n          exclude: [pw-03, sc-03, pr-03, dv-03]",
+            "- { questions: [pw-09, pw-01], count: 2 }");
+        await ImportAsync(pack);
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var attempt = (await InAsync(async s => await _exams.StartAsync(s, await ExamIdAsync("post-test"), _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        Assert.Equal(2, attempt.Questions.Count);
+
+        ExamAnswerOutcome last = null!;
+        for (int p = 0; p < 2; p++)
+        {
+            var position = p;
+            var q = await InAsync(s => ExamService.QuestionAsync(s, attempt, position));
+            if (q.Type == QuestionType.Multiple)
+            {
+                Assert.Equal("pw-09", q.Id);
+                foreach (var option in ticks) await InAsync(s => _exams.ToggleAsync(s, attempt.Id, _learnerId, position, option));
+                last = await InAsync(s => _exams.AnswerAsync(s, attempt.Id, _learnerId, position, null)); // Submit
+            }
+            else last = await InAsync(s => _exams.AnswerAsync(s, attempt.Id, _learnerId, position, Right(q)));
+        }
+        Assert.Equal(ExamAnswerStatus.Finished, last.Status);
+        var multipleAt = attempt.Questions.ToList().IndexOf(await ScalarAsync<long>("SELECT id FROM questions WHERE code = 'pw-09'"));
+        Assert.Equal(questionScore, await ScalarAsync<double>("SELECT score FROM exam_answers WHERE attempt_id = @Id AND position = @multipleAt",
+            new { attempt.Id, multipleAt = (long)multipleAt }));
+        Assert.Equal(total, last.Attempt!.Score);
+        Assert.Equal(passed, last.Attempt.Passed);
+        var review = await InAsync(s => _exams.ReviewAsync(s, last.Attempt, last.Exam!));
+        Assert.Equal(questionScore, review.Items[multipleAt].Score);
+    }
+
     [Fact]
     public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
     {
@@ -202,6 +241,19 @@ public abstract class ExamSuite : StoreTestBase
         }
         Assert.Equal(ExamAnswerStatus.Finished, last.Status);
         return last.Attempt!;
+    }
+
+    private async Task ImportAsync(string pack)
+    {
+        var report = await Importer.ImportAsync([Samples.Text("digital-safety.yaml", pack)]);
+        Assert.True(report.Succeeded, string.Join('\n', report.Errors.Select(e => e.Render(En))));
+    }
+
+    // A pack edit that must apply exactly once, or the test would be testing the unedited pack.
+    private static string Edit(string text, string old, string replacement)
+    {
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, System.Text.RegularExpressions.Regex.Escape(old)));
+        return text.Replace(old, replacement, StringComparison.Ordinal);
     }
 
     // The right response to any question of the sample bank.
