@@ -205,6 +205,29 @@ public abstract class ExamSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task Two_learners_draw_independently_and_each_stored_seed_redraws_the_stored_questions()
+    {
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        var otherId = await ScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' AND learner_id <> @_learnerId ORDER BY id LIMIT 1", new { _learnerId });
+        var mine = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        var theirs = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, otherId, Chat, "en"))).Attempt!;
+        // 20 of a pool of 60: the same set by chance has odds of 1 in C(60, 20) ≈ 4·10^15, the same order far less.
+        Assert.NotEqual(mine.Questions.Order(), theirs.Questions.Order());
+        Assert.NotEqual(mine.Seed, theirs.Seed);
+
+        await using var read = await Db.BeginReadAsync();
+        var exam = (await ExamService.GetExamAsync(read, postId))!;
+        var bank = (await ContentStore.QuestionBankAsync(read, exam.CourseId)).Where(b => !b.Retired).ToList();
+        var idOf = bank.ToDictionary(b => b.Question.Id, b => b.Id);
+        foreach (var attempt in new[] { mine, theirs })
+        {
+            var stored = await read.ExecuteScalarAsync<long>("SELECT seed FROM exam_attempts WHERE id = @Id", new { attempt.Id });
+            Assert.Equal(attempt.Questions, ExamDraw.Draw(exam.Definition, bank.Select(b => b.Question).ToList(), stored).Select(code => idOf[code]));
+        }
+    }
+
+    [Fact]
     public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
     {
         var pack = File.ReadAllText(Samples.Pack)
