@@ -227,6 +227,29 @@ public abstract class ExamSuite : StoreTestBase
         }
     }
 
+    [Theory]
+    [InlineData("best", 2, 100.0, true)]
+    [InlineData("first", 1, 50.0, false)]
+    [InlineData("last", 3, 25.0, false)]
+    public async Task The_attempt_that_counts_is_the_one_the_packs_counts_names(string counts, int number, double score, bool passed)
+    {
+        var pack = Edit(Edit(File.ReadAllText(Samples.Pack), "counts: best", $"counts: {counts}"), "attempts: 2", "attempts: 3");
+        await ImportAsync(pack);
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        foreach (var right in new[] { 10, 20, 5 }) await TakeAsync(postId, right); // 50%, 100%, 25%
+
+        var result = Assert.Single(await InAsync(s => new ExamResults().ForLearnerAsync(s, _cohortId, _learnerId)));
+        Assert.Equal(score, result.Score);
+        Assert.Equal(passed, result.Passed);
+        Assert.Equal(3, result.Attempts);
+        Assert.Equal(await ScalarAsync<long>("SELECT id FROM exam_attempts WHERE number = @number", new { number = (long)number }), result.AttemptId);
+        // Completion (and /me) reads the same attempt: passed once is not enough when a later one counts.
+        var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
+        var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Equal(passed, status.Exams.Single(e => e.Code == "post-test").Met);
+    }
+
     [Fact]
     public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
     {
