@@ -78,6 +78,24 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
         Assert.Equal(16, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
     }
 
+    [Fact]
+    public async Task Elective_lessons_neither_are_needed_nor_stand_in_for_required_ones()
+    {
+        var required = await QueryAsync<long>("SELECT id FROM lessons WHERE required = 1 ORDER BY day");
+        var electives = await QueryAsync<long>("SELECT id FROM lessons WHERE required = 0 ORDER BY day");
+        Assert.Equal((10, 2), (required.Count, electives.Count));
+        var otherId = await ScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
+        await using var s = await Db.BeginAsync();
+        // One learner reads every required lesson and no elective; the other both electives and eight required.
+        foreach (var id in required) await Record.MarkLessonReadAsync(s, _cohortId, _learnerId, id);
+        foreach (var id in electives.Concat(required.Skip(2))) await Record.MarkLessonReadAsync(s, _cohortId, otherId, id);
+        var completion = NewCompletion();
+        var all = await completion.EvaluateAsync(s, _cohortId, _learnerId);
+        Assert.Equal((10, 10, true), (all.RequiredLessonsRead, all.RequiredLessonsNeeded, all.LessonsMet));
+        var mixed = await completion.EvaluateAsync(s, _cohortId, otherId);
+        Assert.Equal((8, 10, false), (mixed.RequiredLessonsRead, mixed.RequiredLessonsNeeded, mixed.LessonsMet));
+    }
+
     [Theory]
     [InlineData("lessons")]
     [InlineData("post-test")]
