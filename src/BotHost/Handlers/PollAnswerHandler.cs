@@ -1,5 +1,6 @@
 using Academy.BotHost.Channels;
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
 
@@ -7,9 +8,11 @@ namespace Academy.BotHost.Handlers;
 
 /// <summary>
 /// A vote on a native quiz poll: counted once against the delivery the poll was sent for. The
-/// platform shows the verdict and explanation itself; a retracted vote changes nothing.
+/// platform shows the verdict and explanation itself; a retracted vote changes nothing. The vote's
+/// minutes may be the last the learner needed for the certificate.
 /// </summary>
-public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMetrics? metrics = null) : Pipeline.EventHandler(ChatEventKind.PollAnswer)
+public sealed class PollAnswerHandler(LearnerRecord record, Completion completion, Operations.AcademyMetrics? metrics = null)
+    : Pipeline.EventHandler(ChatEventKind.PollAnswer)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -20,5 +23,6 @@ public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMe
         if (deliveryId is null) return;
         var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId.Value, turn.Learner!.Id, Response.Choose(e.PollOptions.ToArray()));
         if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
+        if (outcome.Status == AnswerStatus.Recorded) await completion.CheckAfterCreditAsync(turn.Session, outcome.CohortId, [turn.Learner.Id]);
     }
 }

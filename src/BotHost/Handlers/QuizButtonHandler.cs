@@ -1,4 +1,5 @@
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
 
@@ -8,8 +9,10 @@ namespace Academy.BotHost.Handlers;
 /// A quiz answered by button (<c>q:DELIVERY:OPTION</c>, and <c>q:DELIVERY:submit</c> for several
 /// answers), where the channel has no native quiz poll or the question does not fit one: counted
 /// once, and the verdict with the explanation shown. A card with tick boxes sends <c>q:DELIVERY:submit:0,2</c>.
+/// The answer's minutes may be the last the learner needed for the certificate.
 /// </summary>
-public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, Operations.AcademyMetrics? metrics = null) : ButtonHandler(Programme.QuizButton)
+public sealed class QuizButtonHandler(LearnerRecord record, Completion completion, TimeProvider time, Operations.AcademyMetrics? metrics = null)
+    : ButtonHandler(Programme.QuizButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -53,6 +56,7 @@ public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, O
         }
         var outcome = await record.RecordAnswerAsync(turn.Session, deliveryId, learnerId, response);
         if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
+        if (outcome.Status == AnswerStatus.Recorded) await completion.CheckAfterCreditAsync(turn.Session, outcome.CohortId, [learnerId]);
         await turn.AnswerButtonAsync(QuizVerdict.Text(outcome, turn.Text));
     }
 

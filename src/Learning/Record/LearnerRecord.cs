@@ -29,7 +29,8 @@ public enum AnswerStatus
 }
 
 /// <summary>The result of an answer: whether it counted, whether it was right, and what to show.</summary>
-public sealed record AnswerOutcome(AnswerStatus Status, bool Correct, Question? Question);
+/// <param name="CohortId">For a recorded answer, the delivery's cohort, where it earned its credit; else 0.</param>
+public sealed record AnswerOutcome(AnswerStatus Status, bool Correct, Question? Question, long CohortId = 0);
 
 public enum CheckInStatus { Recorded, AlreadyCheckedIn, NotOpenYet, Closed, NoProgrammeToday, NotEnrolled }
 
@@ -103,7 +104,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         var points = grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints;
         var cohort = await CohortStore.GetAsync(s, d.CohortId);
         await AwardAsync(s, learnerId, d.CohortId, LocalDateIn(cohort), $"answer/{deliveryId}", "answer", points, 0);
-        return new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question);
+        return new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question, d.CohortId);
     }
 
     /// <summary>Checks a learner in for today's programme day, inside the cohort's check-in window.</summary>
