@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Academy.Learning.Assessment;
 using Academy.Learning.Localization;
 using Academy.Learning.Storage;
@@ -10,8 +11,9 @@ using static Academy.Tests.Support.PlaygroundUser;
 namespace Academy.Tests.Assessment;
 
 /// <summary>
-/// What the certificate a learner receives says, read back from the rendered files: its dates are the
-/// cohort's local dates, on the certificate and on the verification page.
+/// What the certificate a learner receives says, read back from the rendered files: the QR code
+/// decodes to its verification page under the configured public address, that address is printed,
+/// and its dates are the cohort's local dates, on the certificate and on the verification page.
 /// </summary>
 public sealed class CertificateContentTests : IAsyncDisposable
 {
@@ -21,6 +23,23 @@ public sealed class CertificateContentTests : IAsyncDisposable
         time: new ShiftedTime(DateTimeOffset.Parse("2026-12-15T23:30:00Z")));
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_qr_code_of_the_preview_decodes_to_the_verification_page_whose_address_the_pdf_prints()
+    {
+        var learner = await RegisterAsync(_app, LearnerHanoi);
+        var code = await CertificateHostTests.IssueAsync(_app, LearnerHanoi, "Lê Thị Hồng Nhung");
+        var verifyUrl = $"https://academy.example.org/verify/{code}";
+
+        var preview = (await WaitForBotAsync(_app, learner.PrivateChat, m => m.GetProperty("image").ValueKind == JsonValueKind.String)).GetProperty("message");
+        var png = Convert.FromBase64String(preview.GetProperty("image").GetString()!["data:image/png;base64,".Length..]);
+        Assert.Equal([verifyUrl], await CertificateFiles.QrCodesAsync(png));
+
+        var document = (await WaitForBotAsync(_app, learner.PrivateChat, m => m.GetProperty("attachment").GetString()?.EndsWith(".pdf", StringComparison.Ordinal) == true)).GetProperty("message");
+        Assert.Equal($"{verifyUrl}/certificate.pdf", document.GetProperty("link").GetString());
+        var text = await PdfTextAsync(code);
+        Assert.Contains(Flat(Catalog.Default.For("en").Get("certificate.art.verify", ("url", verifyUrl))), Flat(text), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task A_completion_before_dawn_in_Hanoi_is_dated_that_local_day_on_the_certificate_and_the_verification_page()
