@@ -137,10 +137,14 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
     }
 
     [Theory]
-    [InlineData("    lessons: all", false)]                                            // the sample's rule: every post-test and survey by default
-    [InlineData("    lessons: 10\n    post_test: post\n    survey: evaluation", false)]  // the same conditions, named
-    [InlineData("    lessons: 8\n    post_test: none\n    survey: none", true)]         // no exam or survey needed
-    public async Task A_credit_completes_at_once_each_learner_of_the_batch_for_whom_minutes_were_the_last_condition(string conditions, bool examOptional)
+    [InlineData("    lessons: all", false, 0)]                                            // the sample's rule: every post-test and survey by default
+    [InlineData("    lessons: 10\n    post_test: post\n    survey: evaluation", false, 0)]  // the same conditions, named
+    [InlineData("    lessons: 8\n    post_test: none\n    survey: none", true, 0)]         // no exam or survey needed
+    // The same in a batch as large as the answer path's (the rest are ids of nobody in the cohort), which is filtered another way.
+    [InlineData("    lessons: all", false, 195)]
+    [InlineData("    lessons: 10\n    post_test: post\n    survey: evaluation", false, 195)]
+    [InlineData("    lessons: 8\n    post_test: none\n    survey: none", true, 195)]
+    public async Task A_credit_completes_at_once_each_learner_of_the_batch_for_whom_minutes_were_the_last_condition(string conditions, bool examOptional, int strangers)
     {
         var pack = File.ReadAllText(Samples.Pack);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(pack, "    lessons: all\n"));
@@ -165,7 +169,8 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
         {
             await using (var s = await Db.BeginAsync())
             {
-                await completion.CheckAfterCreditAsync(s, _cohortId, [minutesLast, noExam, shortOfMinutes, done, minutesLast]);
+                await completion.CheckAfterCreditAsync(s, _cohortId,
+                    [minutesLast, noExam, shortOfMinutes, done, minutesLast, .. Enumerable.Range(1, strangers).Select(i => 1_000_000L + i)]);
                 await s.CommitAsync();
             }
             long[] expected = examOptional ? [minutesLast, noExam, done] : [minutesLast, done];
