@@ -15,8 +15,8 @@ builder.UseAcademyDefaults();                            // http://127.0.0.1:508
 builder.Services.AddAcademyStore(builder.Configuration); // SQLite (default) or PostgreSQL, per Storage:*
 builder.Services.AddAcademyLearning();                   // importer, learner record, catalogs, TimeProvider
 builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
-builder.Services.AddAcademyAnnouncements();
-builder.Services.AddAcademyAssessment();                 // exams, surveys, the completion rule and certificates              // admins' announcements: compose, send or schedule, live delivery report
+builder.Services.AddAcademyAnnouncements();              // admins' announcements: compose, send or schedule, live delivery report
+builder.Services.AddAcademyAssessment();                 // exams, surveys, the completion rule and certificates
 builder.AddPlayground();                                 // the browser playground channel (loopback by default)
 builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
 builder.AddBotFramework();                               // Teams, Web Chat … (Bot Framework), when BotFramework:AppId is set or in emulator mode

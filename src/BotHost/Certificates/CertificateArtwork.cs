@@ -38,7 +38,7 @@ public static class CertificateArtwork
         sb.Append("""<g font-size="16" fill="#333">""");
         Text(sb, 90, 650, 16, text.Get("certificate.art.code", ("code", certificate.Code)), "start");
         Text(sb, 90, 680, 14, text.Get("certificate.art.verify", ("url", verifyUrl)), "start");
-        Text(sb, 90, 710, 14, text.Get("certificate.art.issued", ("date", Date(DateOnly.FromDateTime(certificate.IssuedAt.UtcDateTime)))), "start");
+        Text(sb, 90, 710, 14, text.Get("certificate.art.issued", ("date", Date(certificate.IssuedOn))), "start");
         sb.Append("</g>");
         Qr(sb, verifyUrl, x: 893, y: 574, size: 150);
         sb.Append("</svg>");

@@ -48,7 +48,7 @@ public static class VerifyEndpoints
 
         var main = new StringBuilder();
         main.Append(certificate.Revoked
-            ? $"<p class=\"status revoked\" id=\"status\">✗ {E(text.Get("verify.revoked", ("date", Date(certificate.RevokedAt!.Value))))}</p>"
+            ? $"<p class=\"status revoked\" id=\"status\">✗ {E(text.Get("verify.revoked", ("date", Date(certificate.RevokedOn!.Value))))}</p>"
             : $"<p class=\"status valid\" id=\"status\">✓ {E(text["verify.valid"])}</p>");
         main.Append("<div class=\"scroll\"><table id=\"facts\"><tbody>");
         foreach (var (key, value) in new[]
@@ -57,7 +57,7 @@ public static class VerifyEndpoints
                      ("verify.course", certificate.CourseTitle.In(text.Language)),
                      ("verify.dates", text.Get("certificate.art.dates", ("start", Date(certificate.Start)), ("finish", Date(certificate.Finish)))),
                      ("verify.hours", Learning.Assessment.Certificates.Hours(certificate.CreditMinutes)),
-                     ("verify.issued", Date(certificate.IssuedAt)),
+                     ("verify.issued", Date(certificate.IssuedOn)),
                      ("verify.code", certificate.Code),
                  })
             main.Append("<tr><th scope=\"row\">").Append(E(text[key])).Append("</th><td>").Append(E(value)).Append("</td></tr>");
@@ -114,8 +114,6 @@ public static class VerifyEndpoints
 
     private static string LangQuery(HttpContext http) =>
         Languages.Normalize(http.Request.Query["lang"].ToString()) is { } lang ? "?lang=" + lang : "";
-
-    private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

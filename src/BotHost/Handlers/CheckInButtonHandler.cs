@@ -1,10 +1,14 @@
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
 using Academy.Learning.Record;
 
 namespace Academy.BotHost.Handlers;
 
-/// <summary>The check-in button (<c>ci:COHORT</c>): records today's check-in inside the window.</summary>
-public sealed class CheckInButtonHandler(LearnerRecord record) : ButtonHandler(Programme.CheckInButton)
+/// <summary>
+/// The check-in button (<c>ci:COHORT</c>): records today's check-in inside the window; its minutes may
+/// be the last the learner needed for the certificate.
+/// </summary>
+public sealed class CheckInButtonHandler(LearnerRecord record, Completion completion) : ButtonHandler(Programme.CheckInButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
@@ -14,6 +18,7 @@ public sealed class CheckInButtonHandler(LearnerRecord record) : ButtonHandler(P
             return;
         }
         var outcome = await record.CheckInAsync(turn.Session, cohortId, turn.Learner!.Id);
+        if (outcome.Status == CheckInStatus.Recorded) await completion.CheckAfterCreditAsync(turn.Session, cohortId, [turn.Learner.Id]);
         await turn.AnswerButtonAsync(outcome.Status switch
         {
             CheckInStatus.Recorded => turn.Text.Get("checkin.recorded", ("day", outcome.Day), ("streak", outcome.Streak)),

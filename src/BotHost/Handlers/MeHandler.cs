@@ -25,8 +25,8 @@ public sealed class MeHandler(LearnerRecord record, Completion completion) : Com
             ("answered", p.QuestionsAnswered), ("accuracy", Math.Round(p.Accuracy * 100)),
             ("checkins", p.CheckIns), ("streak", p.CurrentStreak), ("best", p.BestStreak),
             ("minutes", p.CreditMinutes), ("points", p.Points)));
-        // Minutes from quizzes and check-ins can meet the last condition without a completion check
-        // (those hot paths do not run one): asking /me settles it.
+        // Quiz answers and check-ins complete a learner whose last missing condition was minutes; this
+        // check settles what no event re-checks (a credit recorded by hand, a rule made laxer by a re-import).
         await completion.CheckAsync(turn.Session, cohortId, turn.Learner.Id);
         var status = await completion.EvaluateAsync(turn.Session, cohortId, turn.Learner.Id);
         text.Append("\n\n").Append(await CompletionTextAsync(turn, cohortId, status, p.CreditMinutes));

@@ -1,5 +1,6 @@
 using Academy.BotHost.Channels;
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
 using Academy.Learning.Storage;
@@ -8,9 +9,10 @@ namespace Academy.BotHost.Handlers;
 
 /// <summary>
 /// A vote on a native quiz poll: counted once against the delivery the poll was sent for. The
-/// platform shows the verdict and explanation itself; a retracted vote changes nothing.
+/// platform shows the verdict and explanation itself; a retracted vote changes nothing. The vote's
+/// minutes may be the last the learner needed for the certificate.
 /// </summary>
-public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMetrics? metrics = null)
+public sealed class PollAnswerHandler(LearnerRecord record, Completion completion, Operations.AcademyMetrics? metrics = null)
     : Pipeline.EventHandler(ChatEventKind.PollAnswer), IBatchTurnHandler
 {
     public override Task HandleAsync(TurnContext turn) => HandleManyAsync([turn]);
@@ -33,7 +35,9 @@ public sealed class PollAnswerHandler(LearnerRecord record, Operations.AcademyMe
             .Where(t => t.Event.PollId is { } poll && deliveryOf.ContainsKey((t.Event.Channel, poll)))
             .Select(t => new AnswerRequest(deliveryOf[(t.Event.Channel, t.Event.PollId!)], t.Learner!.Id, Response.Choose(t.Event.PollOptions.ToArray())))
             .ToList();
-        foreach (var outcome in await record.RecordAnswersAsync(s, requests))
+        var outcomes = await record.RecordAnswersAsync(s, requests);
+        foreach (var outcome in outcomes)
             if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
+        await CompletionAfterAnswers.CheckAsync(completion, s, requests, outcomes);
     }
 }

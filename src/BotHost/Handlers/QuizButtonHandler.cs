@@ -1,4 +1,5 @@
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Assessment;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
 using Academy.Learning.Storage;
@@ -10,7 +11,7 @@ namespace Academy.BotHost.Handlers;
 /// answers), where the channel has no native quiz poll or the question does not fit one: counted
 /// once, and the verdict with the explanation shown. A card with tick boxes sends <c>q:DELIVERY:submit:0,2</c>.
 /// </summary>
-public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, Operations.AcademyMetrics? metrics = null)
+public sealed class QuizButtonHandler(LearnerRecord record, Completion completion, TimeProvider time, Operations.AcademyMetrics? metrics = null)
     : ButtonHandler(Programme.QuizButton), IBatchTurnHandler
 {
     public override Task HandleAsync(TurnContext turn) => HandleManyAsync([turn]);
@@ -69,6 +70,7 @@ public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, O
             if (outcomes[i].Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
             await answers[i].Turn.AnswerButtonAsync(QuizVerdict.Text(outcomes[i], answers[i].Turn.Text));
         }
+        await CompletionAfterAnswers.CheckAsync(completion, s, answers.Select(a => a.Request).ToList(), outcomes);
     }
 
     private static HashSet<int> ParseTicks(string ticks) =>
@@ -81,6 +83,17 @@ public sealed class QuizButtonHandler(LearnerRecord record, TimeProvider time, O
         var options = await turn.Session.QuerySingleOrDefaultAsync<string?>(
             "SELECT options FROM quiz_drafts WHERE delivery_id = @deliveryId AND learner_id = @learnerId", new { deliveryId, learnerId });
         return string.IsNullOrEmpty(options) ? [] : options.Split(',').Select(o => int.Parse(o, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+    }
+}
+
+/// <summary>An answer's minutes may be the last a learner needed for the certificate: checked for the recorded ones, per cohort.</summary>
+public static class CompletionAfterAnswers
+{
+    public static async Task CheckAsync(Completion completion, Learning.Storage.DbSession s, IReadOnlyList<AnswerRequest> requests, IReadOnlyList<AnswerOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        foreach (var cohort in requests.Zip(outcomes).Where(p => p.Second.Status == AnswerStatus.Recorded).GroupBy(p => p.Second.CohortId))
+            await completion.CheckAfterCreditAsync(s, cohort.Key, cohort.Select(p => p.First.LearnerId).Distinct().ToList());
     }
 }
 

@@ -7,11 +7,21 @@ using Academy.Learning.Storage;
 namespace Academy.Learning.Assessment;
 
 /// <summary>A certificate's facts, as printed.</summary>
+/// <param name="TimeZone">The cohort's IANA time zone, in which the certificate's dates are printed.</param>
 public sealed record Certificate(
     long Id, long CohortId, long LearnerId, string Code, DateTimeOffset IssuedAt, string Name, LocalizedText CourseTitle,
-    DateOnly Start, DateOnly Finish, long CreditMinutes, string Language, DateTimeOffset? RevokedAt)
+    DateOnly Start, DateOnly Finish, long CreditMinutes, string Language, DateTimeOffset? RevokedAt, string TimeZone)
 {
     public bool Revoked => RevokedAt is not null;
+
+    /// <summary>The issue date in the cohort's time zone, like <see cref="Finish"/>: printed side by side, they must agree.</summary>
+    public DateOnly IssuedOn => LocalDate(IssuedAt);
+
+    /// <summary>The revocation date in the cohort's time zone.</summary>
+    public DateOnly? RevokedOn => RevokedAt is { } at ? LocalDate(at) : null;
+
+    private DateOnly LocalDate(DateTimeOffset at) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
 }
 
 /// <summary>
@@ -126,19 +136,20 @@ public sealed class Certificates(Outbox outbox, Catalog catalog, TimeProvider ti
     private const string Select = """
         SELECT id AS Id, cohort_id AS CohortId, learner_id AS LearnerId, code AS Code, issued_at AS IssuedAt, name AS Name,
                course_title AS CourseTitle, start_date AS StartDate, finish_date AS FinishDate, credit_minutes AS CreditMinutes,
-               language AS Language, revoked_at AS RevokedAt
+               language AS Language, revoked_at AS RevokedAt,
+               (SELECT c.time_zone FROM cohorts c WHERE c.id = certificates.cohort_id) AS TimeZone
         FROM certificates
         """;
 
     private sealed record Facts(string Name, string Language, string CourseTitle, string StartDate, string TimeZone, long CreditMinutes);
 
     private sealed record Row(long Id, long CohortId, long LearnerId, string Code, long IssuedAt, string Name, string CourseTitle,
-        string StartDate, string FinishDate, long CreditMinutes, string Language, long? RevokedAt)
+        string StartDate, string FinishDate, long CreditMinutes, string Language, long? RevokedAt, string TimeZone)
     {
         public Certificate ToCertificate() => new(Id, CohortId, LearnerId, Code, DateTimeOffset.FromUnixTimeMilliseconds(IssuedAt), Name,
             StoredJson.Deserialize<LocalizedText>(CourseTitle),
             DateOnly.ParseExact(StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
             DateOnly.ParseExact(FinishDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), CreditMinutes, Language,
-            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null);
+            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null, TimeZone);
     }
 }

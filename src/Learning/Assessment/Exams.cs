@@ -21,7 +21,19 @@ public sealed record ExamAttempt(long Id, long ExamId, long CohortId, long Learn
     public bool Finished => FinishedAt is not null;
 }
 
-public enum StartStatus { Started, Resumed, NotOpen, NoAttemptsLeft, UnknownExam }
+public enum StartStatus
+{
+    Started,
+    Resumed,
+    /// <summary>
+    /// The attempt in progress ran out of time before this press and nobody had finished it yet: it is
+    /// finished now and is the outcome's attempt. Nothing new is started; the learner is owed its result.
+    /// </summary>
+    Expired,
+    NotOpen,
+    NoAttemptsLeft,
+    UnknownExam,
+}
 
 public sealed record StartOutcome(StartStatus Status, StoredExam? Exam, ExamAttempt? Attempt);
 
@@ -75,11 +87,17 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         return result;
     }
 
-    /// <summary>Starts a new attempt, or resumes the one in progress (a Start pressed twice resumes).</summary>
+    /// <summary>
+    /// Starts a new attempt, or resumes the one in progress (a Start pressed twice resumes). An attempt
+    /// whose time ran out before the sweep saw it is finished instead and reported as
+    /// <see cref="StartStatus.Expired"/>: the press that discovers it owes the learner its result, and
+    /// starting another attempt there would spend one the learner did not ask for.
+    /// </summary>
     public async Task<StartOutcome> StartAsync(DbSession s, long examId, long cohortId, long learnerId, ChatAddress chat, string language)
     {
         ArgumentNullException.ThrowIfNull(s);
-        await ExpireAsync(s, examId, cohortId, learnerId);
+        if (await ExpireAsync(s, examId, cohortId, learnerId) is var (expired, expiredExam))
+            return new StartOutcome(StartStatus.Expired, expiredExam, expired);
         var open = (await OpenAsync(s, cohortId, learnerId)).FirstOrDefault(o => o.Exam.Id == examId);
         if (open is null)
         {
@@ -241,17 +259,25 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         return new ExamAnswerOutcome(ExamAnswerStatus.Next, attempt, exam);
     }
 
-    private async Task ExpireAsync(DbSession s, long examId, long cohortId, long learnerId)
+    // Finishes this learner's attempts at the exam that are out of time; returns the latest (there is
+    // at most one in practice: a new attempt starts only after this), or null when none was due.
+    private async Task<(ExamAttempt Attempt, StoredExam Exam)?> ExpireAsync(DbSession s, long examId, long cohortId, long learnerId)
     {
-        foreach (var attempt in await AttemptsAsync(s,
+        (ExamAttempt, StoredExam)? last = null;
+        foreach (var attempt in (await AttemptsAsync(s,
                      "a.exam_id = @examId AND a.cohort_id = @cohortId AND a.learner_id = @learnerId AND a.finished_at IS NULL AND a.deadline <= @now",
-                     new { examId, cohortId, learnerId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }))
-            await FinishAsync(s, attempt, (await GetExamAsync(s, examId))!);
+                     new { examId, cohortId, learnerId, now = time.GetUtcNow().ToUnixTimeMilliseconds() })).OrderBy(a => a.Number))
+        {
+            var exam = (await GetExamAsync(s, examId))!;
+            last = (await FinishAsync(s, attempt, exam), exam);
+        }
+        return last;
     }
 
     // Scores what was answered (unanswered questions score 0), once: the condition on finished_at
-    // lets only one of two racing finishers through. Credits the exam's minutes once per exam and
-    // gives the completion rule its chance, in the same transaction.
+    // lets only one of two racing finishers through. Credits the exam once per exam and gives the
+    // completion rule its chance, in the same transaction. The credit goes through the ledger even
+    // when the exam itself awards 0 minutes: the pack's credit.exam rule decides what it is worth.
     private async Task<ExamAttempt> FinishAsync(DbSession s, ExamAttempt attempt, StoredExam exam)
     {
         var total = await s.ExecuteScalarAsync<double?>("SELECT SUM(score) FROM exam_answers WHERE attempt_id = @Id", new { attempt.Id }) ?? 0;
@@ -263,8 +289,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             "UPDATE exam_attempts SET finished_at = @at, score = @score, passed = @passed, ticked = '' WHERE id = @Id AND finished_at IS NULL",
             new { at = finishedAt.ToUnixTimeMilliseconds(), score, passed = passed ? 1L : 0L, attempt.Id });
         if (changed == 0) return (await AttemptsAsync(s, "a.id = @Id", new { attempt.Id })).Single();
-        if (exam.Definition.CreditMinutes > 0)
-            await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
+        await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
         await completion.CheckAsync(s, attempt.CohortId, attempt.LearnerId);
         return attempt with { FinishedAt = finishedAt, Score = score, Passed = passed, Ticked = [] };
     }

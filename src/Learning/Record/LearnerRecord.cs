@@ -29,7 +29,8 @@ public enum AnswerStatus
 }
 
 /// <summary>The result of an answer: whether it counted, whether it was right, and what to show.</summary>
-public sealed record AnswerOutcome(AnswerStatus Status, bool Correct, Question? Question);
+/// <param name="CohortId">For a recorded answer, the delivery's cohort, where it earned its credit; else 0.</param>
+public sealed record AnswerOutcome(AnswerStatus Status, bool Correct, Question? Question, long CohortId = 0);
 
 /// <summary>A learner's response to a question delivery, as <see cref="LearnerRecord.RecordAnswersAsync"/> takes many at once.</summary>
 public sealed record AnswerRequest(long DeliveryId, long LearnerId, Response Response);
@@ -156,14 +157,14 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
                 outcomes[index] = new AnswerOutcome(AnswerStatus.AlreadyAnswered, earlierCorrect.GetValueOrDefault((d.Id, learnerId)), question);
                 continue;
             }
-            outcomes[index] = new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question);
+            outcomes[index] = new AnswerOutcome(AnswerStatus.Recorded, grade.Correct, question, d.CohortId);
             if (!localDates.TryGetValue(d.CohortId, out var date))
                 localDates[d.CohortId] = date = LocalDateIn(await CohortStore.GetAsync(s, d.CohortId));
             awards.Add(new Award(learnerId, d.CohortId, date, $"answer/{d.Id}", "answer",
                 grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints, 0));
         }
         foreach (var (index, earlier) in repeats)
-            outcomes[index] = outcomes[earlier] with { Status = AnswerStatus.AlreadyAnswered };
+            outcomes[index] = outcomes[earlier] with { Status = AnswerStatus.AlreadyAnswered, CohortId = 0 };
         await AwardManyAsync(s, awards);
         return outcomes;
     }

@@ -13,7 +13,7 @@ public sealed class CertificateRenderingTests
     private static Certificate Sample(string name, string language) => new(
         1, 1, 1, CertificateCode.New(), DateTimeOffset.Parse("2026-12-20T03:00:00Z"), name,
         new LocalizedText([new("en", "Digital safety at work"), new("zh-Hans", "工作中的数字安全"), new("vi", "An toàn số nơi làm việc")]),
-        new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 20), 150, language, null);
+        new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 20), 150, language, null, "Asia/Ho_Chi_Minh");
 
     [Theory]
     [InlineData("王小明", "zh-Hans", "工作中的数字安全", "结业证书")]

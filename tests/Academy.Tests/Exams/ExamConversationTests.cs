@@ -24,8 +24,10 @@ public sealed class ExamConversationTests : IAsyncDisposable
     private readonly PinnedSeeds _seeds = new();
     private readonly AcademyApp _app;
 
+    // The sweep runs only when a test runs it: a round of its own between a deadline and a press would decide what the test sees.
     public ExamConversationTests() =>
-        _app = new AcademyApp(time: _time, services: s => s.Replace(ServiceDescriptor.Singleton<ExamSeeds>(_seeds)));
+        _app = new AcademyApp(new Dictionary<string, string?> { ["Exams:SweepInterval"] = "01:00:00" }, time: _time,
+            services: s => s.Replace(ServiceDescriptor.Singleton<ExamSeeds>(_seeds)));
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -141,6 +143,94 @@ public sealed class ExamConversationTests : IAsyncDisposable
         await SettledAsync(_app);
         var review = (await BotMessagesAsync(_app, user.PrivateChat, started)).SelectMany(m => T(m).Split('\n')).ToList();
         Assert.Equal(20, review.Count(l => l.StartsWith("⏹ ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Start_pressed_after_the_deadline_before_the_sweep_gives_the_result_of_the_only_attempt()
+    {
+        var user = await PersonaAsync(_app, LiaisonDay.Tuan);
+        await RegisterAsync(_app, user, "en");
+        var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
+        await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+        await SettledAsync(_app);
+        var attemptId = await _app.ScalarAsync<long>("SELECT id FROM exam_attempts");
+        await AnswerRightAsync(user, attemptId, 0);
+
+        // The learner leaves, and presses Start again after the 15 minutes, before any sweep.
+        _time.Jump(TimeSpan.FromMinutes(16));
+        var before = await LastIdAsync(_app, user.PrivateChat);
+        await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+        var result = await WaitAsync(user.PrivateChat, m => T(m).StartsWith(En.Get("exam.timed_out", ("title", "Pre-test")), StringComparison.Ordinal), before);
+        Assert.Contains(En.Get("exam.result", ("title", "Pre-test"), ("score", "10"), ("verdict", En["exam.failed"]), ("pass", "60"), ("left", 0)),
+            T(result), StringComparison.Ordinal);
+        var review = T(result).Split('\n');
+        Assert.Equal(1, review.Count(l => l.StartsWith("✅ ", StringComparison.Ordinal)));
+        Assert.Equal(9, review.Count(l => l.StartsWith("⏹ ", StringComparison.Ordinal)));
+        await SettledAsync(_app);
+        Assert.DoesNotContain(await BotMessagesAsync(_app, user.PrivateChat, before), m => T(m) == En["exam.no_attempts_left"]);
+        Assert.Equal(10.0, await _app.ScalarAsync<double>("SELECT score FROM exam_attempts WHERE id = @attemptId", new { attemptId }));
+
+        // The sweep comes later and finds nothing to tell; a further press is told there is no attempt left.
+        await _app.Services.GetRequiredService<ExamSweep>().RunOnceAsync(invite: false);
+        await SettledAsync(_app);
+        Assert.Single(await BotMessagesAsync(_app, user.PrivateChat, before), m => T(m).StartsWith("⏰", StringComparison.Ordinal));
+        var told = await LastIdAsync(_app, user.PrivateChat);
+        await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+        await WaitAsync(user.PrivateChat, m => T(m) == En["exam.no_attempts_left"], told);
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts"));
+    }
+
+    [Fact]
+    public async Task Start_pressed_after_the_deadline_with_an_attempt_left_gives_the_result_and_starts_the_next_only_when_pressed_again()
+    {
+        var user = await PersonaAsync(_app, LiaisonDay.Tuan);
+        await RegisterAsync(_app, user, "en");
+        // Day 12 (2026-12-13 in Ho Chi Minh City): the post-test (two attempts) is open.
+        _time.Jump(DateTimeOffset.Parse("2026-12-13T01:00:00Z") - _time.GetUtcNow());
+        var postId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'post-test'");
+        await user.PressAsync(user.PrivateChat, $"xs:{postId}");
+        await SettledAsync(_app);
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @postId", new { postId }));
+
+        _time.Jump(TimeSpan.FromMinutes(31));
+        var before = await LastIdAsync(_app, user.PrivateChat);
+        await user.PressAsync(user.PrivateChat, $"xs:{postId}");
+        var result = await WaitAsync(user.PrivateChat, m => T(m).StartsWith(En.Get("exam.timed_out", ("title", "Post-test")), StringComparison.Ordinal), before);
+        Assert.Contains("0% — not passed (pass mark 70%). Attempts left: 1.", T(result), StringComparison.Ordinal);
+        await SettledAsync(_app);
+        // That press asked no question: the second attempt is the learner's to start.
+        Assert.DoesNotContain(await BotMessagesAsync(_app, user.PrivateChat, before), m => T(m).StartsWith("Post-test · question", StringComparison.Ordinal));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @postId", new { postId }));
+
+        var told = await LastIdAsync(_app, user.PrivateChat);
+        await user.PressAsync(user.PrivateChat, $"xs:{postId}");
+        await WaitAsync(user.PrivateChat, m => T(m).StartsWith("Post-test · question 1/20", StringComparison.Ordinal), told);
+        Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @postId", new { postId }));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @postId AND finished_at IS NULL", new { postId }));
+    }
+
+    // Answers the question at a position right, in whatever way its type is answered.
+    private async Task AnswerRightAsync(PlaygroundUser user, long attemptId, int position)
+    {
+        var question = await QuestionAtAsync(attemptId, position);
+        var prefix = $"x:{attemptId}:{position}:";
+        switch (question.Type)
+        {
+            case QuestionType.Fill:
+                await user.SayAsync(user.PrivateChat, question.Accepted[0]);
+                break;
+            case QuestionType.Multiple:
+                foreach (var c in question.Correct) await user.PressAsync(user.PrivateChat, prefix + "t" + c);
+                await SettledAsync(_app);
+                await user.PressAsync(user.PrivateChat, prefix + "s");
+                break;
+            default:
+                await user.PressAsync(user.PrivateChat, prefix + question.Correct[0]);
+                break;
+        }
+        await SettledAsync(_app);
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_answers WHERE attempt_id = @attemptId AND position = @position AND score = 1",
+            new { attemptId, position = (long)position }));
     }
 
     private async Task PinSeedCoveringEveryTypeAsync()

@@ -106,6 +106,28 @@ public abstract class ExamSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task Start_after_the_deadline_finishes_and_reports_the_attempt_and_starts_a_new_one_only_when_asked_again()
+    {
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        var attempt = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, 0, Right(await ExamService.QuestionAsync(s, attempt, 0))));
+
+        Time.Advance(TimeSpan.FromMinutes(31));
+        var pressed = await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Expired, pressed.Status);
+        Assert.Equal(attempt.Id, pressed.Attempt!.Id);
+        Assert.Equal(5.0, pressed.Attempt.Score); // one right of twenty
+        Assert.Equal(attempt.Deadline, pressed.Attempt.FinishedAt);
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts"));
+        Assert.Empty(await InAsync(s => _exams.ExpireDueAsync(s))); // nothing left for the sweep to tell twice
+
+        var next = await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Started, next.Status);
+        Assert.Equal(2, next.Attempt!.Number);
+    }
+
+    [Fact]
     public async Task Finishing_the_post_test_credits_its_minutes_once_and_best_attempt_counts()
     {
         Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
@@ -133,6 +155,102 @@ public abstract class ExamSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task The_packs_exam_credit_rule_is_what_an_exam_without_minutes_of_its_own_earns()
+    {
+        // The pre-test sets no credit_minutes; the sample pack's credit.exam says an exam earns 30.
+        var preId = await ExamIdAsync("pre-test");
+        await TakeAsync(preId, right: 10);
+        Assert.Equal(30, await ScalarAsync<long>("SELECT credit_minutes FROM ledger WHERE source_key = @key", new { key = $"exam/{preId}" }));
+        await using var s = await Db.BeginReadAsync();
+        Assert.Equal(30, (await Record.GetProgressAsync(s, _cohortId, _learnerId)).CreditMinutes); // what /me shows
+    }
+
+    [Theory]
+    [InlineData("multiple_scoring: per_option", new[] { 2 }, 0.5, 75.0, true)]      // one of the two right options: half
+    [InlineData("multiple_scoring: per_option", new[] { 2, 0 }, 0.0, 50.0, false)]  // one right, one wrong: they cancel
+    [InlineData("multiple_scoring: all_or_nothing", new[] { 2 }, 0.0, 50.0, false)]
+    [InlineData("", new[] { 2 }, 0.0, 50.0, false)]                                 // the default is all or nothing
+    public async Task Ticking_part_of_a_multiple_answer_scores_as_the_packs_rule_says(string rule, int[] ticks, double questionScore, double total, bool passed)
+    {
+        // The post-test cut down to two questions: pw-09 (several answers: c and d) and pw-01 (one answer).
+        var pack = Edit(File.ReadAllText(Samples.Pack), "multiple_scoring: per_option", rule);
+        pack = Edit(pack, "- count: 20\n          topics: [passwords, scams, privacy, devices, information]\n          exclude: [pw-03, sc-03, pr-03, dv-03]",
+            "- { questions: [pw-09, pw-01], count: 2 }");
+        await ImportAsync(pack);
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var attempt = (await InAsync(async s => await _exams.StartAsync(s, await ExamIdAsync("post-test"), _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        Assert.Equal(2, attempt.Questions.Count);
+
+        ExamAnswerOutcome last = null!;
+        for (int p = 0; p < 2; p++)
+        {
+            var position = p;
+            var q = await InAsync(s => ExamService.QuestionAsync(s, attempt, position));
+            if (q.Type == QuestionType.Multiple)
+            {
+                Assert.Equal("pw-09", q.Id);
+                foreach (var option in ticks) await InAsync(s => _exams.ToggleAsync(s, attempt.Id, _learnerId, position, option));
+                last = await InAsync(s => _exams.AnswerAsync(s, attempt.Id, _learnerId, position, null)); // Submit
+            }
+            else last = await InAsync(s => _exams.AnswerAsync(s, attempt.Id, _learnerId, position, Right(q)));
+        }
+        Assert.Equal(ExamAnswerStatus.Finished, last.Status);
+        var multipleAt = attempt.Questions.ToList().IndexOf(await ScalarAsync<long>("SELECT id FROM questions WHERE code = 'pw-09'"));
+        Assert.Equal(questionScore, await ScalarAsync<double>("SELECT score FROM exam_answers WHERE attempt_id = @Id AND position = @multipleAt",
+            new { attempt.Id, multipleAt = (long)multipleAt }));
+        Assert.Equal(total, last.Attempt!.Score);
+        Assert.Equal(passed, last.Attempt.Passed);
+        var review = await InAsync(s => _exams.ReviewAsync(s, last.Attempt, last.Exam!));
+        Assert.Equal(questionScore, review.Items[multipleAt].Score);
+    }
+
+    [Fact]
+    public async Task Two_learners_draw_independently_and_each_stored_seed_redraws_the_stored_questions()
+    {
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        var otherId = await ScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' AND learner_id <> @_learnerId ORDER BY id LIMIT 1", new { _learnerId });
+        var mine = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, _learnerId, Chat, "en"))).Attempt!;
+        var theirs = (await InAsync(s => _exams.StartAsync(s, postId, _cohortId, otherId, Chat, "en"))).Attempt!;
+        // 20 of a pool of 60: the same set by chance has odds of 1 in C(60, 20) ≈ 4·10^15, the same order far less.
+        Assert.NotEqual(mine.Questions.Order(), theirs.Questions.Order());
+        Assert.NotEqual(mine.Seed, theirs.Seed);
+
+        await using var read = await Db.BeginReadAsync();
+        var exam = (await ExamService.GetExamAsync(read, postId))!;
+        var bank = (await ContentStore.QuestionBankAsync(read, exam.CourseId)).Where(b => !b.Retired).ToList();
+        var idOf = bank.ToDictionary(b => b.Question.Id, b => b.Id);
+        foreach (var attempt in new[] { mine, theirs })
+        {
+            var stored = await read.ExecuteScalarAsync<long>("SELECT seed FROM exam_attempts WHERE id = @Id", new { attempt.Id });
+            Assert.Equal(attempt.Questions, ExamDraw.Draw(exam.Definition, bank.Select(b => b.Question).ToList(), stored).Select(code => idOf[code]));
+        }
+    }
+
+    [Theory]
+    [InlineData("best", 2, 100.0, true)]
+    [InlineData("first", 1, 50.0, false)]
+    [InlineData("last", 3, 25.0, false)]
+    public async Task The_attempt_that_counts_is_the_one_the_packs_counts_names(string counts, int number, double score, bool passed)
+    {
+        var pack = Edit(Edit(File.ReadAllText(Samples.Pack), "counts: best", $"counts: {counts}"), "attempts: 2", "attempts: 3");
+        await ImportAsync(pack);
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        foreach (var right in new[] { 10, 20, 5 }) await TakeAsync(postId, right); // 50%, 100%, 25%
+
+        var result = Assert.Single(await InAsync(s => new ExamResults().ForLearnerAsync(s, _cohortId, _learnerId)));
+        Assert.Equal(score, result.Score);
+        Assert.Equal(passed, result.Passed);
+        Assert.Equal(3, result.Attempts);
+        Assert.Equal(await ScalarAsync<long>("SELECT id FROM exam_attempts WHERE number = @number", new { number = (long)number }), result.AttemptId);
+        // Completion (and /me) reads the same attempt: passed once is not enough when a later one counts.
+        var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
+        var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Equal(passed, status.Exams.Single(e => e.Code == "post-test").Met);
+    }
+
+    [Fact]
     public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
     {
         var pack = File.ReadAllText(Samples.Pack)
@@ -152,6 +270,36 @@ public abstract class ExamSuite : StoreTestBase
         Assert.Contains($"digital-safety.yaml:{LineOf("count: 14")}: exams[pre-test].draw[3].count: asks for 14 questions but its pool holds only 13", lines);
         Assert.Equal(stored, await ScalarAsync<string>("SELECT definition FROM exams WHERE code = 'post-test'"));
         Assert.Equal(2, await CountAsync("exams"));
+    }
+
+    // Takes a whole attempt: the first `right` questions answered right, the others wrong.
+    private async Task<ExamAttempt> TakeAsync(long examId, int right)
+    {
+        var started = await InAsync(s => _exams.StartAsync(s, examId, _cohortId, _learnerId, Chat, "en"));
+        Assert.Equal(StartStatus.Started, started.Status);
+        var attempt = started.Attempt!;
+        ExamAnswerOutcome last = null!;
+        for (int i = 0; i < attempt.Questions.Count; i++)
+        {
+            var p = i;
+            last = await InAsync(async s => await _exams.AnswerAsync(s, attempt.Id, _learnerId, p,
+                p < right ? Right(await ExamService.QuestionAsync(s, attempt, p)) : Response.Typed("?")));
+        }
+        Assert.Equal(ExamAnswerStatus.Finished, last.Status);
+        return last.Attempt!;
+    }
+
+    private async Task ImportAsync(string pack)
+    {
+        var report = await Importer.ImportAsync([Samples.Text("digital-safety.yaml", pack)]);
+        Assert.True(report.Succeeded, string.Join('\n', report.Errors.Select(e => e.Render(En))));
+    }
+
+    // A pack edit that must apply exactly once, or the test would be testing the unedited pack.
+    private static string Edit(string text, string old, string replacement)
+    {
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, System.Text.RegularExpressions.Regex.Escape(old)));
+        return text.Replace(old, replacement, StringComparison.Ordinal);
     }
 
     // The right response to any question of the sample bank.

@@ -78,6 +78,24 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
         Assert.Equal(16, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
     }
 
+    [Fact]
+    public async Task Elective_lessons_neither_are_needed_nor_stand_in_for_required_ones()
+    {
+        var required = await QueryAsync<long>("SELECT id FROM lessons WHERE required = 1 ORDER BY day");
+        var electives = await QueryAsync<long>("SELECT id FROM lessons WHERE required = 0 ORDER BY day");
+        Assert.Equal((10, 2), (required.Count, electives.Count));
+        var otherId = await ScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
+        await using var s = await Db.BeginAsync();
+        // One learner reads every required lesson and no elective; the other both electives and eight required.
+        foreach (var id in required) await Record.MarkLessonReadAsync(s, _cohortId, _learnerId, id);
+        foreach (var id in electives.Concat(required.Skip(2))) await Record.MarkLessonReadAsync(s, _cohortId, otherId, id);
+        var completion = NewCompletion();
+        var all = await completion.EvaluateAsync(s, _cohortId, _learnerId);
+        Assert.Equal((10, 10, true), (all.RequiredLessonsRead, all.RequiredLessonsNeeded, all.LessonsMet));
+        var mixed = await completion.EvaluateAsync(s, _cohortId, otherId);
+        Assert.Equal((8, 10, false), (mixed.RequiredLessonsRead, mixed.RequiredLessonsNeeded, mixed.LessonsMet));
+    }
+
     [Theory]
     [InlineData("lessons")]
     [InlineData("post-test")]
@@ -118,6 +136,49 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
         Assert.Equal(1, await CountAsync("completions"));
     }
 
+    [Theory]
+    [InlineData("    lessons: all", false, 0)]                                            // the sample's rule: every post-test and survey by default
+    [InlineData("    lessons: 10\n    post_test: post\n    survey: evaluation", false, 0)]  // the same conditions, named
+    [InlineData("    lessons: 8\n    post_test: none\n    survey: none", true, 0)]         // no exam or survey needed
+    // The same in a batch as large as the answer path's (the rest are ids of nobody in the cohort), which is filtered another way.
+    [InlineData("    lessons: all", false, 195)]
+    [InlineData("    lessons: 10\n    post_test: post\n    survey: evaluation", false, 195)]
+    [InlineData("    lessons: 8\n    post_test: none\n    survey: none", true, 195)]
+    public async Task A_credit_completes_at_once_each_learner_of_the_batch_for_whom_minutes_were_the_last_condition(string conditions, bool examOptional, int strangers)
+    {
+        var pack = File.ReadAllText(Samples.Pack);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(pack, "    lessons: all\n"));
+        var report = await Importer.ImportAsync([Samples.Text("digital-safety.yaml", pack.Replace("    lessons: all\n", conditions + "\n", StringComparison.Ordinal))]);
+        Assert.True(report.Succeeded);
+        var others = await QueryAsync<long>($"SELECT learner_id FROM enrollments WHERE role = 'learner' AND learner_id <> {_learnerId} ORDER BY learner_id");
+        var (minutesLast, noExam, shortOfMinutes, done) = (_learnerId, others[0], others[1], others[2]);
+        await MeetAsync("minutes", minutesLast);    // everything but minutes: 190 of 240
+        await MeetAsync("post-test", noExam);       // enough minutes, no post-test passed
+        await MeetAsync("minutes", shortOfMinutes); // 190 of 240, and the batch brings none
+        await MeetAsync(null, done);                // completed before the batch
+        var completion = NewCompletion();
+        await using (var s = await Db.BeginAsync())
+        {
+            Assert.True(await completion.CheckAsync(s, _cohortId, done));
+            // The batch's credit: 50 minutes each for the first two.
+            foreach (var learner in new[] { minutesLast, noExam }) await Record.CreditAsync(s, _cohortId, learner, "test/last", "bonus", 0, 50);
+            await s.CommitAsync();
+        }
+
+        for (int round = 0; round < 2; round++) // a batch checked again completes nobody twice
+        {
+            await using (var s = await Db.BeginAsync())
+            {
+                await completion.CheckAfterCreditAsync(s, _cohortId,
+                    [minutesLast, noExam, shortOfMinutes, done, minutesLast, .. Enumerable.Range(1, strangers).Select(i => 1_000_000L + i)]);
+                await s.CommitAsync();
+            }
+            long[] expected = examOptional ? [minutesLast, noExam, done] : [minutesLast, done];
+            Assert.Equal(expected.Order(), await QueryAsync<long>("SELECT learner_id FROM completions ORDER BY learner_id"));
+            Assert.Equal(expected.Order(), await QueryAsync<long>("SELECT learner_id FROM certificates ORDER BY learner_id"));
+        }
+    }
+
     [Fact]
     public async Task The_evaluation_opens_on_the_last_programme_day()
     {
@@ -129,33 +190,35 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
             Assert.Equal("evaluation", Assert.Single(await surveys.OpenForAsync(s, _cohortId, _learnerId)).Survey.Definition.Code);
     }
 
-    // Brings the learner to meet every condition of the sample rule but one.
-    private async Task MeetAsync(string? except)
+    // Brings a learner (by default the test's) to meet every condition of the sample rule but one.
+    private async Task MeetAsync(string? except, long? learner = null)
     {
+        var learnerId = learner ?? _learnerId;
         var courseId = await ScalarAsync<long>("SELECT course_id FROM cohorts WHERE id = @_cohortId", new { _cohortId });
         await using var s = await Db.BeginAsync();
         var required = await s.QueryAsync<long>("SELECT id FROM lessons WHERE required = 1 ORDER BY day");
         foreach (var id in except == "lessons" ? required.Skip(1) : required)
-            await Record.MarkLessonReadAsync(s, _cohortId, _learnerId, id);
-        // The test's own post-test stands in for the sample pack's.
+            await Record.MarkLessonReadAsync(s, _cohortId, learnerId, id);
+        // The test's own post-test stands in for the sample pack's (one for every learner of the test).
         await s.ExecuteAsync("UPDATE exams SET retired = 1 WHERE code = 'post-test'");
-        var examId = await s.ExecuteScalarAsync<long>(
+        await s.ExecuteAsync(
             """
             INSERT INTO exams (course_id, code, kind, pass_mark, attempts_allowed, counts, definition)
-            VALUES (@courseId, 'post', 'post', 70, 2, 'best', '{}') RETURNING id
+            VALUES (@courseId, 'post', 'post', 70, 2, 'best', '{}') ON CONFLICT (course_id, code) DO NOTHING
             """, new { courseId });
+        var examId = await s.ExecuteScalarAsync<long>("SELECT id FROM exams WHERE code = 'post'");
         if (except != "post-test")
             await s.ExecuteAsync(
                 """
                 INSERT INTO exam_attempts (exam_id, cohort_id, learner_id, number, seed, questions, started_at, deadline, finished_at, score, passed)
-                VALUES (@examId, @_cohortId, @_learnerId, 1, 1, '', 0, 1, 1, @score, @passed)
-                """, new { examId, _cohortId, _learnerId, score = except == "post-test-failed" ? 55.0 : 85.0, passed = except == "post-test-failed" ? 0 : 1 });
+                VALUES (@examId, @_cohortId, @learnerId, 1, 1, '', 0, 1, 1, @score, @passed)
+                """, new { examId, _cohortId, learnerId, score = except == "post-test-failed" ? 55.0 : 85.0, passed = except == "post-test-failed" ? 0 : 1 });
         if (except != "survey")
             await s.ExecuteAsync(
-                "INSERT INTO survey_completions (survey_id, cohort_id, learner_id, submitted_at) SELECT id, @_cohortId, @_learnerId, 0 FROM surveys",
-                new { _cohortId, _learnerId });
+                "INSERT INTO survey_completions (survey_id, cohort_id, learner_id, submitted_at) SELECT id, @_cohortId, @learnerId, 0 FROM surveys",
+                new { _cohortId, learnerId });
         // Lessons on one day bring 90 (the cap); the rest of the 240 come from elsewhere.
-        await Record.CreditAsync(s, _cohortId, _learnerId, "test/bonus", "bonus", 0, except == "minutes" ? 100 : 150);
+        await Record.CreditAsync(s, _cohortId, learnerId, "test/bonus", "bonus", 0, except == "minutes" ? 100 : 150);
         await s.CommitAsync();
     }
 

@@ -42,6 +42,14 @@ public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
                 new OutgoingMessage { To = to, Text = parts[i] });
     }
 
+    /// <summary>
+    /// The result of an attempt whose time ran out with nobody answering, headed by the time-is-up
+    /// notice. The sweep and a late Start press both send it, under the result's keys, so whichever
+    /// finds the attempt first tells the learner and the other adds nothing.
+    /// </summary>
+    public Task TimedOutAsync(DbSession s, Learning.Assessment.Exams exams, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text) =>
+        ResultAsync(s, exams, to, attempt, exam, text, text.Get("exam.timed_out", ("title", ExamMessages.Title(exam, text))));
+
     /// <summary>Invites a learner to each exam open to them that they have not tried, once per exam, cohort, learner and channel.</summary>
     public async Task InviteAsync(DbSession s, Learning.Assessment.Exams exams, long cohortId, long learnerId, ChatAddress to, string language)
     {

@@ -4,7 +4,10 @@ using Academy.Learning.Assessment;
 
 namespace Academy.BotHost.Handlers.Exams;
 
-/// <summary>Start (<c>xs:EXAM</c>): begins an attempt and asks the first question, or resumes the attempt in progress where it stopped.</summary>
+/// <summary>
+/// Start (<c>xs:EXAM</c>): begins an attempt and asks the first question, or resumes the attempt in
+/// progress where it stopped; an attempt whose time ran out meanwhile gets its result instead.
+/// </summary>
 public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow) : ButtonHandler(ExamMessages.StartButton)
 {
     public override ChatScope Scope => ChatScope.Private;
@@ -30,6 +33,11 @@ public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, Exam
                 // A new message (the old one may be far up the chat); ticks edit this one from now on.
                 await flow.AskAsync(turn.Session, chat, outcome.Attempt!, outcome.Exam!, turn.Text,
                     string.Create(CultureInfo.InvariantCulture, $"{ExamMessages.QuestionKey(outcome.Attempt!, outcome.Attempt!.Position)}/resume/{turn.Event.Channel}/{turn.Event.UpdateId}"));
+                break;
+            case StartStatus.Expired:
+                // Pressed after the deadline, before the sweep: this press gets the result, and only a further press starts anew.
+                await turn.AnswerButtonAsync(null);
+                await flow.TimedOutAsync(turn.Session, exams, outcome.Attempt!.Chat ?? chat, outcome.Attempt, outcome.Exam!, turn.Text);
                 break;
             case StartStatus.NoAttemptsLeft:
                 await turn.ReplyAsync(turn.Text["exam.no_attempts_left"]);

@@ -59,9 +59,7 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
             foreach (var (attempt, exam) in due)
             {
                 if (attempt.Chat is null) continue;
-                var text = catalog.For(attempt.Language);
-                await flow.ResultAsync(s, exams, attempt.Chat, attempt, exam, text,
-                    text.Get("exam.timed_out", ("title", ExamMessages.Title(exam, text))));
+                await flow.TimedOutAsync(s, exams, attempt.Chat, attempt, exam, catalog.For(attempt.Language));
             }
             await s.CommitAsync(ct);
             finished = due.Count;
