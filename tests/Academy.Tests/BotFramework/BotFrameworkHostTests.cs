@@ -168,13 +168,13 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(host, activity, token: _connector.Token(now, issuer: "https://evil.example")));
         // A genuine token for another serviceUrl must not let a caller point our replies elsewhere.
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(host, activity, token: _connector.Token(now, serviceUrl: "https://evil.example/")));
-        Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(0, await host.AcknowledgedUpdatesAsync());
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM botframework_conversations"));
 
         // A valid token on a body that is not an Activity: 400. The genuine Activity passes.
         Assert.Equal(HttpStatusCode.BadRequest, await PostAsync(host, "{\"type\": \"message\"", token: _connector.Token(now)));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(host, activity));
-        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(1, await host.AcknowledgedUpdatesAsync());
         await WaitForPostAsync(Personal(Admin), a => a.Text.Length > 0);
         Assert.DoesNotContain(_connector.Posted, p => p.Authorization is null);
     }

@@ -54,6 +54,17 @@ public sealed class AcademyApp : IAsyncDisposable
         return await s.ExecuteScalarAsync<T>(sql, param);
     }
 
+    /// <summary>
+    /// How many inbound updates the host has acknowledged: on SQLite the rows of its inbox log (where a
+    /// webhook's update is until the processor moves it), on PostgreSQL the inbox.
+    /// </summary>
+    public async Task<long> AcknowledgedUpdatesAsync()
+    {
+        var db = Services.GetRequiredService<Academy.Learning.Storage.AcademyDatabase>();
+        await using var s = await (db.InboxLog ?? db).BeginReadAsync();
+        return await s.ExecuteScalarAsync<long>(db.InboxLog is null ? "SELECT COUNT(*) FROM inbox" : "SELECT COUNT(*) FROM inbox_log");
+    }
+
     /// <summary>Rows of one column read from the host's store.</summary>
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
     {
