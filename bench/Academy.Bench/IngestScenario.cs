@@ -104,7 +104,8 @@ public static class IngestScenario
                     .Concat(await s.QueryAsync<string>("SELECT payload FROM outbox WHERE payload NOT LIKE '%回答%' AND idem_key NOT LIKE '%quiz%' LIMIT 3"));
                 throw new TimeoutException($"{count} answers of cohort {cohortId} not recorded after {limit}; inbox: {string.Join("; ", inbox)}\n{host.Log}");
             }
-            await Task.Delay(20);
+            // Not more often: each look counts the cohort's answers, a scan that would load the host's store.
+            await Task.Delay(100);
         }
     }
 }
