@@ -253,10 +253,9 @@ public sealed class OutboxDispatcher(
     private async Task<HashSet<long>> ClaimAsync(List<long> ids, CancellationToken ct)
     {
         await using var s = await database.BeginAsync(ct);
-        var (list, args) = IdList(ids);
-        args.Add("lease", (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds());
         var claimed = await s.QueryAsync<long>(
-            $"UPDATE outbox SET status = 'sending', not_before = @lease WHERE id IN ({list}) AND status = 'pending' RETURNING id", args);
+            "UPDATE outbox SET status = 'sending', not_before = @lease WHERE id IN @ids AND status = 'pending' RETURNING id",
+            new { ids = SqlList.Of(ids), lease = (time.GetUtcNow() + options.SendLease).ToUnixTimeMilliseconds() });
         await s.CommitAsync(ct);
         return [.. claimed];
     }
@@ -265,17 +264,8 @@ public sealed class OutboxDispatcher(
     {
         if (ids.Count == 0) return;
         await using var s = await database.BeginAsync(CancellationToken.None);
-        var (list, args) = IdList(ids);
-        await s.ExecuteAsync($"UPDATE outbox SET status = 'pending', not_before = 0 WHERE id IN ({list}) AND status = 'sending'", args);
+        await s.ExecuteAsync("UPDATE outbox SET status = 'pending', not_before = 0 WHERE id IN @ids AND status = 'sending'", new { ids = SqlList.Of(ids) });
         await s.CommitAsync(CancellationToken.None);
-    }
-
-    // Named parameters, one per id: Dapper expands a list on SQLite but Npgsql sends it as an array, so IN @list is not one SQL for both.
-    private static (string List, Dapper.DynamicParameters Args) IdList(List<long> ids)
-    {
-        var args = new Dapper.DynamicParameters();
-        for (int i = 0; i < ids.Count; i++) args.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"i{i}"), ids[i]);
-        return (string.Join(", ", Enumerable.Range(0, ids.Count).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@i{i}"))), args);
     }
 
     private async Task FinishAsync(Row row, SendResult result, CancellationToken ct, OutgoingMessage? message = null)

@@ -189,8 +189,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         DbSession s, StoredCohort cohort, int day, IReadOnlyList<string> topics, List<GroupTarget> groups, long now)
     {
         var cohortId = cohort.Id;
-        // The course's bank in one read (a few hundred rows), filtered here: a list parameter is
-        // expanded on SQLite but sent as an array on PostgreSQL, so IN @list is not one SQL for both.
+        // The course's bank in one read (a few hundred rows), filtered here: the draw needs most of it anyway.
         var bank = await ContentStore.QuestionBankAsync(s, cohort.CourseId);
         var candidates = bank.Where(q => !q.Retired && q.Question.Type != QuestionType.Fill && topics.Contains(q.Question.Topic)).Select(q => q.Id).ToList();
         var wanted = groups.Select(g => g.Id).ToHashSet();
