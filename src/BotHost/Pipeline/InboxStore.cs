@@ -158,7 +158,8 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
                 new { from, MaxTransfer })).ToList();
         if (rows.Count == 0) return 0;
         // Already in `inbox` (moved before a store restored from a backup, or a playground update): left as it is.
-        await InsertAsync(s, IntoInbox, rows.Select(r => (r.Channel, r.UpdateId, r.ReceivedAt, r.Payload)).ToList());
+        await MultiRow.InsertAsync(s, IntoInbox, rows.Select(r => new object?[] { r.Channel, r.UpdateId, r.ReceivedAt, r.Payload, "pending", 0L }).ToList(),
+            "ON CONFLICT (channel, update_id) DO NOTHING");
         await s.ExecuteAsync("UPDATE inbox_transfer SET seq = @to WHERE id = 1", new { to = rows[^1].Seq });
         await s.CommitAsync(ct);
         return rows.Count;
