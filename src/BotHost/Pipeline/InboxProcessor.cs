@@ -12,7 +12,7 @@ namespace Academy.BotHost.Pipeline;
 /// </summary>
 public sealed class InboxProcessor(
     InboxStore inbox, AcademyDatabase database, TurnPipeline pipeline, IEnumerable<IInboundMapper> mappers,
-    Outbox outbox, TimeProvider time, ILogger<InboxProcessor> logger) : BackgroundService
+    Outbox outbox, TimeProvider time, ILogger<InboxProcessor> logger, IConfiguration? configuration = null) : BackgroundService
 {
     private const int MaxAttempts = 5;
     private readonly Dictionary<string, IInboundMapper> _mappers = mappers.ToDictionary(m => m.Channel);
@@ -26,6 +26,14 @@ public sealed class InboxProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Inbox:Process false: this host only receives (acknowledges into the inbox); the updates wait,
+        // nothing lost, for a host that processes — another on the same PostgreSQL store, or this one
+        // restarted with processing on (e.g. while a content migration runs).
+        if (configuration?.GetValue("Inbox:Process", true) == false)
+        {
+            logger.LogWarning("Inbox:Process is false: updates are acknowledged and kept, not processed, on this host");
+            return;
+        }
         var nextPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -28,9 +28,10 @@ public sealed class TelegramHostTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private AcademyApp StartHost(string mode, SqliteTestStore? store = null, bool playground = false) => new(
+    private AcademyApp StartHost(string mode, SqliteTestStore? store = null, bool playground = false, bool process = true) => new(
         new Dictionary<string, string?>
         {
+            ["Inbox:Process"] = process ? "true" : "false",
             ["Telegram:BotToken"] = _api.Token,
             ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
             ["Telegram:Mode"] = mode,
@@ -172,6 +173,30 @@ public sealed class TelegramHostTests : IAsyncLifetime
             for (long chat = 20_001; chat <= 20_060; chat++)
                 Assert.Single(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == chat && r.StatusCode == 200);
             Assert.DoesNotContain(_api.Requests, r => r.StatusCode == 429);
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_host_that_only_receives_acknowledges_and_keeps_updates_for_a_host_that_processes()
+    {
+        var store = new SqliteTestStore();
+        try
+        {
+            await using (var receiver = StartHost("Webhook", store, process: false))
+            {
+                Assert.Equal(HttpStatusCode.OK, await PostAsync(receiver, _updates.PrivateText(Admin, "/start")));
+                await Task.Delay(1500); // past the processor's one-second wake-up: it would have answered by now
+                Assert.Equal(1, await receiver.AcknowledgedUpdatesAsync());
+                Assert.DoesNotContain(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == Admin);
+            }
+
+            await using var processing = StartHost("Webhook", store);
+            await WaitForSendAsync("sendMessage", Admin, text => text.Contains("choose your language", StringComparison.Ordinal));
+            Assert.Equal(1, await processing.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'done'"));
         }
         finally
         {
