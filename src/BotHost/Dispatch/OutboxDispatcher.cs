@@ -197,7 +197,7 @@ public sealed class OutboxDispatcher(
         {
             var message = Learning.Messaging.Outbox.Deserialize(row.Payload);
             // The row's chat id wins over the payload's: a migrated group's pending rows were re-addressed.
-            message = message with { To = message.To with { ChatId = row.ChatId } };
+            message = message with { To = message.To with { ChatId = row.ChatId }, OutboxId = row.Id };
             if (message.Edits is { } edits) message = await ResolveEditAsync(message, edits);
             SendResult result;
             try

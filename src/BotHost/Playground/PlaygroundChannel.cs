@@ -130,9 +130,15 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
                 return new SendResult(SendStatus.Sent, PlatformMessageId: editId);
             }
         }
-        var id = await s.ExecuteScalarAsync<long>(
-            "INSERT INTO playground_messages (chat_id, sender, payload, at) VALUES (@ChatId, 'bot', @payload, @at) RETURNING id",
-            new { ChatId = PlaygroundChannel.TranscriptOf(message.To.ChatId), payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        // Keyed by the outbox row: a send made again after its host died mid-send shows once (this
+        // "platform" commits with the store, so exactly once is possible here, unlike on Telegram).
+        var id = await s.ExecuteScalarAsync<long?>(
+            """
+            INSERT INTO playground_messages (chat_id, sender, payload, at, outbox_id) VALUES (@ChatId, 'bot', @payload, @at, @OutboxId)
+            ON CONFLICT (outbox_id) DO NOTHING RETURNING id
+            """,
+            new { ChatId = PlaygroundChannel.TranscriptOf(message.To.ChatId), payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds(), message.OutboxId })
+            ?? await s.ExecuteScalarAsync<long>("SELECT id FROM playground_messages WHERE outbox_id = @OutboxId", new { message.OutboxId });
         await s.CommitAsync(ct);
         return new SendResult(SendStatus.Sent, PlatformMessageId: id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

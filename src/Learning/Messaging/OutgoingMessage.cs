@@ -89,4 +89,10 @@ public sealed record OutgoingMessage
     public string? Edits { get; init; }
     /// <summary>Set by the dispatcher from <see cref="Edits"/>: the platform's id of the message to change.</summary>
     public string? EditMessageId { get; init; }
+    /// <summary>
+    /// Set by the dispatcher: the outbox row this send carries out. A send cut off by a dead host is
+    /// made again; a channel whose "platform" is this store (the playground) keys its write by it, so
+    /// it never shows one row twice. The platforms cannot, so there it is at-least-once.
+    /// </summary>
+    public long? OutboxId { get; init; }
 }

@@ -138,6 +138,37 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_playground_send_cut_off_after_it_reached_the_transcript_shows_once_when_made_again()
+    {
+        // The playground's "platform" is the store: a send made again after its host died is keyed by its row.
+        var outbox = _app.Services.GetRequiredService<Outbox>();
+        var db = _app.Services.GetRequiredService<AcademyDatabase>();
+        await using (var s = await db.BeginAsync())
+        {
+            await outbox.EnqueueAsync(s, "pg/1", new OutgoingMessage { To = new ChatAddress("playground", "group-crash"), Text = "lesson" });
+            await outbox.EnqueueAsync(s, "pg/2", new OutgoingMessage { To = new ChatAddress("playground", "group-crash"), Text = "quiz" });
+            // The dead host's send of pg/1 reached the transcript; its outcome was never written and its lease has run out.
+            await s.ExecuteAsync("UPDATE outbox SET status = 'sending', not_before = @lease WHERE idem_key = 'pg/1'",
+                new { lease = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds() });
+            await s.ExecuteAsync("""
+                INSERT INTO playground_messages (chat_id, sender, payload, at, outbox_id)
+                SELECT 'group-crash', 'bot', '{"text":"lesson"}', 0, id FROM outbox WHERE idem_key = 'pg/1'
+                """);
+            await s.CommitAsync();
+        }
+        outbox.Notify();
+        await Eventually.UntilAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE chat_id = 'group-crash' AND status = 'sent'") == 2);
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT interrupted FROM outbox WHERE idem_key = 'pg/1'"));
+        var shown = await _app.QueryAsync<string>("SELECT payload FROM playground_messages WHERE chat_id = 'group-crash' ORDER BY id");
+        Assert.Equal(2, shown.Count);
+        Assert.Contains("lesson", shown[0], StringComparison.Ordinal);
+        Assert.Contains("quiz", shown[1], StringComparison.Ordinal);
+        // The row that went again points at the message already shown.
+        Assert.Equal(await _app.ScalarAsync<string>("SELECT CAST(MIN(id) AS TEXT) FROM playground_messages WHERE chat_id = 'group-crash'"),
+            await _app.ScalarAsync<string>("SELECT platform_message_id FROM outbox WHERE idem_key = 'pg/1'"));
+    }
+
+    [Fact]
     public async Task Answers_to_button_presses_go_at_once_beside_a_group_held_by_its_rate_limits()
     {
         // A Telegram-like channel: one message a second per chat, 20 a minute per group, toasts unlimited.
