@@ -36,7 +36,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>From process start to the first 200 from /health.</summary>
     public TimeSpan StartUp { get; }
 
-    public static async Task<HostProcess> StartAsync(BenchStore store, Uri sink)
+    public static async Task<HostProcess> StartAsync(BenchStore store, Uri sink, bool processing = true)
     {
         var dll = BotHostDll();
         var port = FreePort();
@@ -61,6 +61,7 @@ public sealed class HostProcess : IAsyncDisposable
         env["Playground__Enabled"] = "false";
         env["Playground__SeedSample"] = "false";
         env["Logging__LogLevel__Default"] = "Warning";
+        if (!processing) env["Inbox__Process"] = "false";
 
         var watch = Stopwatch.StartNew();
         var process = Process.Start(start)!;

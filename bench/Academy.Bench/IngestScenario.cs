@@ -8,7 +8,8 @@ namespace Academy.Bench;
 /// webhook of the real host (its own process, <see cref="HostProcess"/>) — secret check, group-committed
 /// inbox, batched turns recording each answer and queuing its reply, the dispatcher sending replies to
 /// a loopback sink. Measured: acknowledgements per second and their latency (p50/p99), the time until
-/// every answer is recorded, the host's start-up and its peak memory. Baseline: a bare Kestrel
+/// every answer is recorded, the host's start-up and its peak memory; then the same load on the host
+/// with processing off (<c>Inbox:Process</c> false), the webhook alone. Baseline: a bare Kestrel
 /// endpoint in this process that only commits each raw body durably, in batches, on the same store.
 /// </summary>
 public static class IngestScenario
@@ -56,6 +57,18 @@ public static class IngestScenario
             Console.WriteLine($"ingest/{store.Name}: {load.PerSecond:0} acks/s, p50 {load.P50:0.00} ms, p99 {load.P99:0.00} ms; all {bodies.Count} answers recorded after {recordedSeconds:0.00} s; peak RSS {peakRss:0} MB");
         }
 
+        // The webhook alone: the same host with processing off (Inbox:Process false), the same updates
+        // under new ids — what acknowledging costs when the two cores are not shared with the turns.
+        LoadResult alone;
+        await using (var host = await HostProcess.StartAsync(store, sinkAddress, processing: false))
+        {
+            var offset = UpdateIdsUsed(world, size);
+            await WebhookLoad.RunAsync(host.Webhook, world.Spare.Take(size.WarmUp).Select((p, i) => IngestWorld.UpdateBytes(offset + i, p)).ToList(), size.Clients, HostProcess.Secret);
+            offset += size.WarmUp;
+            alone = await WebhookLoad.RunAsync(host.Webhook, world.Presses.Select((p, i) => IngestWorld.UpdateBytes(offset + i, p)).ToList(), size.Clients, HostProcess.Secret);
+            Console.WriteLine($"ingest/{store.Name}: webhook alone (processing off) {alone.PerSecond:0} acks/s, p50 {alone.P50:0.00} ms, p99 {alone.P99:0.00} ms");
+        }
+
         // The baseline, on the same store once the host is gone (nothing else competes for the machine).
         LoadResult bare;
         var (baseline, url) = await BaselineEndpoint.StartAsync(db);
@@ -79,6 +92,9 @@ public static class IngestScenario
             var processed = load.Requests / recordedSeconds;
             report.Add(new Figure("ingest", store.Name, "answers recorded (post → in store)", processed, "/s", "bare durable endpoint", bare.PerSecond,
                 processed / bare.PerSecond, "", null));
+            report.Add(new Figure("ingest", store.Name, "acknowledged, webhook alone (Inbox:Process false)", alone.PerSecond, "/s",
+                "bare durable endpoint", bare.PerSecond, alone.PerSecond / bare.PerSecond, "", null));
+            report.Add(new Figure("ingest", store.Name, "ack latency p99, webhook alone", alone.P99, "ms", "bare durable endpoint", bare.P99, bare.P99 / alone.P99, "", null));
         }
         if (memory)
         {
@@ -88,6 +104,9 @@ public static class IngestScenario
                 options.Quick ? null : peakRss <= 300));
         }
     }
+
+    // Past every id the processing host was sent (warm-up, then the presses).
+    private static long UpdateIdsUsed(IngestWorld world, Size size) => 1 + size.WarmUp + world.Presses.Count;
 
     public static async Task UntilAnswersAsync(AcademyDatabase db, long cohortId, int count, TimeSpan limit, HostProcess host)
     {
