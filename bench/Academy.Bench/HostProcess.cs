@@ -88,6 +88,13 @@ public sealed class HostProcess : IAsyncDisposable
         return new HostProcess(process, address, watch.Elapsed, log);
     }
 
+    /// <summary>CPU time the host has used so far (user + system, all threads).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Peak resident set size so far (VmHWM), MB.</summary>
     public double PeakRssMb() => StatusKb("VmHWM") / 1024.0;
 

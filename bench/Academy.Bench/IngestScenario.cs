@@ -17,7 +17,7 @@ public static class IngestScenario
     public sealed record Size(int Groups, int LearnersPerGroup, int Answering, int WarmUp, int Clients);
 
     public static Size SizeFor(BenchOptions options) =>
-        options.Quick ? new Size(40, 6, 150, 40, 8) : new Size(2_800, 49, 86_000, 2_000, 64);
+        options.Quick ? new Size(40, 6, 150, 40, 8) : new Size(2_800, 49, 86_000, 10_000, 64);
 
     public static async Task RunAsync(BenchStore store, BenchOptions options, BenchReport report, bool ingest, bool memory)
     {
@@ -45,7 +45,7 @@ public static class IngestScenario
             var watch = Stopwatch.StartNew();
             try
             {
-                load = await WebhookLoad.RunAsync(host.Webhook, bodies, size.Clients, HostProcess.Secret);
+                load = await CpuAsync("with processing", host, () => WebhookLoad.RunAsync(host.Webhook, bodies, size.Clients, HostProcess.Secret));
             }
             catch (InvalidOperationException ex)
             {
@@ -65,7 +65,8 @@ public static class IngestScenario
             var offset = UpdateIdsUsed(world, size);
             await WebhookLoad.RunAsync(host.Webhook, world.Spare.Take(size.WarmUp).Select((p, i) => IngestWorld.UpdateBytes(offset + i, p)).ToList(), size.Clients, HostProcess.Secret);
             offset += size.WarmUp;
-            alone = await WebhookLoad.RunAsync(host.Webhook, world.Presses.Select((p, i) => IngestWorld.UpdateBytes(offset + i, p)).ToList(), size.Clients, HostProcess.Secret);
+            var aloneBodies = world.Presses.Select((p, i) => IngestWorld.UpdateBytes(offset + i, p)).ToList();
+            alone = await CpuAsync("webhook alone", host, () => WebhookLoad.RunAsync(host.Webhook, aloneBodies, size.Clients, HostProcess.Secret));
             Console.WriteLine($"ingest/{store.Name}: webhook alone (processing off) {alone.PerSecond:0} acks/s, p50 {alone.P50:0.00} ms, p99 {alone.P99:0.00} ms");
         }
 
@@ -76,7 +77,8 @@ public static class IngestScenario
         {
             var warm = world.Spare.Take(size.WarmUp).Select(p => IngestWorld.UpdateBytes(0, p)).ToList();
             await WebhookLoad.RunAsync(url, warm, size.Clients, null);
-            bare = await WebhookLoad.RunAsync(url, world.Presses.Select((p, i) => IngestWorld.UpdateBytes(i, p)).ToList(), size.Clients, null);
+            var bareBodies = world.Presses.Select((p, i) => IngestWorld.UpdateBytes(i, p)).ToList();
+            bare = await CpuAsync("bare endpoint", null, () => WebhookLoad.RunAsync(url, bareBodies, size.Clients, null));
         }
 
         var sqliteFull = store.Name == "sqlite" && !options.Quick;
@@ -103,6 +105,23 @@ public static class IngestScenario
             report.Add(new Figure("memory", store.Name, "peak RSS serving ingest", peakRss, "MB", "RSS at ready", idleRss, idleRss / peakRss, "≤ 300 MB",
                 options.Quick ? null : peakRss <= 300));
         }
+    }
+
+    // Where the two cores went during a load run: the host's process, and this one (the clients, the
+    // fake Bot API answering the host's toasts, the bare endpoint when it is the one measured).
+    private static async Task<LoadResult> CpuAsync(string what, HostProcess? host, Func<Task<LoadResult>> run)
+    {
+        var self = Process.GetCurrentProcess();
+        var hostBefore = host?.CpuTime() ?? TimeSpan.Zero;
+        self.Refresh();
+        var selfBefore = self.TotalProcessorTime;
+        var result = await run();
+        self.Refresh();
+        var hostCores = ((host?.CpuTime() ?? TimeSpan.Zero) - hostBefore).TotalSeconds / result.Seconds;
+        var selfCores = (self.TotalProcessorTime - selfBefore).TotalSeconds / result.Seconds;
+        Console.WriteLine($"  cpu, {what}: host {hostCores:0.00} cores, bench process {selfCores:0.00} cores, over {result.Seconds:0.0} s " +
+                          $"({(hostCores + selfCores) * 1e6 / result.PerSecond:0} µs of CPU a request)");
+        return result;
     }
 
     // Past every id the processing host was sent (warm-up, then the presses).
