@@ -40,7 +40,9 @@ internal static partial class ExamPackParser
         var title = e.Text("title", maxLength: 200);
         var minutes = e.Int("time_limit_minutes", 1, 600, null);
         var passMark = PassMark(e);
-        var attempts = e.Int("attempts", 1, 20, 1);
+        // Practice is for trying again: unlimited unless the pack limits it. Every other kind allows one by default.
+        var unlimited = kind == ExamKind.Practice && !e.Has("attempts");
+        var attempts = unlimited ? null : e.Int("attempts", 1, 20, 1);
         var counts = e.Enum("counts", CountedAttempt.Best,
             ("best", CountedAttempt.Best), ("last", CountedAttempt.Last), ("first", CountedAttempt.First));
         var scoring = e.Enum("multiple_scoring", MultipleScoring.AllOrNothing,
@@ -62,9 +64,9 @@ internal static partial class ExamPackParser
             e.Error(e.KeyNode("draw"), "draw", "import.error.exam_too_many", ("count", rules.Sum(r => r.Count)), ("max", MaxQuestionsPerExam));
 
         if (e.Errors.Errors.Count > errorsBefore || code is null || kind is null || title is null || minutes is null || passMark is null ||
-            attempts is null || counts is null || scoring is null || credit is null || opens is null || closes is null)
+            (attempts is null && !unlimited) || counts is null || scoring is null || credit is null || opens is null || closes is null)
             return null;
-        return new ExamDefinition(code, kind.Value, title, rules, TimeSpan.FromMinutes(minutes.Value), passMark.Value, attempts.Value,
+        return new ExamDefinition(code, kind.Value, title, rules, TimeSpan.FromMinutes(minutes.Value), passMark.Value, attempts,
             counts.Value, scoring.Value, new ExamWindow(opens.Value, closes.Value), credit.Value);
     }
 

@@ -25,7 +25,7 @@ public sealed record CreditRules(IReadOnlyDictionary<string, CreditRule> Kinds)
 /// must hold; a field the pack leaves out takes its default.
 /// </summary>
 /// <param name="RequiredLessons">How many required lessons must be read; null means all of them.</param>
-/// <param name="PostTests">Codes of the exams that must be passed; null means every exam of kind post the course has.</param>
+/// <param name="PostTests">Codes of the exams that must be passed; null means every exam of kind post the course has (none: its final exams).</param>
 /// <param name="Surveys">Codes of the surveys that must be submitted; null means every survey the course has.</param>
 /// <param name="MinimumMinutes">Credit minutes the ledger must hold, 0 for no minimum.</param>
 public sealed record CompletionRule(int? RequiredLessons, IReadOnlyList<string>? PostTests, IReadOnlyList<string>? Surveys, int MinimumMinutes)

@@ -59,6 +59,7 @@ public sealed record ExamWindow(ProgrammeDayRef? Opens, ProgrammeDayRef? Closes)
 
 /// <summary>An exam of a course as the content pack defines it (docs/content-format.md, "Exams").</summary>
 /// <param name="PassMark">Percent, 0–100.</param>
+/// <param name="Attempts">Attempts a learner may make; null: no limit (a practice test the pack does not limit).</param>
 /// <param name="CreditMinutes">Credited once, when the first counted attempt finishes.</param>
 public sealed record ExamDefinition(
     string Code,
@@ -67,13 +68,18 @@ public sealed record ExamDefinition(
     IReadOnlyList<DrawRule> Draw,
     TimeSpan TimeLimit,
     double PassMark,
-    int Attempts,
+    int? Attempts,
     CountedAttempt Counts,
     MultipleScoring Scoring,
     ExamWindow Window,
     int CreditMinutes)
 {
     public int QuestionCount => Draw.Sum(r => r.Count);
+
+    /// <summary>Attempts left after <paramref name="used"/>; null when there is no limit.</summary>
+    public int? AttemptsLeft(int used) => Attempts is { } max ? Math.Max(0, max - used) : null;
+
+    public bool HasAttemptsLeft(int used) => Attempts is not { } max || used < max;
 
     public static string KindName(ExamKind kind) => kind.ToString().ToLowerInvariant();
 

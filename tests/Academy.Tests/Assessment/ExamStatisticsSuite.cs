@@ -162,6 +162,26 @@ public abstract class ExamStatisticsSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task A_final_exam_stands_for_the_post_test_in_pre_versus_post_and_a_practice_test_in_neither()
+    {
+        await ImportSamplesAsync();
+        await using var s = await Db.BeginAsync();
+        var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+        var learnerId = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY learner_id LIMIT 1");
+        var pre = await ExamSeed.ExamAsync(s, cohortId, "pre", "pre");
+        var final = await ExamSeed.ExamAsync(s, cohortId, "final", "final");
+        var practice = await ExamSeed.ExamAsync(s, cohortId, "a-practice", "practice");
+        await ExamSeed.AttemptAsync(s, pre, cohortId, learnerId, 1, 40);
+        await ExamSeed.AttemptAsync(s, practice, cohortId, learnerId, 1, 95);
+        await ExamSeed.AttemptAsync(s, final, cohortId, learnerId, 1, 70);
+
+        var report = await new ExamStatistics(new ExamResults()).ForCohortAsync(s, cohortId);
+        var mine = report.Learners.Single(l => l.LearnerId == learnerId);
+        Assert.Equal((40.0, 70.0, 30.0), (mine.Pre!.Value, mine.Post!.Value, mine.Gain!.Value));
+        Assert.Equal(["pre", "final", "practice"], report.Exams.Select(e => e.Kind));
+    }
+
+    [Fact]
     public async Task A_cohort_without_exam_results_reports_none()
     {
         await ImportSamplesAsync();

@@ -251,6 +251,64 @@ public abstract class ExamSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task A_final_exam_is_the_test_completion_asks_for_when_the_course_has_no_post_test()
+    {
+        var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
+        await ImportAsync(Edit(File.ReadAllText(Samples.Pack), "kind: post", "kind: final"));
+        var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.False(Assert.Single(status.Exams, e => e.Code == "post-test").Met);
+        Assert.False(status.AllMet);
+
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        await TakeAsync(await ExamIdAsync("post-test"), right: 20);
+        status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.True(Assert.Single(status.Exams).Met);
+
+        // Beside a post-test, a final exam is one more exam, not a condition.
+        await ImportAsync(Edit(File.ReadAllText(Samples.Pack), "code: pre-test\n      kind: pre", "code: pre-test\n      kind: final"));
+        status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Equal(["post-test"], status.Exams.Select(e => e.Code));
+    }
+
+    private const string Practice = """
+
+            - code: practice
+              kind: practice
+              title: Practice
+              time_limit_minutes: 10
+              pass_mark: 50
+              draw:
+                - { questions: [pw-03, sc-03], count: 2 }
+
+          questions:
+        """;
+
+    [Fact]
+    public async Task A_practice_test_may_be_taken_again_and_again_and_never_counts_for_completion()
+    {
+        var pack = Edit(File.ReadAllText(Samples.Pack), "\n\n  questions:", Practice.TrimEnd());
+        await ImportAsync(pack);
+        var practiceId = await ExamIdAsync("practice");
+        for (int i = 0; i < 25; i++) await TakeAsync(practiceId, right: i % 3); // more than the 20 a pack may set as a limit
+        var open = Assert.Single(await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId)), o => o.Exam.Id == practiceId);
+        Assert.Null(open.AttemptsLeft);
+        Assert.Equal("unlimited", Academy.BotHost.Handlers.Exams.ExamMessages.AttemptsLeft(open.AttemptsLeft, En));
+
+        var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
+        var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Equal(["post-test"], status.Exams.Select(e => e.Code));
+
+        // A practice test with nothing else to close the course: no exam to pass.
+        await ImportAsync(Edit(pack, "kind: post", "kind: practice"));
+        status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Empty(status.Exams);
+
+        // The pack may still limit it.
+        await ImportAsync(Edit(pack, "pass_mark: 50\n", "pass_mark: 50\n      attempts: 2\n"));
+        Assert.Equal(StartStatus.NoAttemptsLeft, (await InAsync(s => _exams.StartAsync(s, practiceId, _cohortId, _learnerId, Chat, "en"))).Status);
+    }
+
+    [Fact]
     public async Task Bad_exam_definitions_are_reported_by_line_and_field_and_change_nothing()
     {
         var pack = File.ReadAllText(Samples.Pack)
