@@ -9,21 +9,24 @@ internal static partial class ExamPackParser
 {
     public const int MaxQuestionsPerExam = 100;
 
+    /// <param name="kinds">The kind of every exam named, including exams with errors (null where the kind itself is wrong).</param>
     public static List<ExamDefinition> Parse(YamlFields root, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, int> topicLines,
-        IReadOnlyDictionary<string, int> questionLines, int lessonCount)
+        IReadOnlyDictionary<string, int> questionLines, int lessonCount, out IReadOnlyDictionary<string, ExamKind?> kinds)
     {
         var exams = new List<ExamDefinition>();
         var codeLines = new Dictionary<string, int>();
+        var named = new Dictionary<string, ExamKind?>();
         foreach (var e in root.Maps("exams", required: false))
         {
-            var exam = ParseExam(e, questions, topicLines, questionLines, lessonCount, codeLines);
+            var exam = ParseExam(e, questions, topicLines, questionLines, lessonCount, codeLines, named);
             if (exam is not null) exams.Add(exam);
         }
+        kinds = named;
         return exams;
     }
 
     private static ExamDefinition? ParseExam(YamlFields e, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, int> topicLines,
-        IReadOnlyDictionary<string, int> questionLines, int lessonCount, Dictionary<string, int> codeLines)
+        IReadOnlyDictionary<string, int> questionLines, int lessonCount, Dictionary<string, int> codeLines, Dictionary<string, ExamKind?> named)
     {
         var errorsBefore = e.Errors.Errors.Count;
         var code = e.Code("code");
@@ -37,6 +40,7 @@ internal static partial class ExamPackParser
             "credit_minutes", "opens", "closes", "draw");
         var kind = e.Enum<ExamKind>("kind", null,
             ("pre", ExamKind.Pre), ("post", ExamKind.Post), ("final", ExamKind.Final), ("practice", ExamKind.Practice));
+        if (code is not null) named.TryAdd(code, kind);
         var title = e.Text("title", maxLength: 200);
         var minutes = e.Int("time_limit_minutes", 1, 600, null);
         var passMark = PassMark(e);
