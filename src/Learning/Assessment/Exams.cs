@@ -278,8 +278,9 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
 
     // Scores what was answered (unanswered questions score 0), once: the condition on finished_at
     // lets only one of two racing finishers through. Credits the exam once per exam and gives the
-    // completion rule its chance, in the same transaction. The credit goes through the ledger even
-    // when the exam itself awards 0 minutes: the pack's credit.exam rule decides what it is worth.
+    // completion rule its chance, in the same transaction. An exam without credit_minutes of its own
+    // is worth what the pack's credit.exam rule says; a practice test without its own is worth
+    // nothing, since practice never counts toward completion unless the pack says so for that test.
     private async Task<ExamAttempt> FinishAsync(DbSession s, ExamAttempt attempt, StoredExam exam)
     {
         var total = await s.ExecuteScalarAsync<double?>("SELECT SUM(score) FROM exam_answers WHERE attempt_id = @Id", new { attempt.Id }) ?? 0;
@@ -291,7 +292,8 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             "UPDATE exam_attempts SET finished_at = @at, score = @score, passed = @passed, ticked = '' WHERE id = @Id AND finished_at IS NULL",
             new { at = finishedAt.ToUnixTimeMilliseconds(), score, passed = passed ? 1L : 0L, attempt.Id });
         if (changed == 0) return (await AttemptsAsync(s, "a.id = @Id", new { attempt.Id })).Single();
-        await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
+        if (exam.Definition.Kind != ExamKind.Practice || exam.Definition.CreditMinutes is not null)
+            await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
         await completion.CheckAsync(s, attempt.CohortId, attempt.LearnerId);
         return attempt with { FinishedAt = finishedAt, Score = score, Passed = passed, Ticked = [] };
     }

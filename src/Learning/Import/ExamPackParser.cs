@@ -51,7 +51,9 @@ internal static partial class ExamPackParser
             ("best", CountedAttempt.Best), ("last", CountedAttempt.Last), ("first", CountedAttempt.First));
         var scoring = e.Enum("multiple_scoring", MultipleScoring.AllOrNothing,
             ("all_or_nothing", MultipleScoring.AllOrNothing), ("per_option", MultipleScoring.PerOption));
-        var credit = e.Int("credit_minutes", 0, 600, 0);
+        // Absent and 0 differ: an exam's own figure, even 0, wins over the pack's credit.exam rule.
+        var creditGiven = e.Has("credit_minutes");
+        var credit = creditGiven ? e.Int("credit_minutes", 0, 600, 0) : null;
         var opens = DayRef(e, "opens", lessonCount, allowEnrolment: true);
         var closes = DayRef(e, "closes", lessonCount, allowEnrolment: false);
         if (opens is { Value: { } o } && closes is { Value: { } c } && lessonCount > 0 && Ordinal(c, lessonCount) < Ordinal(o, lessonCount))
@@ -68,10 +70,10 @@ internal static partial class ExamPackParser
             e.Error(e.KeyNode("draw"), "draw", "import.error.exam_too_many", ("count", rules.Sum(r => r.Count)), ("max", MaxQuestionsPerExam));
 
         if (e.Errors.Errors.Count > errorsBefore || code is null || kind is null || title is null || minutes is null || passMark is null ||
-            (attempts is null && !unlimited) || counts is null || scoring is null || credit is null || opens is null || closes is null)
+            (attempts is null && !unlimited) || counts is null || scoring is null || (creditGiven && credit is null) || opens is null || closes is null)
             return null;
         return new ExamDefinition(code, kind.Value, title, rules, TimeSpan.FromMinutes(minutes.Value), passMark.Value, attempts,
-            counts.Value, scoring.Value, new ExamWindow(opens.Value, closes.Value), credit.Value);
+            counts.Value, scoring.Value, new ExamWindow(opens.Value, closes.Value), credit);
     }
 
     private static DrawRule? ParseRule(YamlFields r, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, int> topicLines,

@@ -1,7 +1,7 @@
 namespace Academy.Learning.Model;
 
 /// <summary>Minutes credited for one kind of activity, and the most of them one day may earn.</summary>
-/// <param name="Minutes">Per occurrence; null keeps what the activity itself brings (a lesson's credit_minutes, an exam's own figure).</param>
+/// <param name="Minutes">Per occurrence of an activity that brings no minutes of its own (an answer, a check-in, a survey, an exam without credit_minutes); an exam's own figure wins. Null: 0.</param>
 /// <param name="DailyCap">Most minutes of this kind credited per learner and cohort-local day; null for no cap.</param>
 public sealed record CreditRule(int? Minutes, int? DailyCap);
 

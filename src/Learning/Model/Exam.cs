@@ -60,7 +60,10 @@ public sealed record ExamWindow(ProgrammeDayRef? Opens, ProgrammeDayRef? Closes)
 /// <summary>An exam of a course as the content pack defines it (docs/content-format.md, "Exams").</summary>
 /// <param name="PassMark">Percent, 0–100.</param>
 /// <param name="Attempts">Attempts a learner may make; null: no limit (a practice test the pack does not limit).</param>
-/// <param name="CreditMinutes">Credited once, when the first counted attempt finishes.</param>
+/// <param name="CreditMinutes">
+/// Credited once, when the first attempt finishes. Null: the pack sets none, so the course's
+/// <c>credit.exam.minutes</c> applies (0 without one); a practice test then earns nothing.
+/// </param>
 public sealed record ExamDefinition(
     string Code,
     ExamKind Kind,
@@ -72,7 +75,7 @@ public sealed record ExamDefinition(
     CountedAttempt Counts,
     MultipleScoring Scoring,
     ExamWindow Window,
-    int CreditMinutes)
+    int? CreditMinutes)
 {
     public int QuestionCount => Draw.Sum(r => r.Count);
 
