@@ -122,7 +122,7 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
         p.Add("cohortId", cohortId);
         p.Add("minutes", (long)rule.MinimumMinutes);
         const string course = "(SELECT course_id FROM cohorts WHERE id = @cohortId)";
-        var exams = rule.PostTests is { } examCodes ? In(p, "x", examCodes, "x.code") : "x.kind = 'post' AND x.retired = 0";
+        var exams = rule.PostTests is { } examCodes ? In(p, "x", examCodes, "x.code") : ClosingTests("x");
         var surveys = rule.Surveys is { } surveyCodes ? In(p, "v", surveyCodes, "v.code") : "v.retired = 0";
         var required = $"(SELECT COUNT(*) FROM lessons l WHERE l.course_id = {course} AND l.retired = 0 AND l.required = 1)";
         var lessons = required;
@@ -148,6 +148,14 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
               AND (SELECT COALESCE(SUM(g.credit_minutes), 0) FROM ledger g WHERE g.cohort_id = e.cohort_id AND g.learner_id = e.learner_id) >= @minutes
             """, p)).ToList();
     }
+
+    // The exams a rule without post_test asks to pass: every live post-test; a course with none closes
+    // with its final exam(s) instead, as the statistics read it. Practice tests never count.
+    private static string ClosingTests(string x) =>
+        $"""
+        {x}.retired = 0 AND ({x}.kind = 'post' OR ({x}.kind = 'final'
+            AND NOT EXISTS (SELECT 1 FROM exams px WHERE px.course_id = {x}.course_id AND px.kind = 'post' AND px.retired = 0)))
+        """;
 
     // "column IN (@x0, @x1 …)" with one named parameter each (Dapper expands a list on SQLite but Npgsql
     // sends it as an array, so IN @list is not one SQL for both); an empty list matches nothing.
@@ -179,7 +187,7 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
         var needed = (int)Math.Min(rule.RequiredLessons ?? lessons.Required, lessons.Required);
 
         var examCodes = rule.PostTests ?? (await s.QueryAsync<string>(
-            "SELECT e.code FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND e.kind = 'post' AND e.retired = 0 ORDER BY e.code", p)).ToList();
+            $"SELECT e.code FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND {ClosingTests("e")} ORDER BY e.code", p)).ToList();
         var results = examCodes.Count == 0 ? [] : await exams.ForLearnerAsync(s, cohortId, learnerId);
         var examConditions = examCodes.Select(c => new ExamCondition(c, results.FirstOrDefault(r => r.ExamCode == c))).ToList();
 

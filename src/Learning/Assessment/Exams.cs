@@ -10,7 +10,8 @@ public sealed record StoredExam(long Id, long CourseId, ExamDefinition Definitio
 /// <summary>An exam a learner may start or resume now.</summary>
 public sealed record OpenExam(StoredExam Exam, int AttemptsUsed, ExamAttempt? InProgress)
 {
-    public int AttemptsLeft => Math.Max(0, Exam.Definition.Attempts - AttemptsUsed);
+    /// <summary>Null when the exam sets no limit.</summary>
+    public int? AttemptsLeft => Exam.Definition.AttemptsLeft(AttemptsUsed);
 }
 
 /// <summary>One attempt: its drawn questions (database ids, in order), where it stands and its deadline.</summary>
@@ -58,7 +59,8 @@ public sealed record ExamAnswerOutcome(ExamAnswerStatus Status, ExamAttempt? Att
 /// <summary>One question of a finished attempt, for the review.</summary>
 public sealed record ReviewItem(int Position, Question Question, Response? Response, double Score);
 
-public sealed record ExamReview(StoredExam Exam, ExamAttempt Attempt, IReadOnlyList<ReviewItem> Items, int AttemptsLeft);
+/// <param name="AttemptsLeft">Null when the exam sets no limit.</param>
+public sealed record ExamReview(StoredExam Exam, ExamAttempt Attempt, IReadOnlyList<ReviewItem> Items, int? AttemptsLeft);
 
 /// <summary>
 /// Taking exams: open exams, starting or resuming an attempt, answering, finishing (on the last
@@ -81,7 +83,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         {
             var mine = attempts.Where(a => a.ExamId == exam.Id).ToList();
             var running = mine.FirstOrDefault(a => !a.Finished && a.Deadline > now);
-            var open = exam.Definition.Window.IsOpen(cohort.Calendar, now) && mine.Count < exam.Definition.Attempts;
+            var open = exam.Definition.Window.IsOpen(cohort.Calendar, now) && exam.Definition.HasAttemptsLeft(mine.Count);
             if (running is not null || open) result.Add(new OpenExam(exam, mine.Count, running));
         }
         return result;
@@ -107,7 +109,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             var used = await s.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @examId AND cohort_id = @cohortId AND learner_id = @learnerId",
                 new { examId, cohortId, learnerId });
-            return new StartOutcome(used >= exam.Definition.Attempts ? StartStatus.NoAttemptsLeft : StartStatus.NotOpen, exam, null);
+            return new StartOutcome(exam.Definition.HasAttemptsLeft((int)used) ? StartStatus.NotOpen : StartStatus.NoAttemptsLeft, exam, null);
         }
         if (open.InProgress is { } running) return new StartOutcome(StartStatus.Resumed, open.Exam, running);
 
@@ -245,7 +247,7 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         var used = await s.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @ExamId AND cohort_id = @CohortId AND learner_id = @LearnerId",
             new { attempt.ExamId, attempt.CohortId, attempt.LearnerId });
-        return new ExamReview(exam, attempt, items, Math.Max(0, exam.Definition.Attempts - (int)used));
+        return new ExamReview(exam, attempt, items, exam.Definition.AttemptsLeft((int)used));
     }
 
     // Whether an answer (or a tick) to this position may be taken now; a late one finishes the attempt.
@@ -276,8 +278,9 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
 
     // Scores what was answered (unanswered questions score 0), once: the condition on finished_at
     // lets only one of two racing finishers through. Credits the exam once per exam and gives the
-    // completion rule its chance, in the same transaction. The credit goes through the ledger even
-    // when the exam itself awards 0 minutes: the pack's credit.exam rule decides what it is worth.
+    // completion rule its chance, in the same transaction. An exam without credit_minutes of its own
+    // is worth what the pack's credit.exam rule says; a practice test without its own is worth
+    // nothing, since practice never counts toward completion unless the pack says so for that test.
     private async Task<ExamAttempt> FinishAsync(DbSession s, ExamAttempt attempt, StoredExam exam)
     {
         var total = await s.ExecuteScalarAsync<double?>("SELECT SUM(score) FROM exam_answers WHERE attempt_id = @Id", new { attempt.Id }) ?? 0;
@@ -289,7 +292,8 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
             "UPDATE exam_attempts SET finished_at = @at, score = @score, passed = @passed, ticked = '' WHERE id = @Id AND finished_at IS NULL",
             new { at = finishedAt.ToUnixTimeMilliseconds(), score, passed = passed ? 1L : 0L, attempt.Id });
         if (changed == 0) return (await AttemptsAsync(s, "a.id = @Id", new { attempt.Id })).Single();
-        await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
+        if (exam.Definition.Kind != ExamKind.Practice || exam.Definition.CreditMinutes is not null)
+            await record.CreditAsync(s, attempt.CohortId, attempt.LearnerId, $"exam/{exam.Id}", "exam", 0, exam.Definition.CreditMinutes);
         await completion.CheckAsync(s, attempt.CohortId, attempt.LearnerId);
         return attempt with { FinishedAt = finishedAt, Score = score, Passed = passed, Ticked = [] };
     }

@@ -179,7 +179,7 @@ public sealed class Surveys(LearnerRecord record, Completion completion, ExamRes
                 await s.ExecuteAsync(
                     "INSERT INTO survey_answers (response_id, item_code, choice, text) VALUES (@responseId, @Code, @Choice, @Text)",
                     new { responseId, item.Code, a.Choice, a.Text });
-        await record.CreditAsync(s, cohortId, learnerId, $"survey/{survey.Id}", "survey", 0, 0);
+        await record.CreditAsync(s, cohortId, learnerId, $"survey/{survey.Id}", "survey", 0, null);
         var completed = await completion.CheckAsync(s, cohortId, learnerId);
         return new SurveyOutcome(SurveyStep.Submitted, CompletedCourse: completed);
     }

@@ -122,15 +122,36 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
 
     // ---- text ---------------------------------------------------------------------------------
 
-    /// <summary>One line per exam someone in scope has taken (practice tests aside), after a blank line; empty before any result.</summary>
+    /// <summary>How many of an exam's hardest questions a digest names.</summary>
+    public const int HardestQuestions = 3;
+
+    /// <summary>
+    /// For each exam someone in scope has taken (practice tests aside), after a blank line: who took it,
+    /// the average and pass rate, the score bands, and the questions fewest got right. Empty before any result.
+    /// </summary>
     private static string ExamLines(Localizer t, Statistics.ExamReport? report)
     {
         var taken = report?.Exams.Where(e => e.Took > 0 && e.Kind != "practice").ToList() ?? [];
         if (taken.Count == 0) return "";
-        return "\n\n" + string.Join('\n', taken.Select(e => t.Get("exams.digest.line",
-            ("exam", $"{t["exams.kind." + e.Kind]} ({e.ExamCode})"), ("took", e.Took), ("enrolled", e.Enrolled),
-            ("average", Math.Round(e.Average ?? 0, 1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)),
-            ("pass", Math.Round((e.PassRate ?? 0) * 100).ToString(System.Globalization.CultureInfo.InvariantCulture) + "%"))));
+        return "\n\n" + string.Join("\n\n", taken.Select(e =>
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine(t.Get("exams.digest.line",
+                ("exam", $"{t["exams.kind." + e.Kind]} ({e.ExamCode})"), ("took", e.Took), ("enrolled", e.Enrolled),
+                ("average", Math.Round(e.Average ?? 0, 1).ToString("0.#", CultureInfo.InvariantCulture)),
+                ("pass", Math.Round((e.PassRate ?? 0) * 100).ToString(CultureInfo.InvariantCulture) + "%")));
+            sb.AppendLine(t.Get("exams.digest.bands", ("bands", e.Bands.ToString())));
+            // A question everyone got right is not hard: with none below 100% the exam has no "hardest" to name.
+            var hardest = report!.Questions.Where(q => q.ExamId == e.ExamId && q.ShareCorrect < 1).Take(HardestQuestions).ToList();
+            if (hardest.Count > 0)
+            {
+                sb.AppendLine(t["exams.digest.hardest"]);
+                foreach (var q in hardest)
+                    sb.AppendLine(t.Get("exams.digest.hardest_entry", ("question", Shorten(q.Text.In(t.Language), 80)), ("code", q.QuestionCode),
+                        ("correct", Percent(t, q.ShareCorrect)), ("answered", q.Answered)));
+            }
+            return sb.ToString().TrimEnd();
+        }));
     }
 
     private static string LiaisonText(Localizer t, StoredCohort cohort, GroupDayReport report, IReadOnlyList<SkippedItem> skipped)

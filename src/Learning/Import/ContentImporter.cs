@@ -274,7 +274,8 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             (course.Exams ?? []).Select(e => (Key: e.Code, Hash: StoredJson.Hash(e), Item: e)),
             (e, h) => new
             {
-                courseId, e.Code, Kind = ExamDefinition.KindName(e.Kind), e.PassMark, e.Attempts,
+                // 0: no limit (the column is informative; the definition is what is read back).
+                courseId, e.Code, Kind = ExamDefinition.KindName(e.Kind), e.PassMark, Attempts = e.Attempts ?? 0,
                 Counts = ExamDefinition.CountsName(e.Counts), Definition = StoredJson.Serialize(e), Hash = h,
             },
             """

@@ -59,10 +59,10 @@ internal static class CoursePackParser
             if (question is not null) questions.Add(question);
         }
 
-        var exams = ExamPackParser.Parse(root, questions, topicLines, questionLines, dayLines.Count);
-        var surveys = SurveyPackParser.ParseSurveys(root, out var surveyCodes);
+        var exams = ExamPackParser.Parse(root, questions, topicLines, questionLines, dayLines.Count, out var examKinds);
+        var surveys = SurveyPackParser.ParseSurveys(root, examKinds, out var surveyCodes);
         var credit = SurveyPackParser.ParseCredit(root);
-        var completion = SurveyPackParser.ParseCompletion(root, lessons, surveyCodes);
+        var completion = SurveyPackParser.ParseCompletion(root, lessons, examKinds, surveyCodes);
 
         if (root.Errors.Errors.Count > errorsBefore || code is null || title is null) return null;
         return new Course(code, title, description, topics, lessons.OrderBy(l => l.Day).ToList(), questions, exams,

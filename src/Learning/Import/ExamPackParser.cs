@@ -9,21 +9,24 @@ internal static partial class ExamPackParser
 {
     public const int MaxQuestionsPerExam = 100;
 
+    /// <param name="kinds">The kind of every exam named, including exams with errors (null where the kind itself is wrong).</param>
     public static List<ExamDefinition> Parse(YamlFields root, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, int> topicLines,
-        IReadOnlyDictionary<string, int> questionLines, int lessonCount)
+        IReadOnlyDictionary<string, int> questionLines, int lessonCount, out IReadOnlyDictionary<string, ExamKind?> kinds)
     {
         var exams = new List<ExamDefinition>();
         var codeLines = new Dictionary<string, int>();
+        var named = new Dictionary<string, ExamKind?>();
         foreach (var e in root.Maps("exams", required: false))
         {
-            var exam = ParseExam(e, questions, topicLines, questionLines, lessonCount, codeLines);
+            var exam = ParseExam(e, questions, topicLines, questionLines, lessonCount, codeLines, named);
             if (exam is not null) exams.Add(exam);
         }
+        kinds = named;
         return exams;
     }
 
     private static ExamDefinition? ParseExam(YamlFields e, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, int> topicLines,
-        IReadOnlyDictionary<string, int> questionLines, int lessonCount, Dictionary<string, int> codeLines)
+        IReadOnlyDictionary<string, int> questionLines, int lessonCount, Dictionary<string, int> codeLines, Dictionary<string, ExamKind?> named)
     {
         var errorsBefore = e.Errors.Errors.Count;
         var code = e.Code("code");
@@ -37,15 +40,20 @@ internal static partial class ExamPackParser
             "credit_minutes", "opens", "closes", "draw");
         var kind = e.Enum<ExamKind>("kind", null,
             ("pre", ExamKind.Pre), ("post", ExamKind.Post), ("final", ExamKind.Final), ("practice", ExamKind.Practice));
+        if (code is not null) named.TryAdd(code, kind);
         var title = e.Text("title", maxLength: 200);
         var minutes = e.Int("time_limit_minutes", 1, 600, null);
         var passMark = PassMark(e);
-        var attempts = e.Int("attempts", 1, 20, 1);
+        // Practice is for trying again: unlimited unless the pack limits it. Every other kind allows one by default.
+        var unlimited = kind == ExamKind.Practice && !e.Has("attempts");
+        var attempts = unlimited ? null : e.Int("attempts", 1, 20, 1);
         var counts = e.Enum("counts", CountedAttempt.Best,
             ("best", CountedAttempt.Best), ("last", CountedAttempt.Last), ("first", CountedAttempt.First));
         var scoring = e.Enum("multiple_scoring", MultipleScoring.AllOrNothing,
             ("all_or_nothing", MultipleScoring.AllOrNothing), ("per_option", MultipleScoring.PerOption));
-        var credit = e.Int("credit_minutes", 0, 600, 0);
+        // Absent and 0 differ: an exam's own figure, even 0, wins over the pack's credit.exam rule.
+        var creditGiven = e.Has("credit_minutes");
+        var credit = creditGiven ? e.Int("credit_minutes", 0, 600, 0) : null;
         var opens = DayRef(e, "opens", lessonCount, allowEnrolment: true);
         var closes = DayRef(e, "closes", lessonCount, allowEnrolment: false);
         if (opens is { Value: { } o } && closes is { Value: { } c } && lessonCount > 0 && Ordinal(c, lessonCount) < Ordinal(o, lessonCount))
@@ -62,10 +70,10 @@ internal static partial class ExamPackParser
             e.Error(e.KeyNode("draw"), "draw", "import.error.exam_too_many", ("count", rules.Sum(r => r.Count)), ("max", MaxQuestionsPerExam));
 
         if (e.Errors.Errors.Count > errorsBefore || code is null || kind is null || title is null || minutes is null || passMark is null ||
-            attempts is null || counts is null || scoring is null || credit is null || opens is null || closes is null)
+            (attempts is null && !unlimited) || counts is null || scoring is null || (creditGiven && credit is null) || opens is null || closes is null)
             return null;
-        return new ExamDefinition(code, kind.Value, title, rules, TimeSpan.FromMinutes(minutes.Value), passMark.Value, attempts.Value,
-            counts.Value, scoring.Value, new ExamWindow(opens.Value, closes.Value), credit.Value);
+        return new ExamDefinition(code, kind.Value, title, rules, TimeSpan.FromMinutes(minutes.Value), passMark.Value, attempts,
+            counts.Value, scoring.Value, new ExamWindow(opens.Value, closes.Value), credit);
     }
 
     private static DrawRule? ParseRule(YamlFields r, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, int> topicLines,

@@ -11,21 +11,22 @@ internal static class SurveyPackParser
     public const int MaxOptions = 10;
     public const int MaxAnswerLength = 4000;
 
+    /// <param name="exams">The kind of every exam the pack names: an <c>after_exam</c> survey must name one of them.</param>
     /// <param name="codes">Every survey code named, including those of surveys with errors.</param>
-    public static List<SurveyDefinition> ParseSurveys(YamlFields root, out IReadOnlySet<string> codes)
+    public static List<SurveyDefinition> ParseSurveys(YamlFields root, IReadOnlyDictionary<string, ExamKind?> exams, out IReadOnlySet<string> codes)
     {
         var surveys = new List<SurveyDefinition>();
         var codeLines = new Dictionary<string, int>();
         foreach (var f in root.Maps("surveys", required: false))
         {
-            var survey = ParseSurvey(f, codeLines);
+            var survey = ParseSurvey(f, exams, codeLines);
             if (survey is not null) surveys.Add(survey);
         }
         codes = codeLines.Keys.ToHashSet();
         return surveys;
     }
 
-    private static SurveyDefinition? ParseSurvey(YamlFields f, Dictionary<string, int> codeLines)
+    private static SurveyDefinition? ParseSurvey(YamlFields f, IReadOnlyDictionary<string, ExamKind?> exams, Dictionary<string, int> codeLines)
     {
         var errorsBefore = f.Errors.Errors.Count;
         var code = f.Code("code");
@@ -43,6 +44,8 @@ internal static class SurveyPackParser
         var exam = f.Has("exam") ? f.Code("exam") : null;
         if (opens == SurveyOpening.AfterExam && !f.Has("exam")) f.Error(null, "exam", "import.error.required");
         if (opens != SurveyOpening.AfterExam && f.Has("exam")) f.Error(f.Node("exam"), "exam", "import.error.survey_exam_without_after_exam");
+        // A misspelt exam would keep the survey closed for good, and with it the completion that asks for the survey.
+        else if (exam is not null && !exams.ContainsKey(exam)) f.Error(f.Node("exam"), "exam", "import.error.unknown_exam", ("value", exam));
 
         var items = new List<SurveyItem>();
         var itemLines = new Dictionary<string, int>();
@@ -109,7 +112,8 @@ internal static class SurveyPackParser
         return root.Errors.Errors.Count > errorsBefore ? null : new CreditRules(kinds);
     }
 
-    public static CompletionRule? ParseCompletion(YamlFields root, IReadOnlyList<Lesson> lessons, IReadOnlySet<string> surveyCodes)
+    public static CompletionRule? ParseCompletion(YamlFields root, IReadOnlyList<Lesson> lessons, IReadOnlyDictionary<string, ExamKind?> examKinds,
+        IReadOnlySet<string> surveyCodes)
     {
         if (Section(root, "completion") is not { } c) return root.Has("completion") ? null : CompletionRule.Default;
         var errorsBefore = root.Errors.Errors.Count;
@@ -125,7 +129,13 @@ internal static class SurveyPackParser
         }
         var postTests = CodeList(c, "post_test");
         var surveys = CodeList(c, "survey");
-        // A survey with errors is reported on its own lines; only a name matching none is reported here.
+        // A code matching no exam or survey would make completion impossible without a word; an exam or
+        // survey with errors is reported on its own lines, so only a name matching none is reported here.
+        foreach (var (value, node) in postTests ?? [])
+        {
+            if (!examKinds.TryGetValue(value, out var kind)) c.Error(node, "post_test", "import.error.unknown_exam", ("value", value));
+            else if (kind == ExamKind.Practice) c.Error(node, "post_test", "import.error.practice_in_completion", ("value", value));
+        }
         foreach (var (value, node) in surveys ?? [])
             if (!surveyCodes.Contains(value)) c.Error(node, "survey", "import.error.unknown_survey", ("value", value));
         var minutes = c.Int("minimum_minutes", 0, 100_000, 0);

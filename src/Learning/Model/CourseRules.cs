@@ -1,7 +1,7 @@
 namespace Academy.Learning.Model;
 
 /// <summary>Minutes credited for one kind of activity, and the most of them one day may earn.</summary>
-/// <param name="Minutes">Per occurrence; null keeps what the activity itself brings (a lesson's credit_minutes, an exam's own figure).</param>
+/// <param name="Minutes">Per occurrence of an activity that brings no minutes of its own (an answer, a check-in, a survey, an exam without credit_minutes); an exam's own figure wins. Null: 0.</param>
 /// <param name="DailyCap">Most minutes of this kind credited per learner and cohort-local day; null for no cap.</param>
 public sealed record CreditRule(int? Minutes, int? DailyCap);
 
@@ -25,7 +25,7 @@ public sealed record CreditRules(IReadOnlyDictionary<string, CreditRule> Kinds)
 /// must hold; a field the pack leaves out takes its default.
 /// </summary>
 /// <param name="RequiredLessons">How many required lessons must be read; null means all of them.</param>
-/// <param name="PostTests">Codes of the exams that must be passed; null means every exam of kind post the course has.</param>
+/// <param name="PostTests">Codes of the exams that must be passed; null means every exam of kind post the course has (none: its final exams).</param>
 /// <param name="Surveys">Codes of the surveys that must be submitted; null means every survey the course has.</param>
 /// <param name="MinimumMinutes">Credit minutes the ledger must hold, 0 for no minimum.</param>
 public sealed record CompletionRule(int? RequiredLessons, IReadOnlyList<string>? PostTests, IReadOnlyList<string>? Surveys, int MinimumMinutes)

@@ -59,7 +59,11 @@ public sealed record ExamWindow(ProgrammeDayRef? Opens, ProgrammeDayRef? Closes)
 
 /// <summary>An exam of a course as the content pack defines it (docs/content-format.md, "Exams").</summary>
 /// <param name="PassMark">Percent, 0–100.</param>
-/// <param name="CreditMinutes">Credited once, when the first counted attempt finishes.</param>
+/// <param name="Attempts">Attempts a learner may make; null: no limit (a practice test the pack does not limit).</param>
+/// <param name="CreditMinutes">
+/// Credited once, when the first attempt finishes. Null: the pack sets none, so the course's
+/// <c>credit.exam.minutes</c> applies (0 without one); a practice test then earns nothing.
+/// </param>
 public sealed record ExamDefinition(
     string Code,
     ExamKind Kind,
@@ -67,13 +71,18 @@ public sealed record ExamDefinition(
     IReadOnlyList<DrawRule> Draw,
     TimeSpan TimeLimit,
     double PassMark,
-    int Attempts,
+    int? Attempts,
     CountedAttempt Counts,
     MultipleScoring Scoring,
     ExamWindow Window,
-    int CreditMinutes)
+    int? CreditMinutes)
 {
     public int QuestionCount => Draw.Sum(r => r.Count);
+
+    /// <summary>Attempts left after <paramref name="used"/>; null when there is no limit.</summary>
+    public int? AttemptsLeft(int used) => Attempts is { } max ? Math.Max(0, max - used) : null;
+
+    public bool HasAttemptsLeft(int used) => Attempts is not { } max || used < max;
 
     public static string KindName(ExamKind kind) => kind.ToString().ToLowerInvariant();
 

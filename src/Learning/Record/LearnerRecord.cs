@@ -161,7 +161,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             if (!localDates.TryGetValue(d.CohortId, out var date))
                 localDates[d.CohortId] = date = LocalDateIn(await CohortStore.GetAsync(s, d.CohortId));
             awards.Add(new Award(learnerId, d.CohortId, date, $"answer/{d.Id}", "answer",
-                grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints, 0));
+                grade.Correct ? _rules.CorrectAnswerPoints : _rules.WrongAnswerPoints, null));
         }
         foreach (var (index, earlier) in repeats)
             outcomes[index] = outcomes[earlier] with { Status = AnswerStatus.AlreadyAnswered, CohortId = 0 };
@@ -192,7 +192,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             """,
             new { cohortId, learnerId, day, date = IsoDate(today), at = now.ToUnixTimeMilliseconds() });
         if (inserted > 0)
-            await AwardAsync(s, learnerId, cohortId, IsoDate(today), $"checkin/{day}", "checkin", _rules.CheckInPoints, 0);
+            await AwardAsync(s, learnerId, cohortId, IsoDate(today), $"checkin/{day}", "checkin", _rules.CheckInPoints, null);
         var days = await s.QueryAsync<long>(
             "SELECT day FROM checkins WHERE cohort_id = @cohortId AND learner_id = @learnerId", new { cohortId, learnerId });
         var (streak, _) = Streaks.Compute(days.Select(x => (int)x), day);
@@ -273,19 +273,22 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
     /// Credits points and minutes for something done in the cohort (an exam, a survey), once per
     /// <paramref name="sourceKey"/>, dated by the cohort's local date today. Daily caps apply here.
     /// </summary>
-    public async Task CreditAsync(DbSession s, long cohortId, long learnerId, string sourceKey, string kind, long points, long minutes)
+    /// <param name="minutes">What the thing itself is worth (an exam's credit_minutes); null: the course's credit rule for the kind, else 0.</param>
+    public async Task CreditAsync(DbSession s, long cohortId, long learnerId, string sourceKey, string kind, long points, long? minutes)
     {
         ArgumentNullException.ThrowIfNull(s);
         await AwardAsync(s, learnerId, cohortId, LocalDateIn(await CohortStore.GetAsync(s, cohortId)), sourceKey, kind, points, minutes);
     }
 
-    private sealed record Award(long LearnerId, long CohortId, string LocalDate, string SourceKey, string Kind, long Points, long Minutes);
+    // Minutes: what the cause itself is worth (a lesson's or an exam's own figure); null when it brings none.
+    private sealed record Award(long LearnerId, long CohortId, string LocalDate, string SourceKey, string Kind, long Points, long? Minutes);
 
-    private Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long minutes) =>
+    private Task AwardAsync(DbSession s, long learnerId, long cohortId, string localDate, string sourceKey, string kind, long points, long? minutes) =>
         AwardManyAsync(s, [new Award(learnerId, cohortId, localDate, sourceKey, kind, points, minutes)]);
 
     // An award's local date is the cohort's date of it: daily caps count by it. The course's credit rule
-    // for the kind may set the minutes (answers, check-ins, exams, surveys) and cap the day's total.
+    // for the kind sets the minutes of what brings none of its own (answers, check-ins, surveys, an exam
+    // without credit_minutes): the cause's own figure wins, the rule is the default. The rule may cap the day's total.
     // Awards are credited in order, each once per (learner, source key), as if one at a time.
     private async Task AwardManyAsync(DbSession s, IReadOnlyList<Award> awards)
     {
@@ -302,7 +305,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         var fresh = new List<Award>();
         foreach (var a in awards)
             if (credited.Add((a.LearnerId, a.SourceKey)))
-                fresh.Add(rules[a.CohortId].For(a.Kind).Minutes is { } configured ? a with { Minutes = configured } : a);
+                fresh.Add(a with { Minutes = a.Minutes ?? rules[a.CohortId].For(a.Kind).Minutes ?? 0 });
 
         var capped = fresh.Where(a => a.Minutes > 0 && rules[a.CohortId].For(a.Kind).DailyCap is not null).ToList();
         var used = new Dictionary<(long LearnerId, long CohortId, string Kind, string LocalDate), long>();
@@ -328,7 +331,7 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         var now = Now();
         foreach (var a in fresh)
         {
-            var minutes = a.Minutes;
+            var minutes = a.Minutes ?? 0;
             if (minutes > 0 && rules[a.CohortId].For(a.Kind).DailyCap is { } cap)
             {
                 var key = (a.LearnerId, a.CohortId, a.Kind, a.LocalDate);

@@ -1,4 +1,5 @@
 using Academy.Learning.Assessment;
+using Academy.Learning.Model;
 using Academy.Learning.Storage;
 
 namespace Academy.Learning.Statistics;
@@ -36,7 +37,8 @@ public sealed record ExamFigures(long ExamId, string ExamCode, string Kind, int 
 /// How hard one question was: <see cref="ShareCorrect"/> is the mean of its 0–1 scores over the
 /// counted attempts that answered it (partial credit counts in part), so 0.3 is hard, 0.9 easy.
 /// </summary>
-public sealed record QuestionDifficulty(long ExamId, string ExamCode, long QuestionId, string QuestionCode, int Answered, double ShareCorrect);
+public sealed record QuestionDifficulty(long ExamId, string ExamCode, long QuestionId, string QuestionCode, int Answered, double ShareCorrect,
+    LocalizedText Text);
 
 /// <summary>One learner's pre-test and post-test scores (percent) and the gain between them.</summary>
 public sealed record LearnerPrePost(long LearnerId, string Name, long? GroupId, double? Pre, double? Post)
@@ -100,14 +102,20 @@ public sealed class ExamStatistics(ExamResults results)
             FROM exam_answers x JOIN exam_attempts a ON a.id = x.attempt_id JOIN questions q ON q.id = x.question_id
             WHERE a.cohort_id = @cohortId AND a.finished_at IS NOT NULL
             """, new { cohortId })).ToLookup(a => a.AttemptId);
-        return new Data(learners, counted, exams, answers);
+        // The digests name the hardest questions by their text; an exam draws from a bank of at most a few hundred.
+        var questionIds = answers.SelectMany(a => a).Select(a => a.QuestionId).Distinct().ToList();
+        var texts = questionIds.Count == 0 ? new Dictionary<long, LocalizedText>() : (await s.QueryAsync<(long Id, string Payload)>(
+            "SELECT id, payload FROM questions WHERE id IN @questionIds", new { questionIds = SqlList.Of(questionIds) }))
+            .ToDictionary(r => r.Id, r => StoredJson.Deserialize<QuestionPayload>(r.Payload).Text);
+        return new Data(learners, counted, exams, answers, texts);
     }
 
     private sealed record Enrolled(long LearnerId, string Name, long? GroupId);
 
     private sealed record Exam(long Id, string Code, string Kind);
 
-    private sealed record Data(List<Enrolled> Learners, ILookup<long, CountedResult> Counted, List<Exam> Exams, ILookup<long, AnswerRow> Answers)
+    private sealed record Data(List<Enrolled> Learners, ILookup<long, CountedResult> Counted, List<Exam> Exams, ILookup<long, AnswerRow> Answers,
+        IReadOnlyDictionary<long, LocalizedText> Texts)
     {
         public ExamReport Report(IEnumerable<Enrolled> scope)
         {
@@ -126,7 +134,7 @@ public sealed class ExamStatistics(ExamResults results)
             var questions = counted.SelectMany(r => Answers[r.AttemptId])
                 .GroupBy(a => (a.ExamId, a.QuestionId, a.QuestionCode))
                 .Select(g => new QuestionDifficulty(g.Key.ExamId, codes.GetValueOrDefault(g.Key.ExamId, ""), g.Key.QuestionId, g.Key.QuestionCode,
-                    g.Count(), g.Average(a => a.Score)))
+                    g.Count(), g.Average(a => a.Score), Texts.GetValueOrDefault(g.Key.QuestionId) ?? LocalizedText.Of(g.Key.QuestionCode)))
                 .OrderBy(q => q.ShareCorrect).ThenBy(q => q.ExamCode, StringComparer.Ordinal).ThenBy(q => q.QuestionCode, StringComparer.Ordinal)
                 .ToList();
 

@@ -94,15 +94,52 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         var post = await ExamSeed.ExamAsync(s, cohortId, "post", "post", passMark: 80);
         var hanoiLearners = (await s.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' AND group_id = @hanoi ORDER BY learner_id", new { hanoi })).ToList();
         var other = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' AND group_id <> @hanoi ORDER BY learner_id LIMIT 1", new { hanoi });
-        await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[0], 1, 90);
-        await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[1], 1, 75);
-        await ExamSeed.AttemptAsync(s, post, cohortId, other, 1, 100);
+        await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[0], 1, 90, ("pw-01", 1), ("pw-02", 0), ("pw-03", 1), ("pw-04", 1), ("pw-05", 0.5));
+        await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[1], 1, 75, ("pw-01", 1), ("pw-02", 0.5), ("pw-03", 0), ("pw-04", 0.5), ("pw-05", 1));
+        await ExamSeed.AttemptAsync(s, post, cohortId, other, 1, 100, ("pw-01", 1), ("pw-02", 1), ("pw-03", 1), ("pw-04", 1), ("pw-05", 1));
 
+        // The group's own figures: its score bands and the three questions its learners got right least
+        // (pw-05 ties pw-04 at 75% and is left out; pw-01, right every time, is not "hard").
         var liaison = (await digests.LiaisonDigestsAsync(s, cohort, 1, [])).Single().Message.Text!;
-        Assert.EndsWith($"🏁 Kiểm tra cuối khóa (post): 2/{hanoiLearners.Count} người đã làm, điểm trung bình 82.5, tỷ lệ đạt 50%", liaison, StringComparison.Ordinal);
+        Assert.EndsWith($"""
+            🏁 Kiểm tra cuối khóa (post): 2/{hanoiLearners.Count} người đã làm, điểm trung bình 82.5, tỷ lệ đạt 50%
+            Phân bố điểm 100 / ≥90 / ≥80 / ≥60 / <60: 0 / 1 / 0 / 1 / 0
+            Câu hỏi khó nhất:
+            • What is the main risk of using the same password on many websites? (pw-02): đúng 25%, 2 lượt trả lời
+            • What does a password manager do? (pw-03): đúng 50%, 2 lượt trả lời
+            • What is the best way to protect the password manager itself? (pw-04): đúng 75%, 2 lượt trả lời
+            """, liaison, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-05", liaison, StringComparison.Ordinal);
         var enrolled = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
         var weekly = (await digests.WeeklyDigestsAsync(s, cohort, 1, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 3), [])).Single().Message.Text!;
-        Assert.EndsWith($"🏁 Post-test (post): 3 of {enrolled} took it, average 88.3, pass rate 67%", weekly, StringComparison.Ordinal);
+        Assert.EndsWith($"""
+            🏁 Post-test (post): 3 of {enrolled} took it, average 88.3, pass rate 67%
+            Scores 100 / ≥90 / ≥80 / ≥60 / <60: 1 / 1 / 0 / 1 / 0
+            Hardest questions:
+            • What is the main risk of using the same password on many websites? (pw-02): 50% right, 3 answered
+            • What does a password manager do? (pw-03): 67% right, 3 answered
+            • What is the best way to protect the password manager itself? (pw-04): 83% right, 3 answered
+            """, weekly, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_digest_names_no_hardest_question_when_everyone_got_every_question_right()
+    {
+        await ImportSamplesAsync();
+        var digests = new Digests(Catalog.Default, new ExamStatistics(new ExamResults()));
+        await using var s = await Db.BeginAsync();
+        var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+        var cohort = (await CohortStore.GetAsync(s, cohortId))!;
+        var learnerId = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY learner_id LIMIT 1");
+        var admin = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'admin' ORDER BY learner_id LIMIT 1");
+        await s.ExecuteAsync("UPDATE learners SET language = 'en' WHERE id = @admin", new { admin });
+        await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', '7003', @admin, 0)", new { admin });
+        var post = await ExamSeed.ExamAsync(s, cohortId, "post", "post");
+        await ExamSeed.AttemptAsync(s, post, cohortId, learnerId, 1, 100, ("pw-01", 1), ("pw-02", 1));
+
+        var weekly = (await digests.WeeklyDigestsAsync(s, cohort, 1, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 3), [])).Single().Message.Text!;
+        Assert.EndsWith("Scores 100 / ≥90 / ≥80 / ≥60 / <60: 1 / 0 / 0 / 0 / 0", weekly, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hardest", weekly, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,6 +159,26 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         var table = await Academy.Learning.Exports.DaySummary.BuildAsync(s, (await CohortStore.GetAsync(s, cohortId))!, hanoi, 1, Catalog.Default.For("en"));
         Assert.Equal("Pre-test 40; Post-test 92.5 ✓", table.Rows.Single(r => (string?)r[0] == name)[4]);
         Assert.All(table.Rows.Where(r => (string?)r[0] != name), r => Assert.Equal("none yet", r[4]));
+    }
+
+    [Fact]
+    public async Task A_final_exam_stands_for_the_post_test_in_pre_versus_post_and_a_practice_test_in_neither()
+    {
+        await ImportSamplesAsync();
+        await using var s = await Db.BeginAsync();
+        var cohortId = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts");
+        var learnerId = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY learner_id LIMIT 1");
+        var pre = await ExamSeed.ExamAsync(s, cohortId, "pre", "pre");
+        var final = await ExamSeed.ExamAsync(s, cohortId, "final", "final");
+        var practice = await ExamSeed.ExamAsync(s, cohortId, "a-practice", "practice");
+        await ExamSeed.AttemptAsync(s, pre, cohortId, learnerId, 1, 40);
+        await ExamSeed.AttemptAsync(s, practice, cohortId, learnerId, 1, 95);
+        await ExamSeed.AttemptAsync(s, final, cohortId, learnerId, 1, 70);
+
+        var report = await new ExamStatistics(new ExamResults()).ForCohortAsync(s, cohortId);
+        var mine = report.Learners.Single(l => l.LearnerId == learnerId);
+        Assert.Equal((40.0, 70.0, 30.0), (mine.Pre!.Value, mine.Post!.Value, mine.Gain!.Value));
+        Assert.Equal(["pre", "final", "practice"], report.Exams.Select(e => e.Kind));
     }
 
     [Fact]

@@ -209,6 +209,50 @@ public sealed class ExamConversationTests : IAsyncDisposable
         Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = @postId AND finished_at IS NULL", new { postId }));
     }
 
+    [Fact]
+    public async Task A_learner_registered_before_the_pack_had_exams_gets_the_start_button_from_the_sweep_once()
+    {
+        // The pack without exams, as it was when Tuấn registered.
+        var pack = File.ReadAllText(Samples.Pack);
+        var importer = _app.Services.GetRequiredService<Academy.Learning.Import.ContentImporter>();
+        var withoutExams = pack[..pack.IndexOf("  exams:", StringComparison.Ordinal)] + pack[pack.IndexOf("  questions:", StringComparison.Ordinal)..];
+        Assert.True((await importer.ImportAsync([Samples.Text("digital-safety.yaml", withoutExams)])).Succeeded);
+        var early = await PersonaAsync(_app, LiaisonDay.Tuan);
+        await RegisterAsync(_app, early, "en");
+
+        // The exams arrive; Hà registers after them and is offered the pre-test at once.
+        Assert.True((await importer.ImportAsync([Samples.Text("digital-safety.yaml", pack)])).Succeeded);
+        var late = await PersonaAsync(_app, LiaisonDay.Ha);
+        await RegisterAsync(_app, late, "en");
+        var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
+        async Task<int> InvitesAsync(PlaygroundUser user) =>
+            (await BotMessagesAsync(_app, user.PrivateChat, 0)).Count(m => PlaygroundUser.ButtonData(m).Contains($"xs:{preId}"));
+        Assert.Equal(0, await InvitesAsync(early));
+        Assert.Equal(1, await InvitesAsync(late));
+
+        var sweep = _app.Services.GetRequiredService<ExamSweep>();
+        await sweep.RunOnceAsync(invite: true);
+        await sweep.RunOnceAsync(invite: true);
+        await SettledAsync(_app);
+        var invite = Assert.Single(await BotMessagesAsync(_app, early.PrivateChat, 0), m => PlaygroundUser.ButtonData(m).Contains($"xs:{preId}"));
+        Assert.Contains("Pre-test: 10 questions, 15 minutes, pass mark 60%", T(invite), StringComparison.Ordinal);
+        Assert.Equal(1, await InvitesAsync(late));
+
+        // Once ever: even a sweep that looks at the cohort afresh sends no learner a second one.
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            await s.ExecuteAsync("DELETE FROM exam_invitations");
+            await s.CommitAsync();
+        }
+        await sweep.RunOnceAsync(invite: true);
+        await SettledAsync(_app);
+        Assert.Equal(1, await InvitesAsync(early));
+        Assert.Equal(1, await InvitesAsync(late));
+
+        await early.PressAsync(early.PrivateChat, $"xs:{preId}");
+        await WaitAsync(early.PrivateChat, m => T(m).StartsWith("Pre-test · question 1/10", StringComparison.Ordinal));
+    }
+
     // Answers the question at a position right, in whatever way its type is answered.
     private async Task AnswerRightAsync(PlaygroundUser user, long attemptId, int position)
     {

@@ -165,6 +165,59 @@ public abstract class ExamSuite : StoreTestBase
         Assert.Equal(30, (await Record.GetProgressAsync(s, _cohortId, _learnerId)).CreditMinutes); // what /me shows
     }
 
+    [Fact]
+    public async Task An_exams_own_credit_minutes_win_over_the_packs_exam_rule_even_when_zero()
+    {
+        // The sample's credit.exam says 30; the post-test now sets 45 of its own, the pre-test 0.
+        var pack = Edit(File.ReadAllText(Samples.Pack), "multiple_scoring: per_option\n      credit_minutes: 30",
+            "multiple_scoring: per_option\n      credit_minutes: 45");
+        await ImportAsync(Edit(pack, "counts: first", "counts: first\n      credit_minutes: 0"));
+        var preId = await ExamIdAsync("pre-test");
+        await TakeAsync(preId, right: 10);
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        var postId = await ExamIdAsync("post-test");
+        await TakeAsync(postId, right: 20);
+
+        Assert.Equal(0, await ScalarAsync<long>("SELECT credit_minutes FROM ledger WHERE source_key = @key", new { key = $"exam/{preId}" }));
+        Assert.Equal(45, await ScalarAsync<long>("SELECT credit_minutes FROM ledger WHERE source_key = @key", new { key = $"exam/{postId}" }));
+    }
+
+    [Fact]
+    public async Task A_practice_test_earns_minutes_only_when_it_sets_its_own()
+    {
+        var pack = Edit(File.ReadAllText(Samples.Pack), "\n\n  questions:", Practice.TrimEnd());
+        await ImportAsync(pack);
+        var practiceId = await ExamIdAsync("practice");
+        await TakeAsync(practiceId, right: 2);
+        // The pack's credit.exam (30) is for the tests that count; practice is not one of them.
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE source_key = @key", new { key = $"exam/{practiceId}" }));
+
+        await ImportAsync(Edit(pack, "pass_mark: 50\n", "pass_mark: 50\n      credit_minutes: 5\n"));
+        await TakeAsync(practiceId, right: 1);
+        await TakeAsync(practiceId, right: 2);
+        Assert.Equal(5, await ScalarAsync<long>("SELECT SUM(credit_minutes) FROM ledger WHERE source_key = @key", new { key = $"exam/{practiceId}" }));
+    }
+
+    [Fact]
+    public async Task An_exam_stored_before_own_minutes_won_keeps_earning_what_it_earned()
+    {
+        // Stores used to keep an absent credit_minutes as 0, the same as a given 0; the upgrade reads such a 0 as absent.
+        await ImportAsync(Edit(File.ReadAllText(Samples.Pack), "counts: first", "counts: first\n      credit_minutes: 0"));
+        Assert.Contains("\"credit_minutes\":0", await ScalarAsync<string>("SELECT definition FROM exams WHERE code = 'pre-test'"), StringComparison.Ordinal);
+        await using (var s = await Db.BeginAsync())
+        {
+            await s.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 25");
+            await s.CommitAsync();
+        }
+        Assert.Equal([25], await Migrator.MigrateAsync());
+
+        var preId = await ExamIdAsync("pre-test");
+        await TakeAsync(preId, right: 10);
+        Assert.Equal(30, await ScalarAsync<long>("SELECT credit_minutes FROM ledger WHERE source_key = @key", new { key = $"exam/{preId}" }));
+        // A figure of its own is kept.
+        Assert.Contains("\"credit_minutes\":30", await ScalarAsync<string>("SELECT definition FROM exams WHERE code = 'post-test'"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("multiple_scoring: per_option", new[] { 2 }, 0.5, 75.0, true)]      // one of the two right options: half
     [InlineData("multiple_scoring: per_option", new[] { 2, 0 }, 0.0, 50.0, false)]  // one right, one wrong: they cancel
@@ -248,6 +301,64 @@ public abstract class ExamSuite : StoreTestBase
         var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
         var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
         Assert.Equal(passed, status.Exams.Single(e => e.Code == "post-test").Met);
+    }
+
+    [Fact]
+    public async Task A_final_exam_is_the_test_completion_asks_for_when_the_course_has_no_post_test()
+    {
+        var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
+        await ImportAsync(Edit(File.ReadAllText(Samples.Pack), "kind: post", "kind: final"));
+        var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.False(Assert.Single(status.Exams, e => e.Code == "post-test").Met);
+        Assert.False(status.AllMet);
+
+        Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
+        await TakeAsync(await ExamIdAsync("post-test"), right: 20);
+        status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.True(Assert.Single(status.Exams).Met);
+
+        // Beside a post-test, a final exam is one more exam, not a condition.
+        await ImportAsync(Edit(File.ReadAllText(Samples.Pack), "code: pre-test\n      kind: pre", "code: pre-test\n      kind: final"));
+        status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Equal(["post-test"], status.Exams.Select(e => e.Code));
+    }
+
+    private const string Practice = """
+
+            - code: practice
+              kind: practice
+              title: Practice
+              time_limit_minutes: 10
+              pass_mark: 50
+              draw:
+                - { questions: [pw-03, sc-03], count: 2 }
+
+          questions:
+        """;
+
+    [Fact]
+    public async Task A_practice_test_may_be_taken_again_and_again_and_never_counts_for_completion()
+    {
+        var pack = Edit(File.ReadAllText(Samples.Pack), "\n\n  questions:", Practice.TrimEnd());
+        await ImportAsync(pack);
+        var practiceId = await ExamIdAsync("practice");
+        for (int i = 0; i < 25; i++) await TakeAsync(practiceId, right: i % 3); // more than the 20 a pack may set as a limit
+        var open = Assert.Single(await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId)), o => o.Exam.Id == practiceId);
+        Assert.Null(open.AttemptsLeft);
+        Assert.Equal("unlimited", Academy.BotHost.Handlers.Exams.ExamMessages.AttemptsLeft(open.AttemptsLeft, En));
+
+        var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
+        var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Equal(["post-test"], status.Exams.Select(e => e.Code));
+
+        // A practice test with nothing else to close the course: no exam to pass.
+        await ImportAsync(Edit(pack, "kind: post", "kind: practice"));
+        status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));
+        Assert.Empty(status.Exams);
+
+        // The pack may still limit it.
+        await ImportAsync(Edit(pack, "pass_mark: 50\n", "pass_mark: 50\n      attempts: 2\n"));
+        Assert.Equal(StartStatus.NoAttemptsLeft, (await InAsync(s => _exams.StartAsync(s, practiceId, _cohortId, _learnerId, Chat, "en"))).Status);
     }
 
     [Fact]

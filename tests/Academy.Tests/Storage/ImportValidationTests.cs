@@ -275,4 +275,72 @@ public class SurveyImportValidationTests : StoreTestBase
         Assert.Equal(0, await CountAsync("courses"));
         Assert.Equal(0, await CountAsync("surveys"));
     }
+
+    private const string MisnamedExams = """
+        course:
+          code: misnamed
+          title: Misnamed exams
+          topics:
+            - code: basics
+              title: Basics
+          lessons:
+            - day: 1
+              title: One
+              topics: [basics]
+              body: Text
+          questions:
+            - id: q1
+              topic: basics
+              type: true_false
+              text: Sure?
+              answer: true
+          exams:
+            - code: post-test
+              kind: post
+              title: Post-test
+              time_limit_minutes: 10
+              pass_mark: 60
+              draw:
+                - { topics: [basics], count: 1 }
+            - code: warm-up
+              kind: practice
+              title: Warm-up
+              time_limit_minutes: 10
+              pass_mark: 60
+              draw:
+                - { topics: [basics], count: 1 }
+          completion:
+            post_test: [post-tset, warm-up]
+          surveys:
+            - code: evaluation
+              title: Evaluation
+              opens: after_exam
+              exam: posttest
+              items:
+                - code: rating
+                  type: choice
+                  text: How was it?
+                  options: [Good, Bad]
+        """;
+
+    [Fact]
+    public async Task A_completion_rule_or_survey_naming_an_exam_the_pack_lacks_or_a_practice_test_is_refused_and_nothing_imported()
+    {
+        var report = await Importer.ImportAsync([Samples.Text("misnamed.yaml", MisnamedExams)]);
+        Assert.False(report.Succeeded);
+        string[] expected =
+        [
+            "misnamed.yaml:39: surveys[evaluation].exam: unknown exam 'posttest'; declare it under exams",
+            "misnamed.yaml:34: completion.post_test: unknown exam 'post-tset'; declare it under exams",
+            "misnamed.yaml:34: completion.post_test: 'warm-up' is a practice test, which never counts toward completion",
+            "3 error(s) found; nothing was imported.",
+        ];
+        Assert.Equal(expected, report.Render(Catalog.Default.For("en")).ToList());
+        Assert.Equal(0, await CountAsync("courses"));
+        Assert.Equal(0, await CountAsync("exams"));
+
+        // Spelt right, the same pack imports.
+        var fixedPack = MisnamedExams.Replace("[post-tset, warm-up]", "post-test", StringComparison.Ordinal).Replace("exam: posttest", "exam: post-test", StringComparison.Ordinal);
+        Assert.True((await Importer.ImportAsync([Samples.Text("misnamed.yaml", fixedPack)])).Succeeded);
+    }
 }

@@ -59,6 +59,14 @@ public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
                 await outbox.EnqueueAsync(s, InvitationKey(open.Exam.Id, cohortId, learnerId, to.Channel), ExamMessages.Invitation(to, open.Exam, text));
     }
 
+    /// <summary>
+    /// The key of a learner's invitation to an exam on one channel: registration and the sweep share it,
+    /// so whichever comes second sends nothing, ever (outbox rows are kept).
+    /// </summary>
     public static string InvitationKey(long examId, long cohortId, long learnerId, string channel) =>
-        string.Create(CultureInfo.InvariantCulture, $"exam/e{examId}/c{cohortId}/invite/l{learnerId}@{channel}");
+        string.Create(CultureInfo.InvariantCulture, $"{InvitationKeyPrefix(examId, cohortId)}{learnerId}@{channel}");
+
+    /// <summary>An invitation key up to the learner id (for SQL that tells who was invited already).</summary>
+    public static string InvitationKeyPrefix(long examId, long cohortId) =>
+        string.Create(CultureInfo.InvariantCulture, $"exam/e{examId}/c{cohortId}/invite/l");
 }

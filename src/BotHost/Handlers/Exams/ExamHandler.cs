@@ -30,7 +30,7 @@ public sealed class ExamHandler(Learning.Assessment.Exams exams, TimeProvider ti
         var lines = open.Select(o => o.InProgress is { } a
             ? turn.Text.Get("exam.list_running", ("summary", ExamMessages.Summary(o.Exam, turn.Text)),
                 ("left", ExamMessages.TimeLeft(a.Deadline - time.GetUtcNow(), turn.Text)))
-            : turn.Text.Get("exam.list_item", ("summary", ExamMessages.Summary(o.Exam, turn.Text)), ("attempts", o.AttemptsLeft)));
+            : turn.Text.Get("exam.list_item", ("summary", ExamMessages.Summary(o.Exam, turn.Text)), ("attempts", ExamMessages.AttemptsLeft(o.AttemptsLeft, turn.Text))));
         await turn.ReplyAsync(turn.Text["exam.list_heading"] + "\n" + string.Join('\n', lines),
             open.Select(o => (IReadOnlyList<Button>)[ExamMessages.Start(o.Exam, o.InProgress is not null, turn.Text)]).ToList());
     }

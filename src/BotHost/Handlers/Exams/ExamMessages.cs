@@ -72,6 +72,10 @@ public static class ExamMessages
         return new OutgoingMessage { To = to, Text = body.ToString(), Buttons = buttons };
     }
 
+    /// <summary>The number of attempts left, or "no limit" for an exam that sets none (practice).</summary>
+    public static string AttemptsLeft(int? left, Localizer text) =>
+        left is { } n ? n.ToString(CultureInfo.InvariantCulture) : text["exam.attempts_unlimited"];
+
     /// <summary>"12 min" (rounded up, so it never shows 0 while time remains) or "under 1 min".</summary>
     public static string TimeLeft(TimeSpan left, Localizer text) =>
         left <= TimeSpan.FromMinutes(1) ? text["exam.time_under_minute"]
@@ -83,7 +87,7 @@ public static class ExamMessages
         var d = review.Exam.Definition;
         var head = text.Get("exam.result", ("title", Title(review.Exam, text)), ("score", Percent(review.Attempt.Score ?? 0)),
             ("verdict", text[review.Attempt.Passed == true ? "exam.passed" : "exam.failed"]), ("pass", Percent(d.PassMark)),
-            ("left", review.AttemptsLeft));
+            ("left", AttemptsLeft(review.AttemptsLeft, text)));
         var lines = new List<string> { head, "", text["exam.review_heading"] };
         foreach (var item in review.Items)
         {

@@ -16,7 +16,9 @@ public sealed class ExamOptions
 /// <summary>
 /// Finishes attempts whose time ran out with nobody answering (and tells the learner their score),
 /// and when an exam's window opens for a cohort, sends each enrolled learner a Start button, once
-/// (exam_invitations marks the cohort done; the outbox key marks each learner).
+/// (exam_invitations marks the cohort done; the outbox key marks each learner). An exam open from
+/// enrolment is offered at registration; the sweep offers it once to the learners who registered
+/// before it existed (a pack imported later), so they too get a button without knowing of /exam.
 /// </summary>
 public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exams exams, ExamFlow flow, Learning.Messaging.Outbox outbox, Catalog catalog,
     ExamOptions options, TimeProvider time, IConfiguration configuration, ILogger<ExamSweep> logger) : BackgroundService
@@ -79,9 +81,7 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
             if (await CohortStore.GetAsync(s, cohortId) is not { } cohort) continue;
             foreach (var exam in await Learning.Assessment.Exams.ExamsOfCourseAsync(s, cohort.CourseId))
             {
-                var window = exam.Definition.Window;
-                // Exams open from enrolment are offered at registration; these open on a programme day.
-                if (window.Opens is null || !window.IsOpen(cohort.Calendar, now)) continue;
+                if (!exam.Definition.Window.IsOpen(cohort.Calendar, now)) continue;
                 var marked = await s.ExecuteAsync(
                     "INSERT INTO exam_invitations (exam_id, cohort_id, sent_at) VALUES (@examId, @cohortId, @now) ON CONFLICT (exam_id, cohort_id) DO NOTHING",
                     new { examId = exam.Id, cohortId, now = now.ToUnixTimeMilliseconds() });
@@ -94,7 +94,9 @@ public sealed class ExamSweep(AcademyDatabase database, Learning.Assessment.Exam
                     JOIN channel_identities ci ON ci.learner_id = e.learner_id AND ci.unreachable_at IS NULL
                     WHERE e.cohort_id = @cohortId AND e.role = 'learner'
                       AND NOT EXISTS (SELECT 1 FROM exam_attempts a WHERE a.exam_id = @examId AND a.cohort_id = e.cohort_id AND a.learner_id = e.learner_id)
-                    """, new { cohortId, examId = exam.Id });
+                      AND NOT EXISTS (SELECT 1 FROM channel_identities k JOIN outbox o ON o.idem_key = @invited || e.learner_id || '@' || k.channel
+                                      WHERE k.learner_id = e.learner_id)
+                    """, new { cohortId, examId = exam.Id, invited = ExamFlow.InvitationKeyPrefix(exam.Id, cohortId) });
                 var messages = recipients.Select(r => (ExamFlow.InvitationKey(exam.Id, cohortId, r.LearnerId, r.Channel),
                     ExamMessages.Invitation(new ChatAddress(r.Channel, r.ExternalId), exam, catalog.For(r.Language)))).ToList();
                 var queued = await outbox.EnqueueManyAsync(s, messages);
