@@ -35,12 +35,23 @@ public sealed class InboxProcessor(
             return;
         }
         var nextPrune = DateTimeOffset.MinValue;
+        var yieldFor = configuration?.GetValue("Inbox:YieldToWebhook", DefaultYieldToWebhook) ?? DefaultYieldToWebhook;
+        var ackTarget = configuration?.GetValue("Inbox:AcknowledgementTarget", DefaultAcknowledgementTarget) ?? DefaultAcknowledgementTarget;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var started = time.GetTimestamp();
                 var processed = await DrainOnceAsync(stoppingToken);
                 if (processed == 0) await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                // Turns can wait, acknowledgements cannot: in a burst the webhook must answer at once (a slow
+                // answer holds up the chat's queue at Telegram, none at all is re-delivered), while what it
+                // recorded waits safely in the inbox. When an acknowledgement took longer than
+                // Inbox:AcknowledgementTarget during the round — the cores are short — the processor rests
+                // for the round's length times Inbox:YieldToWebhook, and goes on flat out otherwise (a
+                // steady load the cores can carry is processed at full speed).
+                else if (yieldFor > 0 && inbox.TakeSlowestAcknowledgement() > ackTarget)
+                    await Task.Delay(time.GetElapsedTime(started) * yieldFor, time, stoppingToken);
                 if (time.GetUtcNow() >= nextPrune)
                 {
                     nextPrune = time.GetUtcNow().AddHours(1);
@@ -60,6 +71,12 @@ public sealed class InboxProcessor(
             }
         }
     }
+
+    /// <summary>How long the processor rests after a round, as a share of the round, while acknowledgements are slow.</summary>
+    public const double DefaultYieldToWebhook = 1.0;
+
+    /// <summary>An acknowledgement slower than this (arrival to commit) means the webhook is short of CPU.</summary>
+    public static readonly TimeSpan DefaultAcknowledgementTarget = TimeSpan.FromMilliseconds(5);
 
     /// <summary>How many pending updates one round takes into one transaction.</summary>
     public const int BatchSize = 200;

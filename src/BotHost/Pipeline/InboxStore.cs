@@ -25,10 +25,31 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
     private List<Waiting> _queue = [];
     private bool _writing;
 
+    // The slowest acknowledgement since the processor last looked (ticks of TimeSpan): how long an
+    // update waited from arriving at RecordAsync to its commit. The first of a batch waited longest.
+    private long _slowestAcknowledgement;
+
+    private void NoteAcknowledgement(TimeSpan waited)
+    {
+        var ticks = waited.Ticks;
+        for (var seen = Interlocked.Read(ref _slowestAcknowledgement); ticks > seen;)
+        {
+            var was = Interlocked.CompareExchange(ref _slowestAcknowledgement, ticks, seen);
+            if (was == seen) return;
+            seen = was;
+        }
+    }
+
+    /// <summary>
+    /// The longest any webhook acknowledgement took since the last call (zero when none came): how the
+    /// processor knows its turns are slowing the webhook down.
+    /// </summary>
+    public TimeSpan TakeSlowestAcknowledgement() => TimeSpan.FromTicks(Interlocked.Exchange(ref _slowestAcknowledgement, 0));
+
     /// <summary>The most rows one group commit writes (3 parameters each, well under SQLite's limit).</summary>
     public const int MaxBatch = 500;
 
-    private sealed record Waiting(string Channel, string UpdateId, string Payload)
+    private sealed record Waiting(string Channel, string UpdateId, string Payload, long Since)
     {
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -39,7 +60,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
     /// </summary>
     public Task<bool> RecordAsync(string channel, string updateId, string payload, CancellationToken ct = default)
     {
-        var waiting = new Waiting(channel, updateId, payload);
+        var waiting = new Waiting(channel, updateId, payload, time.GetTimestamp());
         bool startWriter;
         lock (_queueLock)
         {
@@ -84,6 +105,7 @@ public sealed class InboxStore(AcademyDatabase database, TimeProvider time, Oper
                     inserted = await InsertAsync(s, batch.Select(w => (w.Channel, w.UpdateId, w.Payload)).ToList());
                     await s.CommitAsync();
                 }
+                NoteAcknowledgement(time.GetElapsedTime(batch[0].Since));
                 foreach (var channel in batch.Select(w => w.Channel).Distinct())
                     metrics?.UpdatesReceived(channel, inserted.Count(k => k.Item1 == channel));
                 // The same update twice in one batch: the first caller gets "new", the re-delivery "seen".
