@@ -14,13 +14,33 @@ public static class WebhookBody
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > MaxBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > MaxBytes) return null;
-            buffer.Write(chunk, 0, read);
+            // The usual case (Telegram sends a Content-Length): one array of the right size, no copies.
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < body.Length)
+            {
+                var got = await request.Body.ReadAsync(body.AsMemory(filled), ct);
+                if (got == 0) throw new BadHttpRequestException("The body ended before its Content-Length.");
+                filled += got;
+            }
+            return body;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBytes) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

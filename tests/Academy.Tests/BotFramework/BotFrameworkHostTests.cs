@@ -97,7 +97,7 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(HttpStatusCode.OK, await PostAsync(host, press));
         await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000010", quiz.SubmitData[1], personal: false));
-        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "inbox drained");
         await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0, "outbox drained");
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
@@ -145,7 +145,7 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Equal($"ar:{id}", readData);
         await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000777", readData, personal: false));
         await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000777", readData, personal: false));
-        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "reads processed");
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "reads processed");
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_reads WHERE announcement_id = @id", new { id }));
         Assert.Equal("sent", await host.ScalarAsync<string>(
             "SELECT o.status FROM announcement_copies c JOIN outbox o ON o.idem_key = c.outbox_key WHERE c.announcement_id = @id AND c.channel = 'botframework'", new { id }));

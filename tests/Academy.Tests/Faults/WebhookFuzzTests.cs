@@ -55,7 +55,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(statuses.GetValueOrDefault(HttpStatusCode.OK) > 300, "most mutations keep an integer update_id and are taken in");
 
         // Every recorded update ends processed or parked; none is left pending.
-        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0,
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0,
             "inbox settled", seconds: 60);
         var failed = await host.QueryAsync<string>("SELECT update_id || ' ' || COALESCE(error, '') FROM inbox WHERE status = 'failed'");
         Assert.True(failed.Count == 0, $"seed {seed}: updates a handler could not process:\n" + string.Join("\n", failed.Take(10)));
@@ -129,7 +129,7 @@ public sealed class WebhookFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"seed {seed}: {(int)status} for activity {i}");
         }
         output.WriteLine(string.Join(", ", statuses.Select(p => $"{(int)p.Key}×{p.Value}")));
-        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0,
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0,
             "inbox settled", seconds: 60);
         var failed = await host.QueryAsync<string>("SELECT update_id || ' ' || COALESCE(error, '') FROM inbox WHERE status = 'failed'");
         Assert.True(failed.Count == 0, $"seed {seed}: activities a handler could not process:\n" + string.Join("\n", failed.Take(10)));

@@ -65,6 +65,25 @@ public sealed class AcademyApp : IAsyncDisposable
         return await s.ExecuteScalarAsync<long>(db.InboxLog is null ? "SELECT COUNT(*) FROM inbox" : "SELECT COUNT(*) FROM inbox_log");
     }
 
+    /// <summary>
+    /// How many acknowledged updates are still to be processed: pending in the inbox, and on SQLite also
+    /// those still in the inbox log, not yet moved (a test that looked at the inbox alone could find it
+    /// empty before the processor had even moved the last updates there).
+    /// </summary>
+    public async Task<long> UnprocessedUpdatesAsync()
+    {
+        var db = Services.GetRequiredService<Academy.Learning.Storage.AcademyDatabase>();
+        long pending, moved;
+        await using (var s = await db.BeginReadAsync())
+        {
+            pending = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'");
+            moved = db.InboxLog is null ? 0 : await s.ExecuteScalarAsync<long>("SELECT seq FROM inbox_transfer WHERE id = 1");
+        }
+        if (db.InboxLog is not { } log) return pending;
+        await using var l = await log.BeginReadAsync();
+        return pending + await l.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox_log WHERE seq > @moved", new { moved });
+    }
+
     /// <summary>Rows of one column read from the host's store.</summary>
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
     {

@@ -84,7 +84,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
         var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync(host, answer)));
         statuses = [.. statuses, await PostAsync(host, answer), await PostAsync(host, answer)];
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "inbox drained");
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
 
