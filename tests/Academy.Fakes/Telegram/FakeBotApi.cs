@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,7 +44,9 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private static readonly HashSet<string> SendMethods = new(StringComparer.OrdinalIgnoreCase)
         { "sendMessage", "sendPoll", "sendPhoto", "sendDocument" };
 
-    private readonly WebApplication _app;
+    private WebApplication? _app;
+    private Socket? _unanswered;
+    private readonly List<Socket> _backlog = [];
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -64,9 +68,8 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private bool _polling;
     private string? _webhookUrl;
 
-    private FakeBotApi(WebApplication app, TimeProvider time)
+    private FakeBotApi(TimeProvider time)
     {
-        _app = app;
         _time = time;
         _limits = new RateLimits(time);
     }
@@ -103,22 +106,76 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
     public static async Task<FakeBotApi> StartAsync(TimeProvider? time = null)
     {
+        var fake = new FakeBotApi(time ?? TimeProvider.System);
+        fake._app = await fake.ListenAsync("http://127.0.0.1:0");
+        fake.BaseUrl = fake._app.Urls.Single();
+        return fake;
+    }
+
+    private async Task<WebApplication> ListenAsync(string url)
+    {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var fake = new FakeBotApi(app, time ?? TimeProvider.System);
-        app.Run(fake.HandleAsync);
+        app.Run(HandleAsync);
         await app.StartAsync();
-        fake.BaseUrl = app.Urls.Single();
-        return fake;
+        return app;
+    }
+
+    /// <summary>
+    /// The API's address stops taking connections, as when the network or the server is down: every
+    /// connection is refused (nothing listens), or with <paramref name="unanswered"/> never answered (a
+    /// listener whose queue is full: the kernel drops each SYN, so the client's connect times out).
+    /// Either way no request reaches the API — it records nothing — until <see cref="ReconnectAsync"/>.
+    /// Called again while down, it switches between the two.
+    /// </summary>
+    public async Task DisconnectAsync(bool unanswered = false)
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        CloseUnanswered();
+        if (!unanswered) return;
+        var address = new IPEndPoint(IPAddress.Loopback, new Uri(BaseUrl).Port);
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(address);
+        listener.Listen(0);
+        _unanswered = listener;
+        // One connection fills a backlog of 0 (never accepted); Linux then drops every later SYN.
+        var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(address);
+        _backlog.Add(filler);
+    }
+
+    /// <summary>The API takes connections again, at the same address, with everything it recorded.</summary>
+    public async Task ReconnectAsync()
+    {
+        CloseUnanswered();
+        _app ??= await ListenAsync(BaseUrl);
+    }
+
+    private void CloseUnanswered()
+    {
+        foreach (var socket in _backlog) socket.Dispose();
+        _backlog.Clear();
+        _unanswered?.Dispose();
+        _unanswered = null;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        CloseUnanswered();
+        if (_app is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
         _stopping.Dispose();
     }
 
