@@ -4,7 +4,10 @@ using Academy.Learning.Model;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
+using Academy.Tests.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace Academy.Tests.Faults;
 
@@ -14,7 +17,7 @@ namespace Academy.Tests.Faults;
 /// order, or reported as possibly delivered), and every other chat is served without waiting for them.
 /// (~30 s: the long retry_after is real time.)
 /// </summary>
-public sealed class BotApiFaultTests : IAsyncLifetime
+public sealed class BotApiFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const long Throttled = 9101, Failing = 9102, Hanging = 9103;
     private const int RetryAfterSeconds = 20;
@@ -64,6 +67,51 @@ public sealed class BotApiFaultTests : IAsyncLifetime
         Assert.Single(_api.Requests, r => r.ChatId == Hanging);
         Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status NOT IN ('sent', 'unknown')"));
         Assert.Equal(2, _api.Requests.Count(r => r.ChatId == Failing && r.StatusCode == 500));
+    }
+
+    [Fact]
+    public async Task Sends_that_could_not_connect_are_retried_and_delivered_once_when_the_API_is_back()
+    {
+        const int chats = 150;
+        var logs = new CapturedLogs();
+        await using var host = new AcademyApp(new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = _api.Token,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+            ["Telegram:Mode"] = "Webhook",
+            ["Telegram:WebhookUrl"] = "https://academy.example.org/telegram/hook",
+            ["Telegram:SecretToken"] = "faults-Secret_2",
+            ["Telegram:RequestTimeout"] = "00:00:02",
+            ["Playground:Enabled"] = "false",
+        }, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        await Eventually.UntilAsync(() => Task.FromResult(_api.WebhookUrl is not null), "setWebhook");
+        var all = Enumerable.Range(1, chats).Select(i => 9300L + i).ToList();
+
+        // The API's address refuses connections, then takes none (connects time out), while a broadcast
+        // is queued: no request leaves, so none may be written off as "possibly delivered". (It goes down
+        // between sends: a connection cut under a request being written is rightly "unknown", the other test.)
+        await _api.DisconnectAsync();
+        await EnqueueAsync(host, [.. all.Select(c => (c, "hello"))]);
+        await Eventually.UntilAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("RetryLater", StringComparison.Ordinal) && l.Contains("refused", StringComparison.OrdinalIgnoreCase))),
+            "a send refused a connection");
+        await _api.DisconnectAsync(unanswered: true);
+        await Eventually.UntilAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("RetryLater", StringComparison.Ordinal) && l.Contains("no connection", StringComparison.Ordinal))),
+            "a send whose connect timed out");
+        await _api.ReconnectAsync();
+        var back = DateTimeOffset.UtcNow;
+
+        // Every chat gets it once — the ones that could not connect after a short back-off — and nothing is left in doubt.
+        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0,
+            "the broadcast finished", seconds: 40);
+        Assert.All(all, c => Assert.Single(SentTo(c)));
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"));
+        var failed = await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE attempts > 0");
+        var last = _api.Requests.Where(r => r.Method == "sendMessage" && r.StatusCode == 200).Max(r => r.At);
+        output.WriteLine($"{failed} of {chats} chats could not connect at first; the last delivery {(last - back).TotalSeconds:F1} s after the API was back");
+        Assert.InRange(failed, 1, chats - 1);
+        // No chat waited on another's failure, nor for a lease to run out: the rest of the broadcast went on
+        // at once, the chats that had failed after their own few seconds' back-off.
+        Assert.True(last - back < TimeSpan.FromSeconds(12), $"the broadcast ended {(last - back).TotalSeconds:F1} s after the API was back");
     }
 
     private List<string> SentTo(long chat) =>
