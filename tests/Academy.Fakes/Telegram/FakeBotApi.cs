@@ -60,6 +60,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private readonly Dictionary<long, long> _migrated = [];
     private readonly Dictionary<long, string> _rejected = [];
     private readonly Dictionary<long, int> _throttleNext = [];
+    private DateTimeOffset _botThrottledUntil = DateTimeOffset.MinValue;
     private readonly HashSet<long> _hanging = [];
     private readonly HashSet<string> _brokenMethods = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _updateArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -206,13 +207,13 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         lock (_gate) _blocked[chatId] = description;
     }
 
-    /// <summary>The next <paramref name="count"/> calls for the chat get 500.</summary>
     /// <summary>Every call of this method fails with 500 (e.g. setMyCommands), whatever the chat.</summary>
     public void BreakMethod(string method)
     {
         lock (_gate) _brokenMethods.Add(method);
     }
 
+    /// <summary>The next <paramref name="count"/> calls for the chat get 500.</summary>
     public void FailNext(long chatId, int count)
     {
         lock (_gate) _failNext[chatId] = count;
@@ -234,6 +235,21 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public void ThrottleNext(long chatId, int retryAfterSeconds)
     {
         lock (_gate) _throttleNext[chatId] = retryAfterSeconds;
+    }
+
+    /// <summary>
+    /// The bot as a whole is over its limit (a flood wait): for the next <paramref name="retryAfterSeconds"/>,
+    /// every send to any chat gets 429 with the seconds still to wait as retry_after, as Telegram counts them down.
+    /// </summary>
+    public void ThrottleBot(int retryAfterSeconds)
+    {
+        lock (_gate) _botThrottledUntil = _time.GetUtcNow() + TimeSpan.FromSeconds(retryAfterSeconds);
+    }
+
+    /// <summary>Until when <see cref="ThrottleBot"/> holds every send.</summary>
+    public DateTimeOffset BotThrottledUntil
+    {
+        get { lock (_gate) return _botThrottledUntil; }
     }
 
     /// <summary>Calls for the chat are received and recorded but never answered.</summary>
