@@ -114,6 +114,53 @@ public sealed class BotApiFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(last - back < TimeSpan.FromSeconds(12), $"the broadcast ended {(last - back).TotalSeconds:F1} s after the API was back");
     }
 
+    [Fact]
+    public async Task A_429_for_the_whole_bot_stops_every_send_until_its_retry_after_and_loses_nothing()
+    {
+        const int chats = 60, retryAfter = 8;
+        await using var host = new AcademyApp(new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = _api.Token,
+            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
+            ["Telegram:Mode"] = "Webhook",
+            ["Telegram:WebhookUrl"] = "https://academy.example.org/telegram/hook",
+            ["Telegram:SecretToken"] = "faults-Secret_3",
+            ["Playground:Enabled"] = "false",
+        });
+        await Eventually.UntilAsync(() => Task.FromResult(_api.WebhookUrl is not null), "setWebhook");
+        var all = Enumerable.Range(1, chats).Select(i => 9400L + i).ToList();
+        await EnqueueAsync(host, [.. all.Select(c => (c, "hello"))]);
+        await Eventually.UntilAsync(() => Task.FromResult(all.Count(c => SentTo(c).Count > 0) >= 10), "the broadcast under way");
+
+        // Mid-broadcast the bot as a whole is told to wait: every send, to any chat, gets 429 until then.
+        _api.ThrottleBot(retryAfter);
+        var until = _api.BotThrottledUntil;
+        await Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0,
+            "the broadcast finished", seconds: retryAfter + 20);
+
+        var sends = _api.Requests.Where(r => r.Method == "sendMessage").ToList();
+        var refused = sends.Where(r => r.StatusCode == 429).ToList();
+        Assert.NotEmpty(refused);
+        var first = refused.Min(r => r.At);
+        output.WriteLine($"{refused.Count} sends got 429, the first {(until - first).TotalSeconds:F1} s before the wait ended");
+
+        // Nothing lost, nothing twice.
+        Assert.All(all, c => Assert.Single(SentTo(c)));
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"));
+        // A chat told to wait sent nothing more before its retry_after had passed …
+        foreach (var r in refused)
+        {
+            var wait = TimeSpan.FromSeconds(Math.Ceiling((until - r.At).TotalSeconds));
+            var next = sends.First(n => n.ChatId == r.ChatId && n.At > r.At);
+            Assert.True(next.At >= r.At + wait - TimeSpan.FromMilliseconds(50),
+                $"chat {r.ChatId} was told at {r.At:HH:mm:ss.fff} to wait {wait.TotalSeconds} s and sent again at {next.At:HH:mm:ss.fff}");
+        }
+        // … and once the 429s showed the limit was the bot's, no chat was tried until the wait was over
+        // (only sends already in the air when the first 429 came back may have drawn one too).
+        var early = sends.Where(r => r.At > first + TimeSpan.FromSeconds(1) && r.At < until).ToList();
+        Assert.True(early.Count == 0, $"{early.Count} sends during the bot's wait, e.g. to {early.FirstOrDefault()?.ChatId} at {early.FirstOrDefault()?.At:HH:mm:ss.fff}");
+    }
+
     private List<string> SentTo(long chat) =>
         [.. _api.Requests.Where(r => r.Method == "sendMessage" && r.ChatId == chat && r.StatusCode == 200).Select(r => r.Field("text")!)];
 
