@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -45,8 +43,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         { "sendMessage", "sendPoll", "sendPhoto", "sendDocument" };
 
     private WebApplication? _app;
-    private Socket? _unanswered;
-    private readonly List<Socket> _backlog = [];
+    private UnansweredPort? _unanswered;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -140,17 +137,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
             await app.DisposeAsync();
         }
         CloseUnanswered();
-        if (!unanswered) return;
-        var address = new IPEndPoint(IPAddress.Loopback, new Uri(BaseUrl).Port);
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Bind(address);
-        listener.Listen(0);
-        _unanswered = listener;
-        // One connection fills a backlog of 0 (never accepted); Linux then drops every later SYN.
-        var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await filler.ConnectAsync(address);
-        _backlog.Add(filler);
+        if (unanswered) _unanswered = await UnansweredPort.OpenAsync(new Uri(BaseUrl).Port);
     }
 
     /// <summary>The API takes connections again, at the same address, with everything it recorded.</summary>
@@ -162,8 +149,6 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
     private void CloseUnanswered()
     {
-        foreach (var socket in _backlog) socket.Dispose();
-        _backlog.Clear();
         _unanswered?.Dispose();
         _unanswered = null;
     }
