@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Academy.Tests.Faults;
 
 /// <summary>
-/// LONG (real processes, ~50 s): the built BotHost sends a broadcast to many Telegram chats and is
+/// LONG (real processes, 30–60 s): the built BotHost sends a broadcast to many Telegram chats and is
 /// killed with SIGKILL at seeded random points, then started again, eight times over. Every chat gets
 /// the message. After each kill the test reads which rows the dead host left claimed ('sending'):
 /// only those may arrive twice — at most once more per kill that caught them, and never more per kill
