@@ -10,7 +10,8 @@ namespace Academy.BotHost.Dispatch;
 /// A send that timed out after the request left is marked <c>unknown</c>, not repeated. A send cut off
 /// by its sender dying (kill -9, power loss) is sent again once its lease runs out — at least once
 /// beats never for a lesson or an announcement — and counted in <c>interrupted</c> as a possible
-/// duplicate. One chat's messages go in order, one at a time; a 429 pauses only that chat.
+/// duplicate. One chat's messages go in order, one at a time; a 429 pauses only that chat, unless
+/// another chat is still waiting out one too: then the limit is the bot's and every chat waits.
 /// </summary>
 public sealed class OutboxDispatcher(
     AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Learning.Record.LearnerDirectory directory,
@@ -157,6 +158,7 @@ public sealed class OutboxDispatcher(
         if (batch.Count == 0) return;
         var claimed = await ClaimAsync(batch.Select(b => b.Row.Id).ToList(), ct);
         var waiting = batch.Where(b => claimed.Contains(b.Row.Id)).ToList();
+        var held = new List<long>();
         try
         {
             while (waiting.Count > 0)
@@ -176,6 +178,13 @@ public sealed class OutboxDispatcher(
                     throw;
                 }
                 waiting.RemoveAt(0);
+                // The whole channel was told to wait since this row was claimed: it goes back, unsent, until then.
+                if (pacer is not null && pacer.PausedUntil > time.GetUtcNow())
+                {
+                    _slots.Release();
+                    held.Add(row.Id);
+                    continue;
+                }
                 if (pacer is not null) lock (_gate) _inFlight.Add((row.Channel, row.ChatId));
                 var launch = pacer?.Launched(time.GetUtcNow());
                 // Not the stopping token: a send that has started finishes (within the client's own
@@ -186,9 +195,10 @@ public sealed class OutboxDispatcher(
         catch (OperationCanceledException)
         {
             // Stopping before these left: they go back unsent, not to a lease that would later count them as interrupted.
-            await UnclaimAsync(waiting.Select(w => w.Row.Id).ToList());
+            await UnclaimAsync([.. held, .. waiting.Select(w => w.Row.Id)]);
             throw;
         }
+        await UnclaimAsync(held);
     }
 
     private async Task SendAsync(IChannelClient client, SendPacer? pacer, SendPacer.Launch? launch, Row row, CancellationToken ct)
@@ -279,7 +289,10 @@ public sealed class OutboxDispatcher(
         var retry = result.Status == SendStatus.RetryLater && row.Attempts + 1 < MaxAttempts;
         // An unlimited answer to a button press says nothing about the chat's own limit.
         if (retry && (row.InOrder == 1 || _clients.GetValueOrDefault(row.Channel)?.Capabilities.UnpacedButtonAnswers != true))
-            _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
+        {
+            if (result.RateLimited) _pacers.GetValueOrDefault(row.Channel)?.RateLimited(row.ChatId, now, now + wait);
+            else _pacers.GetValueOrDefault(row.Channel)?.PauseChat(row.ChatId, now + wait);
+        }
         await _outcomes.WriteAsync(async s =>
         {
             switch (result.Status)

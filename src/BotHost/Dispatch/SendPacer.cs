@@ -6,7 +6,8 @@ namespace Academy.BotHost.Dispatch;
 /// The send rate of one channel, kept in memory by the dispatcher: overall slots at the channel's
 /// rate, a guard that no second can ever hold more arrivals than the platform allows, a minimum
 /// spacing per chat, a per-minute window per group chat, and a chat-specific pause after a 429
-/// (other chats carry on). Thread-safe: sends complete on other threads than the loop that launches them.
+/// (other chats carry on) — unless a second chat gets a 429 while the first still waits: the limit is
+/// then the bot's, and every chat pauses. Thread-safe: sends complete on other threads than the loop that launches them.
 /// </summary>
 /// <param name="share">The part of the channel's overall rate this process may use (<c>Outbox:RateShare</c>), when several hosts send for one bot.</param>
 public sealed class SendPacer(ChannelCapabilities capabilities, double share = 1.0)
@@ -20,7 +21,9 @@ public sealed class SendPacer(ChannelCapabilities capabilities, double share = 1
     private readonly Dictionary<string, List<DateTimeOffset>> _chatSends = [];
     private readonly TimeSpan _longestWindow = capabilities.ChatWindows.Count == 0 ? TimeSpan.Zero : capabilities.ChatWindows.Max(w => w.Per);
     private readonly int _perSecond = Math.Max(1, (int)Math.Floor(capabilities.MessagesPerSecond * share + 1e-9));
+    private readonly Dictionary<string, DateTimeOffset> _throttled = [];
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastSendsTrim = DateTimeOffset.MinValue;
 
     /// <summary>
@@ -44,6 +47,7 @@ public sealed class SendPacer(ChannelCapabilities capabilities, double share = 1
     private DateTimeOffset ChatReadyAtLocked(string chatId)
     {
         var ready = _chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue);
+        if (_pausedUntil > ready) ready = _pausedUntil;
         if (IsGroup(chatId) && _groupWindow.TryGetValue(chatId, out var window) && window.Count >= capabilities.GroupMessagesPerMinute)
         {
             var windowFree = window.Peek() + TimeSpan.FromMinutes(1);
@@ -132,11 +136,35 @@ public sealed class SendPacer(ChannelCapabilities capabilities, double share = 1
         }
     }
 
-    /// <summary>The platform asked this chat to wait (429 retry_after): only this chat pauses.</summary>
+    /// <summary>The platform asked this chat to wait (429 retry_after, or a back-off): only this chat pauses.</summary>
     public void PauseChat(string chatId, DateTimeOffset until)
     {
         lock (_gate)
             if (_chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue) < until) _chatNext[chatId] = until;
+    }
+
+    /// <summary>
+    /// The platform answered a send to <paramref name="chatId"/> with 429, to wait until <paramref name="until"/>.
+    /// A 429 does not say whose limit it is. One chat's (its per-chat or group window) pauses that chat
+    /// alone; but when another chat is still waiting out its own 429, the limit is the bot's (its overall
+    /// rate, or a flood wait the platform counts down for every chat): every chat pauses until this one's
+    /// wait is over, instead of each drawing a 429 of its own — which the platform punishes with longer waits.
+    /// </summary>
+    public void RateLimited(string chatId, DateTimeOffset now, DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            if (_chatNext.GetValueOrDefault(chatId, DateTimeOffset.MinValue) < until) _chatNext[chatId] = until;
+            foreach (var done in _throttled.Where(t => t.Value <= now).Select(t => t.Key).ToList()) _throttled.Remove(done);
+            if (_throttled.Keys.Any(other => other != chatId) && until > _pausedUntil) _pausedUntil = until;
+            _throttled[chatId] = until;
+        }
+    }
+
+    /// <summary>Until when every chat waits (a 429 for the whole bot); the past when none does.</summary>
+    public DateTimeOffset PausedUntil
+    {
+        get { lock (_gate) return _pausedUntil; }
     }
 
     /// <summary>Forgets chats idle for a while, so memory does not grow with every chat ever served.</summary>

@@ -47,6 +47,8 @@ public static class MetricsEndpoint
             var outbox = await s.QuerySingleAsync<(long Pending, long? Oldest)>(
                 "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'");
             var sending = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'sending'");
+            // The partial index ix_outbox_interrupted holds just these rows.
+            var interrupted = await s.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(interrupted), 0) FROM outbox WHERE interrupted > 0");
 
             Header(sb, "academy_outbox_depth", "gauge", "Outbox messages waiting to be sent.");
             Line(sb, "academy_outbox_depth", outbox.Pending);
@@ -54,6 +56,9 @@ public static class MetricsEndpoint
             Line(sb, "academy_outbox_oldest_pending_age_seconds", AgeSeconds(now, outbox.Oldest));
             Header(sb, "academy_outbox_sending", "gauge", "Outbox messages claimed by a sender whose outcome is not recorded yet.");
             Line(sb, "academy_outbox_sending", sending);
+            Header(sb, "academy_outbox_interrupted", "gauge",
+                "Sends cut off by their sender stopping (a crash, a kill) and made again: messages that may have arrived twice.");
+            Line(sb, "academy_outbox_interrupted", interrupted);
             Header(sb, "academy_inbox_pending", "gauge", "Inbound updates recorded but not processed yet.");
             Line(sb, "academy_inbox_pending", backlog.Count);
             Header(sb, "academy_inbox_oldest_pending_age_seconds", "gauge", "Age of the oldest unprocessed inbound update (0 when none).");

@@ -88,6 +88,8 @@ public sealed partial class FakeBotApi
             return Reply.Error(400, "Bad Request: group chat was upgraded to a supergroup chat", new JsonObject { ["migrate_to_chat_id"] = newId });
         if (_rejected.TryGetValue(chat, out var rejection)) return Reply.Error(400, rejection);
         if (_throttleNext.Remove(chat, out var retryAfter) && SendMethods.Contains(method)) return Reply.TooMany(retryAfter);
+        if (_botThrottledUntil > _time.GetUtcNow() && SendMethods.Contains(method))
+            return Reply.TooMany(Math.Max(1, (int)Math.Ceiling((_botThrottledUntil - _time.GetUtcNow()).TotalSeconds)));
         return null;
     }
 

@@ -42,7 +42,8 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private static readonly HashSet<string> SendMethods = new(StringComparer.OrdinalIgnoreCase)
         { "sendMessage", "sendPoll", "sendPhoto", "sendDocument" };
 
-    private readonly WebApplication _app;
+    private WebApplication? _app;
+    private UnansweredPort? _unanswered;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -56,6 +57,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private readonly Dictionary<long, long> _migrated = [];
     private readonly Dictionary<long, string> _rejected = [];
     private readonly Dictionary<long, int> _throttleNext = [];
+    private DateTimeOffset _botThrottledUntil = DateTimeOffset.MinValue;
     private readonly HashSet<long> _hanging = [];
     private readonly HashSet<string> _brokenMethods = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _updateArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,9 +66,8 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private bool _polling;
     private string? _webhookUrl;
 
-    private FakeBotApi(WebApplication app, TimeProvider time)
+    private FakeBotApi(TimeProvider time)
     {
-        _app = app;
         _time = time;
         _limits = new RateLimits(time);
     }
@@ -103,22 +104,64 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
     public static async Task<FakeBotApi> StartAsync(TimeProvider? time = null)
     {
+        var fake = new FakeBotApi(time ?? TimeProvider.System);
+        fake._app = await fake.ListenAsync("http://127.0.0.1:0");
+        fake.BaseUrl = fake._app.Urls.Single();
+        return fake;
+    }
+
+    private async Task<WebApplication> ListenAsync(string url)
+    {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var fake = new FakeBotApi(app, time ?? TimeProvider.System);
-        app.Run(fake.HandleAsync);
+        app.Run(HandleAsync);
         await app.StartAsync();
-        fake.BaseUrl = app.Urls.Single();
-        return fake;
+        return app;
+    }
+
+    /// <summary>
+    /// The API's address stops taking connections, as when the network or the server is down: every
+    /// connection is refused (nothing listens), or with <paramref name="unanswered"/> never answered (a
+    /// listener whose queue is full: the kernel drops each SYN, so the client's connect times out).
+    /// Either way no request reaches the API — it records nothing — until <see cref="ReconnectAsync"/>.
+    /// Called again while down, it switches between the two.
+    /// </summary>
+    public async Task DisconnectAsync(bool unanswered = false)
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        CloseUnanswered();
+        if (unanswered) _unanswered = await UnansweredPort.OpenAsync(new Uri(BaseUrl).Port);
+    }
+
+    /// <summary>The API takes connections again, at the same address, with everything it recorded.</summary>
+    public async Task ReconnectAsync()
+    {
+        CloseUnanswered();
+        _app ??= await ListenAsync(BaseUrl);
+    }
+
+    private void CloseUnanswered()
+    {
+        _unanswered?.Dispose();
+        _unanswered = null;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        CloseUnanswered();
+        if (_app is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
         _stopping.Dispose();
     }
 
@@ -149,13 +192,13 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         lock (_gate) _blocked[chatId] = description;
     }
 
-    /// <summary>The next <paramref name="count"/> calls for the chat get 500.</summary>
     /// <summary>Every call of this method fails with 500 (e.g. setMyCommands), whatever the chat.</summary>
     public void BreakMethod(string method)
     {
         lock (_gate) _brokenMethods.Add(method);
     }
 
+    /// <summary>The next <paramref name="count"/> calls for the chat get 500.</summary>
     public void FailNext(long chatId, int count)
     {
         lock (_gate) _failNext[chatId] = count;
@@ -177,6 +220,21 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public void ThrottleNext(long chatId, int retryAfterSeconds)
     {
         lock (_gate) _throttleNext[chatId] = retryAfterSeconds;
+    }
+
+    /// <summary>
+    /// The bot as a whole is over its limit (a flood wait): for the next <paramref name="retryAfterSeconds"/>,
+    /// every send to any chat gets 429 with the seconds still to wait as retry_after, as Telegram counts them down.
+    /// </summary>
+    public void ThrottleBot(int retryAfterSeconds)
+    {
+        lock (_gate) _botThrottledUntil = _time.GetUtcNow() + TimeSpan.FromSeconds(retryAfterSeconds);
+    }
+
+    /// <summary>Until when <see cref="ThrottleBot"/> holds every send.</summary>
+    public DateTimeOffset BotThrottledUntil
+    {
+        get { lock (_gate) return _botThrottledUntil; }
     }
 
     /// <summary>Calls for the chat are received and recorded but never answered.</summary>

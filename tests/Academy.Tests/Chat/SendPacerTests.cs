@@ -101,4 +101,23 @@ public class SendPacerTests
         pacer.PauseChat("-1001", T0 + TimeSpan.FromSeconds(5)); // a shorter pause does not shorten the longer one
         Assert.Equal(T0 + TimeSpan.FromSeconds(30), pacer.ChatReadyAt("-1001"));
     }
+
+    [Fact]
+    public void A_second_chat_told_to_wait_while_the_first_still_waits_pauses_every_chat()
+    {
+        var pacer = new SendPacer(Telegram);
+        // One chat's 429, and a later one for the same chat: that chat's limit, the others go on.
+        pacer.RateLimited("-1001", T0, T0 + TimeSpan.FromSeconds(30));
+        pacer.RateLimited("-1001", T0 + TimeSpan.FromSeconds(1), T0 + TimeSpan.FromSeconds(31));
+        Assert.True(pacer.ChatReadyAt("-1002") <= T0);
+        // A 429 for a chat whose earlier 429 has run out is again that chat's alone.
+        pacer.RateLimited("42", T0 + TimeSpan.FromSeconds(40), T0 + TimeSpan.FromSeconds(41));
+        Assert.True(pacer.ChatReadyAt("-1002") <= T0 + TimeSpan.FromSeconds(40));
+        // Another chat told to wait while the first still waits: the bot's limit, every chat waits that long.
+        pacer.RateLimited("-1001", T0 + TimeSpan.FromSeconds(50), T0 + TimeSpan.FromSeconds(52));
+        pacer.RateLimited("7", T0 + TimeSpan.FromSeconds(50.5), T0 + TimeSpan.FromSeconds(58));
+        Assert.Equal(T0 + TimeSpan.FromSeconds(58), pacer.PausedUntil);
+        Assert.Equal(T0 + TimeSpan.FromSeconds(58), pacer.ChatReadyAt("-1002"));
+        Assert.Equal(T0 + TimeSpan.FromSeconds(58), pacer.ChatReadyAt("-1001"));
+    }
 }

@@ -7,13 +7,13 @@ using Npgsql;
 namespace Academy.Tests.Faults;
 
 /// <summary>
-/// A PostgreSQL 15 server of the test's own (initdb into a temp folder, a free port), so it can be
-/// restarted without disturbing the shared one other tests use. Runs as the postgres OS user, since
-/// PostgreSQL refuses to run as root.
+/// A PostgreSQL server of the test's own (initdb into a temp folder, a free port), so it can be
+/// crashed and restarted without disturbing the shared one other tests use: the newest version
+/// installed, as ./test.sh picks it. Runs as the postgres OS user, since PostgreSQL refuses to run as root.
 /// </summary>
 public sealed class PrivatePostgres : IAsyncDisposable
 {
-    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private static readonly string Bin = NewestBin();
     private readonly string _folder;
 
     private PrivatePostgres(string folder, int port)
@@ -39,8 +39,11 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     private string Data => Path.Combine(_folder, "data");
 
-    /// <summary>Restarts the server; <paramref name="mode"/> "immediate" is a crash (no checkpoint, clients cut off).</summary>
-    public Task RestartAsync(string mode = "immediate") => PgCtlAsync("restart", "-m", mode);
+    /// <summary>Stops the server as a crash would (no checkpoint, clients cut off); it stays down until <see cref="StartAgainAsync"/>.</summary>
+    public Task CrashAsync() => PgCtlAsync("stop", "-m", "immediate");
+
+    /// <summary>Starts a crashed server again (it recovers from its write-ahead log).</summary>
+    public Task StartAgainAsync() => PgCtlAsync("start");
 
     public async ValueTask DisposeAsync()
     {
@@ -65,6 +68,18 @@ public sealed class PrivatePostgres : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{string.Join(' ', command)} failed ({process.ExitCode}): {await output}{await error}");
+    }
+
+    // /usr/lib/postgresql/{version}/bin, the highest version (15, 16, 17 … compared as numbers).
+    private static string NewestBin()
+    {
+        const string root = "/usr/lib/postgresql";
+        var newest = (Directory.Exists(root) ? Directory.GetDirectories(root) : [])
+            .Where(d => File.Exists(Path.Combine(d, "bin", "initdb")))
+            .MaxBy(d => Version.TryParse(Path.GetFileName(d) + (Path.GetFileName(d).Contains('.', StringComparison.Ordinal) ? "" : ".0"), out var v) ? v : new Version(0, 0));
+        return newest is null
+            ? throw new InvalidOperationException($"No PostgreSQL server under {root} (./test.sh installs one).")
+            : Path.Combine(newest, "bin");
     }
 
     private static int FreePort()

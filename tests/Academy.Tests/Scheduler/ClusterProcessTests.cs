@@ -198,6 +198,13 @@ internal sealed class BotHostProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
     }
 
+    /// <summary><see cref="Kill"/>, returning once the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();

@@ -194,6 +194,20 @@ public sealed class TelegramBotClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connect_that_times_out_is_a_connection_failure_since_nothing_left()
+    {
+        using var unanswered = await Academy.Fakes.UnansweredPort.OpenAsync();
+        var client = new TelegramBotClient(_http, new TelegramOptions
+        {
+            BotToken = _api.Token, ApiBaseUrl = $"http://127.0.0.1:{unanswered.Port}", RequestTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendMessageAsync(new SendMessageRequest(5123456789, "hi")));
+        Assert.Equal(HttpRequestError.ConnectionError, ex.HttpRequestError);
+        Assert.Contains("nothing was sent", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Token, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_is_not_dressed_up_as_a_timeout()
     {
         _api.HangChat(5123456789);

@@ -40,14 +40,23 @@ public sealed class BotConnector(HttpClient http, BotFrameworkOptions options, T
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.RequestTimeout);
         using var request = new HttpRequestMessage(method, new Uri(serviceUrl.TrimEnd('/') + path));
-        if (options.ValidatesTokens)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(timeout.Token));
-        if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(BotFrameworkJson.Options), Encoding.UTF8, "application/json");
-        using var response = await http.SendAsync(request, timeout.Token);
-        var text = await response.Content.ReadAsStringAsync(timeout.Token);
-        if (response.StatusCode == HttpStatusCode.Unauthorized) ForgetToken();
-        return new ConnectorResponse(response.StatusCode, text, RetryAfterOf(response));
+        var content = body is null ? null : new TrackedContent(new StringContent(body.ToJsonString(BotFrameworkJson.Options), Encoding.UTF8, "application/json"));
+        request.Content = content;
+        try
+        {
+            if (options.ValidatesTokens)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(timeout.Token));
+            using var response = await http.SendAsync(request, timeout.Token);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            if (response.StatusCode == HttpStatusCode.Unauthorized) ForgetToken();
+            return new ConnectorResponse(response.StatusCode, text, RetryAfterOf(response));
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested && content is { Started: false })
+        {
+            // Out of time before the activity was written (getting a token, or connecting): nothing left.
+            throw new HttpRequestException(HttpRequestError.ConnectionError,
+                $"Bot Framework connector: no connection within {options.RequestTimeout}; nothing was sent.", ex);
+        }
     }
 
     /// <summary>Drops the cached token (the connector refused it), so the next call fetches a fresh one.</summary>

@@ -47,15 +47,16 @@ public class TelegramBotClient
     /// <summary>
     /// Calls <paramref name="method"/> and returns its result. Throws <see cref="TelegramApiException"/>
     /// when Telegram refuses; lets <see cref="HttpRequestException"/> (no answer: connection failed
-    /// or broke) and <see cref="OperationCanceledException"/> (the caller's token, or a timeout) through,
-    /// their messages scrubbed of the token.
+    /// or broke — a timeout while still connecting counts as a connection failure, since nothing left)
+    /// and <see cref="OperationCanceledException"/> (the caller's token, or a timeout after the request
+    /// left) through, their messages scrubbed of the token.
     /// </summary>
     /// <param name="timeout">Extra time on top of the request timeout, for long polls.</param>
     public virtual async Task<TResult> SendRequestAsync<TResult>(string method, object? payload, CancellationToken ct,
         TimeSpan timeout = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
-        using var content = CreateContent(payload);
+        using var content = new TrackedContent(CreateContent(payload));
         using var request = new HttpRequestMessage(HttpMethod.Post, _methodBase + method) { Content = content };
         // Our own deadline rather than HttpClient.Timeout, so a 50 s long poll and a 20 s send can share one HttpClient.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -65,6 +66,12 @@ public class TelegramBotClient
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
             var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
             return Unwrap<TResult>(method, response.StatusCode, body);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested && !content.Started)
+        {
+            // Still connecting when the time ran out: nothing left, so it is a connection failure (safe to retry).
+            throw new HttpRequestException(HttpRequestError.ConnectionError,
+                $"Telegram {method}: no connection within {_requestTimeout + timeout}; nothing was sent.", ex);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
 
@@ -8,9 +9,10 @@ namespace Academy.Tests.Faults;
 /// <summary>
 /// Telegram delivers an update again whenever it did not see our 200 in time: the same poll answer
 /// and the same check-in press arrive five times at once, and five times more after the host
-/// restarted. Each is counted once: one answer, one check-in, one ledger entry each.
+/// restarted. Each is counted once: one answer, one check-in, one ledger entry each — on each engine
+/// (on SQLite the webhook acknowledges into the inbox log, on PostgreSQL straight into the inbox).
 /// </summary>
-public sealed class RedeliveryTests : IAsyncLifetime
+public abstract class RedeliverySuite : IAsyncLifetime
 {
     private const string HookPath = "/telegram/hook";
     private const string Secret = "redeliver-Secret_1";
@@ -21,6 +23,8 @@ public sealed class RedeliveryTests : IAsyncLifetime
     private FakeBotApi _api = null!;
     private readonly TelegramUpdates _updates = new();
 
+    protected abstract Task<ITestStore> CreateStoreAsync();
+
     public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
@@ -28,7 +32,7 @@ public sealed class RedeliveryTests : IAsyncLifetime
     [Fact]
     public async Task The_same_answer_and_check_in_delivered_five_times_at_once_and_after_a_restart_count_once()
     {
-        var store = new SqliteTestStore();
+        var store = await CreateStoreAsync();
         try
         {
             string answer, checkIn;
@@ -87,8 +91,9 @@ public sealed class RedeliveryTests : IAsyncLifetime
     private static Task DrainedAsync(AcademyApp host) =>
         Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
 
-    private AcademyApp StartHost(SqliteTestStore store) => new(
-        new Dictionary<string, string?>
+    private AcademyApp StartHost(ITestStore store)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = _api.Token,
             ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
@@ -96,8 +101,14 @@ public sealed class RedeliveryTests : IAsyncLifetime
             ["Telegram:WebhookUrl"] = "https://academy.example.org" + HookPath,
             ["Telegram:SecretToken"] = Secret,
             ["Playground:Enabled"] = "true", // seeds the sample course, once
-        },
-        time: new ShiftedTime(Day1Morning), store: store);
+        };
+        if (store.Options.Provider == StoreProvider.Postgres)
+        {
+            settings["Storage:Provider"] = "Postgres";
+            settings["Storage:ConnectionString"] = store.Options.ConnectionString;
+        }
+        return new AcademyApp(settings, time: new ShiftedTime(Day1Morning), store: store as SqliteTestStore);
+    }
 
     private async Task RegisterAsync(AcademyApp host, long user, string phone)
     {
@@ -119,4 +130,15 @@ public sealed class RedeliveryTests : IAsyncLifetime
 
     private static Task<HttpStatusCode> PostAsync(AcademyApp host, string json) =>
         TelegramUpdates.PostAsync(host.Client, HookPath, json, Secret);
+}
+
+public sealed class SqliteRedeliveryTests : RedeliverySuite
+{
+    protected override Task<ITestStore> CreateStoreAsync() => Task.FromResult<ITestStore>(new SqliteTestStore());
+}
+
+[Trait("Category", "Postgres")]
+public sealed class PostgresRedeliveryTests : RedeliverySuite
+{
+    protected override async Task<ITestStore> CreateStoreAsync() => await PostgresTestStore.CreateAsync();
 }
