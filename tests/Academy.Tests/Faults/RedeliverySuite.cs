@@ -89,7 +89,7 @@ public abstract class RedeliverySuite : IAsyncLifetime
     }
 
     private static Task DrainedAsync(AcademyApp host) =>
-        Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0, "inbox drained");
+        Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "inbox drained");
 
     private AcademyApp StartHost(ITestStore store)
     {
