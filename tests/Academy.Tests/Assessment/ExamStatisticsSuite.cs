@@ -98,16 +98,16 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         await ExamSeed.AttemptAsync(s, post, cohortId, hanoiLearners[1], 1, 75, ("pw-01", 1), ("pw-02", 0.5), ("pw-03", 0), ("pw-04", 0.5), ("pw-05", 1));
         await ExamSeed.AttemptAsync(s, post, cohortId, other, 1, 100, ("pw-01", 1), ("pw-02", 1), ("pw-03", 1), ("pw-04", 1), ("pw-05", 1));
 
-        // The group's own figures: its score bands and the three questions its learners got right least
+        // The group's own figures, in the liaison's language (the questions' own Vietnamese text): its score bands and the three questions its learners got right least
         // (pw-05 ties pw-04 at 75% and is left out; pw-01, right every time, is not "hard").
         var liaison = (await digests.LiaisonDigestsAsync(s, cohort, 1, [])).Single().Message.Text!;
         Assert.EndsWith($"""
             🏁 Kiểm tra cuối khóa (post): 2/{hanoiLearners.Count} người đã làm, điểm trung bình 82.5, tỷ lệ đạt 50%
             Phân bố điểm 100 / ≥90 / ≥80 / ≥60 / <60: 0 / 1 / 0 / 1 / 0
             Câu hỏi khó nhất:
-            • What is the main risk of using the same password on many websites? (pw-02): đúng 25%, 2 lượt trả lời
-            • What does a password manager do? (pw-03): đúng 50%, 2 lượt trả lời
-            • What is the best way to protect the password manager itself? (pw-04): đúng 75%, 2 lượt trả lời
+            • Rủi ro chính của việc dùng cùng một mật khẩu trên nhiều trang web là gì? (pw-02): đúng 25%, 2 lượt trả lời
+            • Trình quản lý mật khẩu có tác dụng gì? (pw-03): đúng 50%, 2 lượt trả lời
+            • Cách tốt nhất để bảo vệ chính trình quản lý mật khẩu là gì? (pw-04): đúng 75%, 2 lượt trả lời
             """, liaison, StringComparison.Ordinal);
         Assert.DoesNotContain("pw-05", liaison, StringComparison.Ordinal);
         var enrolled = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");

@@ -175,7 +175,7 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
     public async Task The_lesson_carries_the_days_discussion_topic()
     {
         var lesson = (await BotMessagesAsync(_app, Group, 0)).Single(m => PlaygroundUser.Text(m).StartsWith("**Ngày 1:", StringComparison.Ordinal));
-        Assert.Contains("\n\n**Thảo luận:** Without sharing any real password: how do you currently decide what password to use for a new account?",
+        Assert.Contains("\n\n**Thảo luận:** Không chia sẻ bất kỳ mật khẩu thật nào: hiện nay bạn chọn mật khẩu cho tài khoản mới như thế nào?",
             PlaygroundUser.Text(lesson), StringComparison.Ordinal);
     }
 
