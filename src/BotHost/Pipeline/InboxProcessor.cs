@@ -48,7 +48,7 @@ public sealed class InboxProcessor(
                 // answer holds up the chat's queue at Telegram, none at all is re-delivered), while what it
                 // recorded waits safely in the inbox. When an acknowledgement took longer than
                 // Inbox:AcknowledgementTarget during the round — the cores are short — the processor rests
-                // for the round's length times Inbox:YieldToWebhook, and goes on flat out otherwise (a
+                // for the round's length times Inbox:YieldToWebhook (3: a quarter of the time), and goes on flat out otherwise (a
                 // steady load the cores can carry is processed at full speed).
                 else if (yieldFor > 0 && inbox.TakeSlowestAcknowledgement() > ackTarget)
                     await Task.Delay(time.GetElapsedTime(started) * yieldFor, time, stoppingToken);
@@ -73,7 +73,7 @@ public sealed class InboxProcessor(
     }
 
     /// <summary>How long the processor rests after a round, as a share of the round, while acknowledgements are slow.</summary>
-    public const double DefaultYieldToWebhook = 1.0;
+    public const double DefaultYieldToWebhook = 3.0;
 
     /// <summary>An acknowledgement slower than this (arrival to commit) means the webhook is short of CPU.</summary>
     public static readonly TimeSpan DefaultAcknowledgementTarget = TimeSpan.FromMilliseconds(5);
