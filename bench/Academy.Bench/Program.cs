@@ -5,8 +5,9 @@ using Academy.Bench;
 //
 //   dotnet run -c Release --project bench/Academy.Bench -- [scenario ...] [--quick] [--out FILE] [--postgres CONNSTRING]
 //
-// Scenarios: fanout (with scheduler lateness), broadcast. --quick runs each at a small size (CI proves the program works; no targets are
-// checked then). PostgreSQL is measured when a connection string is given (or ACADEMY_BENCH_POSTGRES
+// Scenarios: fanout (with scheduler lateness), broadcast, ingest, answers, memory (README, "Benchmarks",
+// says what each measures against what). --quick runs each at a small size (CI proves the program
+// works; no targets are checked then). PostgreSQL is measured when a connection string is given (or ACADEMY_BENCH_POSTGRES
 // is set); otherwise SQLite only.
 var options = BenchOptions.Parse(args);
 if (options is null)
