@@ -131,7 +131,8 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
     /// </summary>
     private static string ExamLines(Localizer t, Statistics.ExamReport? report)
     {
-        var taken = report?.Exams.Where(e => e.Took > 0 && e.Kind != "practice").ToList() ?? [];
+        if (report is null) return "";
+        var taken = report.Exams.Where(e => e.Took > 0 && e.Kind != "practice").ToList();
         if (taken.Count == 0) return "";
         return "\n\n" + string.Join("\n\n", taken.Select(e =>
         {
@@ -142,7 +143,7 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
                 ("pass", Math.Round((e.PassRate ?? 0) * 100).ToString(CultureInfo.InvariantCulture) + "%")));
             sb.AppendLine(t.Get("exams.digest.bands", ("bands", e.Bands.ToString())));
             // A question everyone got right is not hard: with none below 100% the exam has no "hardest" to name.
-            var hardest = report!.Questions.Where(q => q.ExamId == e.ExamId && q.ShareCorrect < 1).Take(HardestQuestions).ToList();
+            var hardest = report.Questions.Where(q => q.ExamId == e.ExamId && q.ShareCorrect < 1).Take(HardestQuestions).ToList();
             if (hardest.Count > 0)
             {
                 sb.AppendLine(t["exams.digest.hardest"]);
