@@ -29,20 +29,36 @@ public sealed class BotApiFaultTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    [Fact]
-    public async Task One_chat_waiting_out_a_long_429_or_a_dead_request_holds_up_no_other_and_loses_nothing()
+    // The host on Telegram in webhook mode against the fake Bot API, once it has set its webhook.
+    private async Task<AcademyApp> StartHostAsync(string secret, string? requestTimeout = null, Action<IServiceCollection>? services = null)
     {
-        await using var host = new AcademyApp(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = _api.Token,
             ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
             ["Telegram:Mode"] = "Webhook",
             ["Telegram:WebhookUrl"] = "https://academy.example.org/telegram/hook",
-            ["Telegram:SecretToken"] = "faults-Secret_1",
-            ["Telegram:RequestTimeout"] = "00:00:03",
+            ["Telegram:SecretToken"] = secret,
             ["Playground:Enabled"] = "false",
-        });
-        await Eventually.UntilAsync(() => Task.FromResult(_api.WebhookUrl is not null), "setWebhook");
+        };
+        if (requestTimeout is not null) settings["Telegram:RequestTimeout"] = requestTimeout;
+        var host = new AcademyApp(settings, services: services);
+        try
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(_api.WebhookUrl is not null), "setWebhook");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task One_chat_waiting_out_a_long_429_or_a_dead_request_holds_up_no_other_and_loses_nothing()
+    {
+        await using var host = await StartHostAsync("faults-Secret_1", requestTimeout: "00:00:03");
         _api.ThrottleNext(Throttled, RetryAfterSeconds);
         _api.FailNext(Failing, 2);
         _api.HangChat(Hanging);
@@ -76,17 +92,7 @@ public sealed class BotApiFaultTests(ITestOutputHelper output) : IAsyncLifetime
     {
         const int chats = 150;
         var logs = new CapturedLogs();
-        await using var host = new AcademyApp(new Dictionary<string, string?>
-        {
-            ["Telegram:BotToken"] = _api.Token,
-            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
-            ["Telegram:Mode"] = "Webhook",
-            ["Telegram:WebhookUrl"] = "https://academy.example.org/telegram/hook",
-            ["Telegram:SecretToken"] = "faults-Secret_2",
-            ["Telegram:RequestTimeout"] = "00:00:02",
-            ["Playground:Enabled"] = "false",
-        }, services: s => s.AddSingleton<ILoggerProvider>(logs));
-        await Eventually.UntilAsync(() => Task.FromResult(_api.WebhookUrl is not null), "setWebhook");
+        await using var host = await StartHostAsync("faults-Secret_2", requestTimeout: "00:00:02", services: s => s.AddSingleton<ILoggerProvider>(logs));
         var all = Enumerable.Range(1, chats).Select(i => 9300L + i).ToList();
 
         // The API's address refuses connections, then takes none (connects time out), while a broadcast
@@ -125,16 +131,7 @@ public sealed class BotApiFaultTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_429_for_the_whole_bot_stops_every_send_until_its_retry_after_and_loses_nothing()
     {
         const int chats = 60, retryAfter = 8;
-        await using var host = new AcademyApp(new Dictionary<string, string?>
-        {
-            ["Telegram:BotToken"] = _api.Token,
-            ["Telegram:ApiBaseUrl"] = _api.BaseUrl,
-            ["Telegram:Mode"] = "Webhook",
-            ["Telegram:WebhookUrl"] = "https://academy.example.org/telegram/hook",
-            ["Telegram:SecretToken"] = "faults-Secret_3",
-            ["Playground:Enabled"] = "false",
-        });
-        await Eventually.UntilAsync(() => Task.FromResult(_api.WebhookUrl is not null), "setWebhook");
+        await using var host = await StartHostAsync("faults-Secret_3");
         var all = Enumerable.Range(1, chats).Select(i => 9400L + i).ToList();
         await EnqueueAsync(host, [.. all.Select(c => (c, "hello"))]);
         await Eventually.UntilAsync(() => Task.FromResult(all.Count(c => SentTo(c).Count > 0) >= 10), "the broadcast under way");
