@@ -23,9 +23,9 @@ public partial class LocalizationTests
     {
         foreach (var key in Catalog.Default.Keys(Languages.English))
         {
-            var expected = Placeholders(Catalog.Default.Get(Languages.English, key));
+            var expected = Placeholders(Catalog.Default.Template(Languages.English, key));
             foreach (var lang in Languages.All)
-                Assert.True(expected.SetEquals(Placeholders(Catalog.Default.Get(lang, key))), $"{lang}:{key} placeholders differ");
+                Assert.True(expected.SetEquals(Placeholders(Catalog.Default.Template(lang, key))), $"{lang}:{key} placeholders differ");
         }
     }
 
@@ -65,10 +65,53 @@ public partial class LocalizationTests
         Assert.NotEqual("True", Catalog.Default.Get("vi", "quiz.true"));
     }
 
-    private static HashSet<string> Placeholders(string message) =>
-        PlaceholderPattern().Matches(message).Select(m => m.Value).ToHashSet();
+    [Theory]
+    [InlineData("en", 0, "No chats yet")]
+    [InlineData("en", 1, "1 group chat")]
+    [InlineData("en", 2, "2 group chats")]
+    [InlineData("en", 21, "21 group chats")]
+    public void Plurals_follow_the_language(string lang, int count, string expected)
+    {
+        var catalog = Catalog.Load([("test.en.json", """{"x.chats": "{count, plural, =0 {No chats yet} one {# group chat} other {# group chats}}"}""")]);
+        Assert.Equal(expected, catalog.Get(lang, "x.chats", ("count", count)));
+    }
 
-    [GeneratedRegex(@"\{[a-z]+\}")]
+    [Fact]
+    public void Chinese_and_Vietnamese_have_one_form_and_select_picks_a_case()
+    {
+        var catalog = Catalog.Load([
+            ("a.en.json", """{"x.role": "You are {role, select, admin {an admin} liaison {a liaison} other {a learner}} of {count, plural, one {# group} other {# groups}}."}"""),
+            ("a.vi.json", """{"x.role": "Bạn là {role, select, admin {quản trị viên} other {học viên}} của {count} nhóm."}"""),
+            ("a.zh-Hans.json", """{"x.role": "您是{count, plural, other {# 个小组}}的{role, select, admin {管理员} other {学员}}。"}"""),
+        ]);
+        Assert.Equal("You are an admin of 1 group.", catalog.Get("en", "x.role", ("role", "admin"), ("count", 1)));
+        Assert.Equal("You are a learner of 3 groups.", catalog.Get("en", "x.role", ("role", "learner"), ("count", 3)));
+        Assert.Equal("Bạn là quản trị viên của 1 nhóm.", catalog.Get("vi", "x.role", ("role", "admin"), ("count", 1)));
+        Assert.Equal("您是1 个小组的学员。", catalog.Get("zh-Hans", "x.role", ("role", "learner"), ("count", 1)));
+    }
+
+    [Fact]
+    public void A_key_defined_in_two_files_or_a_broken_template_is_refused_by_name()
+    {
+        var twice = Assert.Throws<InvalidOperationException>(() => Catalog.Load([("a.en.json", """{"x.y": "1"}"""), ("b.en.json", """{"x.y": "2"}""")]));
+        Assert.Contains("a.en.json", twice.Message, StringComparison.Ordinal);
+        Assert.Contains("b.en.json", twice.Message, StringComparison.Ordinal);
+        var broken = Assert.Throws<InvalidOperationException>(() => Catalog.Load([("a.en.json", """{"x.y": "{count, plural, one {# x}"}""")]));
+        Assert.Contains("x.y", broken.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => Catalog.Load([("a.en.json", """{"x.y": "{n, plural, one {x}}"}""")])); // no 'other'
+    }
+
+    [Fact]
+    public void A_missing_argument_shows_its_placeholder()
+    {
+        var catalog = Catalog.Load([("a.en.json", """{"x.y": "Hello {name}, {count, plural, one {# day} other {# days}}"}""")]);
+        Assert.Equal("Hello {name}, 2 days", catalog.Get("en", "x.y", ("count", 2)));
+    }
+
+    private static HashSet<string> Placeholders(string message) =>
+        PlaceholderPattern().Matches(message).Select(m => m.Groups[1].Value).ToHashSet();
+
+    [GeneratedRegex(@"\{([a-z_]+)\s*[,}]")]
     private static partial Regex PlaceholderPattern();
 
     [GeneratedRegex(@"""([a-z]+(?:\.[a-z0-9_]+)+)""")]

@@ -11,7 +11,9 @@ public static class HealthEndpoints
 {
     public static IServiceCollection AddAcademyHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<SchedulerHealthCheck>("scheduler");
+        services.AddSingleton<StartupWarnings>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store").AddCheck<SchedulerHealthCheck>("scheduler")
+            .AddCheck<StartupWarningsHealthCheck>("warnings");
         services.AddSingleton<AcademyMetrics>(); // the counters /metrics reports
         return services;
     }
