@@ -259,7 +259,11 @@ public sealed partial class FakeWeCom
     {
         List<RobotConnection> all;
         lock (_gate) all = [.. _connections.Values];
-        foreach (var connection in all) connection.Socket.Abort();
+        foreach (var connection in all)
+        {
+            Unsubscribe(connection);
+            connection.Socket.Abort();
+        }
         return Task.CompletedTask;
     }
 
@@ -268,7 +272,21 @@ public sealed partial class FakeWeCom
     {
         List<RobotConnection> all;
         lock (_gate) all = [.. _connections.Values];
-        foreach (var connection in all) await CloseQuietlyAsync(connection, status, "server closing");
+        foreach (var connection in all)
+        {
+            Unsubscribe(connection);
+            await CloseQuietlyAsync(connection, status, "server closing");
+        }
+    }
+
+    /// <summary>A connection the server is closing holds no subscription any more, whether or not the client answers the close.</summary>
+    private void Unsubscribe(RobotConnection connection)
+    {
+        lock (_gate)
+        {
+            if (connection.BotId is { } bot && _subscribers.GetValueOrDefault(bot) == connection) _subscribers.Remove(bot);
+            connection.BotId = null;
+        }
     }
 
     /// <summary>Waits until the client has sent a frame matching <paramref name="match"/> (any frame so far counts).</summary>
@@ -447,7 +465,11 @@ public sealed partial class FakeWeCom
         RecordFrame(connection, cmd, reqId, frame, ack!["errcode"]?.GetValue<int>());
         if (displaced is not null) await DisplaceAsync(displaced, connection.BotId!);
         await SendFrameAsync(connection, ack!);
-        if (closeAfter) await CloseQuietlyAsync(connection, WebSocketCloseStatus.PolicyViolation, "subscribe refused");
+        if (closeAfter)
+        {
+            Unsubscribe(connection);
+            await CloseQuietlyAsync(connection, WebSocketCloseStatus.PolicyViolation, "subscribe refused");
+        }
     }
 
     private void RecordFrame(RobotConnection connection, string? cmd, string reqId, JsonObject frame, int? ackErrcode)
@@ -791,7 +813,11 @@ public sealed partial class FakeWeCom
                 if (RobotHeartbeatTimeout is not { } timeout) continue;
                 List<RobotConnection> idle;
                 lock (_gate) idle = [.. _connections.Values.Where(c => Now - c.LastFrame > timeout)];
-                foreach (var connection in idle) await CloseQuietlyAsync(connection, WebSocketCloseStatus.PolicyViolation, "no heartbeat");
+                foreach (var connection in idle)
+                {
+                    Unsubscribe(connection);
+                    await CloseQuietlyAsync(connection, WebSocketCloseStatus.PolicyViolation, "no heartbeat");
+                }
             }
         }
         catch (OperationCanceledException)

@@ -274,6 +274,94 @@ public sealed class FakeWeComTests : IAsyncLifetime
         Assert.Equal("{\"msgtype\":\"text\",\"text\":{\"content\":\"收到\"}}", robotText.Reply);
     }
 
+    [Fact]
+    public async Task An_app_card_press_callback_carries_the_presser_choices_and_a_response_code_that_updates_their_card()
+    {
+        var token = await TokenAsync();
+        var card = new JsonObject
+        {
+            ["card_type"] = "vote_interaction",
+            ["main_title"] = new JsonObject { ["title"] = "Q2" },
+            ["task_id"] = "exam-q2",
+            ["checkbox"] = new JsonObject
+            {
+                ["question_key"] = "q2",
+                ["mode"] = 1,
+                ["option_list"] = new JsonArray(new JsonObject { ["id"] = "A", ["text"] = "甲" }, new JsonObject { ["id"] = "B", ["text"] = "乙" }),
+            },
+            ["submit_button"] = new JsonObject { ["text"] = "提交", ["key"] = "submit" },
+        };
+        await PostAsync("message/send", token, new JsonObject { ["touser"] = "lisi", ["msgtype"] = "template_card", ["agentid"] = FakeWeCom.AgentId, ["template_card"] = card });
+        System.Xml.Linq.XElement? pressed = null;
+        var crypt = new WxMessageCrypt(FakeWeCom.AppToken, FakeWeCom.AppEncodingAesKey, FakeWeCom.CorpId);
+        await using var host = await LoopbackHost.StartAsync(async context =>
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer);
+            pressed = WxXml.Parse(crypt.OpenXml(WxQuery.Parse(context.Request.QueryString.Value), buffer.ToArray()).Value.Message).Value;
+        });
+
+        var result = await new WeComCallbacks(_fake, host.Client).AppCardPressAsync("lisi", "exam-q2", "submit",
+            new Dictionary<string, IReadOnlyList<string>> { ["q2"] = ["A", "B"] });
+
+        Assert.True(result.Accepted);
+        Assert.Null(result.Reply);
+        var fields = WxXml.Fields(pressed!);
+        Assert.Equal("lisi", fields["FromUserName"]);
+        Assert.Equal("template_card_event", fields["Event"]);
+        Assert.Equal("exam-q2", fields["TaskId"]);
+        Assert.Equal(["A", "B"], pressed!.Descendants("OptionId").Select(o => o.Value));
+        var update = Update(fields["ResponseCode"], ["lisi"], "已提交");
+        Assert.Equal(0, (await PostAsync("message/update_template_card", token, update))["errcode"]!.GetValue<int>());
+        Assert.Equal("已提交", _fake.AppCardView("exam-q2", "lisi")!.ReplaceName);
+    }
+
+    [Fact]
+    public async Task An_idle_robot_connection_is_closed_after_the_heartbeat_timeout_and_a_pinging_one_is_kept()
+    {
+        _fake.RobotHeartbeatTimeout = TimeSpan.FromSeconds(60);
+        await using var idle = await RobotClient.ConnectAsync(_fake);
+        await idle.SubscribeAsync();
+        await using var busy = await RobotClient.ConnectAsync(_fake);
+
+        _time.Advance(TimeSpan.FromSeconds(45));
+        await busy.CommandAsync("ping", null);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Null(await idle.ReceiveAsync());
+        Assert.Equal(0, (await busy.CommandAsync("ping", null))["errcode"]!.GetValue<int>());
+        Assert.False(_fake.RobotSubscribed());
+    }
+
+    [Fact]
+    public async Task A_file_uploaded_in_chunks_becomes_a_media_id_the_robot_can_send()
+    {
+        await using var robot = await RobotClient.ConnectAsync(_fake);
+        await robot.SubscribeAsync();
+        await _fake.SendTextAsync("zhangsan", "/certificate");
+        await robot.ReceiveAsync();
+        var pdf = new byte[700 * 1024];
+        new Random(3).NextBytes(pdf);
+
+        var init = await robot.CommandAsync("aibot_upload_media_init", new JsonObject
+        {
+            ["type"] = "file", ["filename"] = "certificate.pdf", ["total_size"] = pdf.Length, ["total_chunks"] = 2,
+            ["md5"] = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(pdf)),
+        });
+        var uploadId = init["body"]!["upload_id"]!.GetValue<string>();
+        foreach (var (index, start, length) in new[] { (1, 512 * 1024, pdf.Length - 512 * 1024), (0, 0, 512 * 1024) })
+            Assert.Equal(0, (await robot.CommandAsync("aibot_upload_media_chunk", new JsonObject
+            {
+                ["upload_id"] = uploadId, ["chunk_index"] = index, ["base64_data"] = Convert.ToBase64String(pdf, start, length),
+            }))["errcode"]!.GetValue<int>());
+        var finish = await robot.CommandAsync("aibot_upload_media_finish", new JsonObject { ["upload_id"] = uploadId });
+        var mediaId = finish["body"]!["media_id"]!.GetValue<string>();
+
+        Assert.Equal(pdf, _fake.RobotMedia[mediaId].Content);
+        var sent = await robot.CommandAsync("aibot_send_msg", new JsonObject { ["chatid"] = "zhangsan", ["msgtype"] = "file", ["file"] = new JsonObject { ["media_id"] = mediaId } });
+        Assert.Equal(0, sent["errcode"]!.GetValue<int>());
+    }
+
     private async Task<string> TokenAsync() =>
         (await _http.GetFromJsonAsync<JsonObject>($"/cgi-bin/gettoken?corpid={FakeWeCom.CorpId}&corpsecret={FakeWeCom.AppSecret}"))!["access_token"]!.GetValue<string>();
 
