@@ -5,7 +5,8 @@ namespace Academy.BotHost.Cli;
 /// an option is the verb (none: start the host). An option is configuration when its name contains ':'
 /// (<c>--Storage:Provider Postgres</c>, <c>--Playground:Enabled=true</c>) or is one of the host's own
 /// top-level settings (<c>--urls</c>, …), written <c>--Name=value</c> or <c>--Name value</c>, exactly as
-/// ASP.NET Core's command-line configuration reads it. <c>--lang</c> and <c>--force</c> belong to the
+/// ASP.NET Core's command-line configuration reads it (<c>--Section=</c>, empty, is accepted and sets
+/// nothing). <c>--lang</c> and <c>--force</c> belong to the
 /// verbs; <c>--help</c> and <c>--version</c> answer alone. Anything else is a usage error, refused before
 /// the host, its store or its scheduler start.
 /// </summary>
@@ -56,7 +57,9 @@ public sealed record CommandLine(
                 var equals = arg.IndexOf('=', StringComparison.Ordinal);
                 var name = equals < 0 ? arg[2..] : arg[2..equals];
                 string? value = equals < 0 ? null : arg[(equals + 1)..];
-                var isSetting = name.Contains(':', StringComparison.Ordinal) || HostSettings.Contains(name);
+                // `--Section=` (empty) is how a configuration's section itself is written out as arguments
+                // (WebApplicationFactory passes its host settings this way); it sets nothing.
+                var isSetting = name.Contains(':', StringComparison.Ordinal) || HostSettings.Contains(name) || value is "";
                 if (name is not ("lang" or "force") && !isSetting)
                 {
                     Fail("cli.bad_option", ("value", arg));

@@ -60,6 +60,8 @@ public sealed class StoreBackup(TimeProvider time)
         if (File.Exists(file) && !force) throw new StoreBackupException("cli.backup.exists", ("file", file));
         if (Directory.Exists(file)) throw new StoreBackupException("cli.backup.is_folder", ("file", file));
 
+        if (await ReadSchemaAsync(source) == 0) throw new StoreBackupException("cli.backup.not_a_store", ("store", source));
+
         var target = Path.GetFullPath(file);
         var folder = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(folder);
@@ -71,7 +73,6 @@ public sealed class StoreBackup(TimeProvider time)
             await using (var connection = await database.OpenAsync(ct))
             {
                 schema = await SchemaVersionAsync(connection);
-                if (schema == 0) throw new StoreBackupException("cli.backup.not_a_store", ("store", source));
                 Copy((SqliteConnection)connection, Path.Combine(work.FullName, StoreEntry));
             }
             await using (var connection = await database.InboxLog!.OpenAsync(ct))
@@ -212,6 +213,24 @@ public sealed class StoreBackup(TimeProvider time)
         catch (SqliteException)
         {
             return 0;
+        }
+    }
+
+    private static async Task<int> ReadSchemaAsync(string path)
+    {
+        try
+        {
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                // Not read-only: a WAL store opened read-only needs its -shm beside it, which a stopped host removed.
+                DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadWrite,
+            }.ToString());
+            await connection.OpenAsync();
+            return await SchemaVersionAsync(connection);
+        }
+        catch (SqliteException)
+        {
+            return 0; // not a SQLite file at all
         }
     }
 
