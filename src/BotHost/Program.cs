@@ -7,7 +7,8 @@ using Academy.Scheduler;
 
 // Academy's one process. Read this file as the table of contents; each line leads to its part.
 
-// Command-line verbs (`import FILE...`) run and exit without starting the web host.
+// Command-line verbs (`import`, `backup`, `restore`, `--version`) run and exit without starting the web host,
+// and so does anything it would not understand (usage, exit 2): only configuration (`--urls`, `--Section:Key=value`) starts it.
 if (CliVerbs.Handles(args)) return await CliVerbs.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(AcademyHost.Options(args));
@@ -25,6 +26,7 @@ builder.Services.AddAcademyHealth();                     // /health: store reach
 builder.Services.AddAcademyDashboard(builder.Configuration); // /dashboard: one-time sign-in links, pages, exports
 
 var app = builder.Build();
+if (!ListenCheck.AddressesAvailable(app, Console.Error)) return 1; // an address in use: one line, before anything starts
 await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving
 await app.UsePlaygroundAsync();                          // sample course on first start; the page at /
 app.MapTelegram();                                       // the webhook endpoint, in Webhook mode
@@ -33,8 +35,7 @@ app.MapAcademyHealth();
 app.MapAcademyMetrics();                                 // Prometheus text: academy_* counters and store gauges
 app.MapAcademyDashboard();                               // the web dashboard for liaisons and admins
 app.MapAcademyVerify();                                  // /verify/{code}: public certificate verification
-await app.RunAsync();
-return 0;
+return await app.RunOrExplainAsync(Console.Error);     // a bind failure found late: the same one line
 
 /// <summary>Visible to the host tests (WebApplicationFactory).</summary>
 public partial class Program;

@@ -7,7 +7,8 @@ internal static class CohortParser
 {
     /// <param name="code">The cohort's code, when readable even if the file has errors.</param>
     /// <param name="courseCode">The course it names, when readable even if the file has errors.</param>
-    public static Cohort? Parse(YamlFields root, out string? code, out string? courseCode)
+    /// <param name="groupCodes">Its groups' codes, when the groups read without error even if the rest of the file has errors.</param>
+    public static Cohort? Parse(YamlFields root, out string? code, out string? courseCode, out IReadOnlyList<string>? groupCodes)
     {
         root.AllowOnly("code", "name", "course", "start", "timezone", "language", "schedule",
             "quiz_questions", "skip_weekends", "holidays", "groups");
@@ -61,6 +62,7 @@ internal static class CohortParser
 
         var groups = new List<StudyGroupDefinition>();
         var groupLines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var errorsBeforeGroups = root.Errors.Errors.Count;
         foreach (var g in root.Maps("groups"))
         {
             g.AllowOnly("code", "name", "language");
@@ -76,6 +78,7 @@ internal static class CohortParser
             groupLines[groupCode] = g.Line;
             groups.Add(new StudyGroupDefinition(groupCode, groupName, groupLanguage));
         }
+        groupCodes = root.Errors.Errors.Count == errorsBeforeGroups ? groups.Select(g => g.Code).ToList() : null;
 
         if (root.Errors.Errors.Count > errorsBefore || code is null || name is null || course is null || start is null ||
             zoneId is null || language is null || schedule is null || quizQuestions is null || skipWeekends is null)

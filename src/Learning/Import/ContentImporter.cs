@@ -23,8 +23,9 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
     /// <see cref="CourseRef"/>) so the references of the other files are checked too, without a
     /// cascade of "unknown cohort" errors for a cohort whose own file is broken.
     /// </summary>
-    private sealed record Parsed(string File, Course? Course, Cohort? Cohort, List<RosterEntry>? Roster,
-        string Kind, string? Code = null, string? CourseRef = null);
+    /// <param name="Groups">A cohort's group codes, when its groups read without error even if the rest of the file has errors.</param>
+    private sealed record Parsed(string File, Course? Course, Cohort? Cohort, RosterFile? Roster,
+        string Kind, string? Code = null, string? CourseRef = null, IReadOnlyList<string>? Groups = null);
 
     /// <summary>Reads the files from disk and imports them.</summary>
     public async Task<ImportReport> ImportFilesAsync(IReadOnlyList<string> paths, CancellationToken ct = default)
@@ -72,7 +73,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         foreach (var p in parsed.Where(p => p.Cohort is not null))
             reports.Add(await ApplyCohortAsync(session, p.File, p.Cohort!));
         foreach (var p in parsed.Where(p => p.Roster is not null))
-            reports.Add(await ApplyRosterAsync(session, p.File, p.Roster!, now));
+            reports.Add(await ApplyRosterAsync(session, p.File, p.Roster!.Entries, now));
         foreach (var report in reports.Where(r => r.Changed))
             await session.ExecuteAsync(
                 "INSERT INTO audit_log (at, actor, action, detail) VALUES (@now, 'cli', 'import', @detail)",
@@ -118,6 +119,12 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             errors.Add((int)ex.Start.Line, "", "import.error.yaml_syntax", ("detail", ex.InnerException?.Message ?? ex.Message));
             return null;
         }
+        // The text passed the streaming check; whatever the loader still throws is about the text.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            errors.Add(1, "", "import.error.yaml_unreadable");
+            return null;
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root ||
             root.Children.Count != 1 || root.Children.Keys.Single() is not YamlScalarNode { Value: "course" or "cohort" } kind)
         {
@@ -132,15 +139,16 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         var fields = new YamlFields(body, "", errors);
         if (kind.Value == "course")
             return new Parsed(name, CoursePackParser.Parse(fields, out var courseCode), null, null, "course", courseCode);
-        var cohort = CohortParser.Parse(fields, out var cohortCode, out var courseRef);
-        return new Parsed(name, null, cohort, null, "cohort", cohortCode, courseRef);
+        var cohort = CohortParser.Parse(fields, out var cohortCode, out var courseRef, out var groups);
+        return new Parsed(name, null, cohort, null, "cohort", cohortCode, courseRef, groups);
     }
 
     private static ImportError TooLarge(string file, long bytes) =>
         new(file, 0, "", "import.error.too_large",
             [("size", (bytes / (1024.0 * 1024)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)), ("max", MaxFileBytes / (1024 * 1024))]);
 
-    // Cohorts must name a known course; roster rows a known cohort and one of its groups.
+    // Cohorts must name a known course; roster rows a known cohort and one of its groups, and an e-mail
+    // nobody else has. Rows with errors of their own are checked too, so one run lists every error.
     private async Task CheckReferencesAsync(List<Parsed> parsed, List<ImportError> errors, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -172,22 +180,57 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
                 errors.Add(new ImportError(p.File, 0, "code", "import.error.same_in_two_files", [("value", p.Code), ("other", other)]));
             batchCohorts[p.Code] = p.File;
             if (!knownGroups.TryGetValue(p.Code, out var set)) knownGroups[p.Code] = set = new(StringComparer.OrdinalIgnoreCase);
-            if (p.Cohort is null) brokenCohorts.Add(p.Code); // its own errors are reported; do not guess its groups
-            else foreach (var g in p.Cohort.Groups) set.Add(g.Code);
+            // Groups that did not read cleanly are not guessed at: their own errors are reported.
+            if (p.Groups is null) brokenCohorts.Add(p.Code);
+            else set.UnionWith(p.Groups);
         }
         var phonesInBatch = new Dictionary<(string, string), (string File, int Line)>();
         foreach (var p in parsed.Where(p => p.Roster is not null))
-            foreach (var entry in p.Roster!)
+        {
+            foreach (var row in p.Roster!.Rows.Where(r => r.Cohort is not null))
             {
-                if (!knownGroups.TryGetValue(entry.Cohort, out var groups))
-                    errors.Add(new ImportError(p.File, entry.Line, "cohort", "import.error.unknown_cohort", [("value", entry.Cohort)]));
-                else if (entry.Group is not null && !groups.Contains(entry.Group) && !brokenCohorts.Contains(entry.Cohort))
-                    errors.Add(new ImportError(p.File, entry.Line, "group", "import.error.unknown_group", [("value", entry.Group), ("cohort", entry.Cohort)]));
+                if (!knownGroups.TryGetValue(row.Cohort!, out var groups))
+                    errors.Add(new ImportError(p.File, row.Line, "cohort", "import.error.unknown_cohort", [("value", row.Cohort)]));
+                else if (row.Group is not null && !groups.Contains(row.Group) && !brokenCohorts.Contains(row.Cohort!))
+                    errors.Add(new ImportError(p.File, row.Line, "group", "import.error.unknown_group", [("value", row.Group), ("cohort", row.Cohort)]));
+            }
+            foreach (var entry in p.Roster.Entries)
+            {
                 if (phonesInBatch.TryGetValue((entry.Cohort, entry.Phone), out var first) && first.File != p.File)
                     errors.Add(new ImportError(p.File, entry.Line, "phone", "import.error.duplicate_phone_other_file",
                         [("value", entry.Phone), ("other", $"{first.File}:{first.Line}")]));
                 phonesInBatch[(entry.Cohort, entry.Phone)] = (p.File, entry.Line);
             }
+        }
+        await CheckEmailsAsync(connection, parsed, errors);
+    }
+
+    // Teams registration finds a person by their roster e-mail: two people sharing one could never
+    // register. Within a file the parser has compared the rows; here the files of one command are
+    // compared with each other, and with the people already stored who are not in this import (a
+    // person listed here takes the e-mail given here, whatever was stored).
+    private static async Task CheckEmailsAsync(System.Data.Common.DbConnection connection, List<Parsed> parsed, List<ImportError> errors)
+    {
+        var rows = parsed.Where(p => p.Roster is not null)
+            .SelectMany(p => p.Roster!.Rows.Where(r => r.Email is not null).Select(r => (p.File, Row: r))).ToList();
+        if (rows.Count == 0) return;
+        var firstByEmail = new Dictionary<string, (string File, RosterRow Row)>(StringComparer.Ordinal);
+        foreach (var (file, row) in rows)
+        {
+            if (!firstByEmail.TryGetValue(row.Email!, out var first)) firstByEmail[row.Email!] = (file, row);
+            else if (first.File != file && first.Row.Phone != row.Phone)
+                errors.Add(new ImportError(file, row.Line, "email", "import.error.duplicate_email_other_file",
+                    [("value", row.Email), ("other", $"{first.File}:{first.Row.Line}")]));
+        }
+        var listed = parsed.Where(p => p.Roster is not null).SelectMany(p => p.Roster!.Rows)
+            .Select(r => r.Phone).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var stored = await Dapper.SqlMapper.QueryAsync<(string Phone, string Name, string Email)>(connection,
+            "SELECT phone, name, LOWER(email) FROM learners WHERE email IS NOT NULL");
+        var storedByEmail = stored.Where(s => !listed.Contains(s.Phone)).GroupBy(s => s.Email, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var (file, row) in rows)
+            if (storedByEmail.TryGetValue(row.Email!, out var owner))
+                errors.Add(new ImportError(file, row.Line, "email", "import.error.email_taken", [("value", row.Email), ("name", owner.Name)]));
     }
 
     private static async Task<FileReport> ApplyCourseAsync(DbSession s, string file, Course course, long now)

@@ -19,6 +19,9 @@ public sealed class AcademyDatabase : IAsyncDisposable
     // processor's commit freed the lock). Other processes (a CLI import) still meet SQLite's own lock.
     private readonly SemaphoreSlim? _sqliteWriter;
 
+    // Held while this object lives, so a restore can tell that the store is in use (see StoreLock).
+    private readonly StoreLock? _storeLock;
+
     static AcademyDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     public AcademyDatabase(StoreOptions options) : this(options, isInboxLog: false)
@@ -51,6 +54,8 @@ public sealed class AcademyDatabase : IAsyncDisposable
             _sqliteWriter = new SemaphoreSlim(1, 1);
             if (!isInboxLog)
             {
+                if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:")
+                    _storeLock = StoreLock.TryShared(file) ?? throw new StoreBeingRestoredException(file);
                 var log = new SqliteConnectionStringBuilder(_connectionString) { DataSource = InboxLogPath(builder.DataSource) };
                 InboxLog = new AcademyDatabase(new StoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = log.ToString() }, isInboxLog: true);
             }
@@ -165,5 +170,6 @@ public sealed class AcademyDatabase : IAsyncDisposable
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
         if (InboxLog is not null) await InboxLog.DisposeAsync();
+        _storeLock?.Dispose();
     }
 }
