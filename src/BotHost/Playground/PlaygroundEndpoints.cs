@@ -16,6 +16,12 @@ public sealed class PlaygroundOptions
 
     /// <summary>On first start with an empty store, import the sample course, cohort and roster.</summary>
     public bool SeedSample { get; set; } = true;
+
+    /// <summary>
+    /// The seeded sample cohort starts on the day of the first start (or the next date its calendar
+    /// counts), so a newcomer finds day 1 and the pre-test open; false keeps the file's start date.
+    /// </summary>
+    public bool SampleStartsToday { get; set; } = true;
 }
 
 /// <summary>
