@@ -112,10 +112,20 @@ public sealed class Certificates(Outbox outbox, Catalog catalog, TimeProvider ti
     }
 
     /// <summary>
-    /// The printed name inside a sentence: set apart as a first-strong isolate (U+2068 … U+2069), so a
-    /// right-to-left name cannot reorder the words around it.
+    /// The printed name inside a sentence. A name with right-to-left letters (Arabic, Hebrew) is set apart
+    /// as a first-strong isolate (U+2068 … U+2069), so it cannot reorder the words around it; any other
+    /// name reads the same either way and is left as it is.
     /// </summary>
-    public static string IsolatedName(string name) => "\u2068" + PrintedName(name) + "\u2069";
+    public static string IsolatedName(string name)
+    {
+        var printed = PrintedName(name);
+        return printed.Any(IsRightToLeft) ? "\u2068" + printed + "\u2069" : printed;
+    }
+
+    // Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms; the
+    // surrogates of the supplementary right-to-left blocks.
+    private static bool IsRightToLeft(char c) =>
+        c is >= '\u0590' and <= '\u08FF' or >= '\uFB1D' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF' or '\uD802' or '\uD803' or '\uD83A' or '\uD83B';
 
     private static readonly System.Buffers.SearchValues<char> BidiControls =
         System.Buffers.SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");

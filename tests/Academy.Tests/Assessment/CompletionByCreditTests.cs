@@ -46,7 +46,7 @@ public sealed class CompletionByCreditTests : IAsyncDisposable
 
         var code = await WaitForCertificateAsync(learnerId);
         var congratulation = (await WaitForBotAsync(_app, learner.PrivateChat, m => m.GetProperty("image").ValueKind == JsonValueKind.String, before)).GetProperty("message");
-        Assert.Equal(Catalog.Default.For("en").Get("certificate.congratulations", ("name", "\u2068Lê Thị Hồng Nhung\u2069"), ("course", "Everyday Digital Safety"),
+        Assert.Equal(Catalog.Default.For("en").Get("certificate.congratulations", ("name", "Lê Thị Hồng Nhung"), ("course", "Everyday Digital Safety"),
             ("hours", "4"), ("code", code)), Text(congratulation));
         await WaitForBotAsync(_app, learner.PrivateChat, m => m.GetProperty("attachment").GetString()?.EndsWith(".pdf", StringComparison.Ordinal) == true, before);
         Assert.Equal(240, await _app.ScalarAsync<long>("SELECT credit_minutes FROM certificates WHERE learner_id = @learnerId", new { learnerId }));
