@@ -29,7 +29,7 @@ public static class CertificateArtwork
         sb.Append("""<rect x="44" y="44" width="1035" height="706" fill="none" stroke="#b08d57" stroke-width="2"/>""");
         Line(sb, 150, 40, "#1f4e79", text["certificate.art.title"], bold: true);
         Line(sb, 225, 22, "#444", text["certificate.art.certifies"]);
-        Line(sb, 300, 52, "#111", certificate.Name, bold: true);
+        Name(sb, Learning.Assessment.Certificates.PrintedName(certificate.Name));
         Line(sb, 365, 22, "#444", text["certificate.art.completed"]);
         Line(sb, 420, 32, "#1f4e79", certificate.CourseTitle.In(lang), bold: true);
         Line(sb, 480, 20, "#333", text.Get("certificate.art.dates", ("start", Date(certificate.Start)), ("finish", Date(certificate.Finish))));
@@ -49,10 +49,86 @@ public static class CertificateArtwork
 
     private static void Line(StringBuilder sb, double y, double size, string fill, string content, bool bold = false)
     {
-        // A long course title or name shrinks to fit the frame rather than run over it.
+        // A long course title shrinks to fit the frame rather than run over it (a long name wraps instead: Name).
         var fits = Math.Min(size, 1900.0 / Math.Max(1, VisualLength(content)));
         sb.Append(CultureInfo.InvariantCulture,
             $"""<text x="{Width / 2}" y="{y}" font-size="{fits:0.#}" fill="{fill}" text-anchor="middle"{(bold ? " font-weight=\"bold\"" : "")}>{E(content)}</text>""");
+    }
+
+    /// <summary>The smallest size a name is printed at on one line; a longer name wraps instead of shrinking below it.</summary>
+    public const double NameMinSize = 28;
+
+    /// <summary>The smallest size of a wrapped name: about 14 pt, still read at arm's length.</summary>
+    public const double WrappedNameMinSize = 18;
+
+    private const double NameSize = 52, NameCentre = 300, NameRoom = 1900;
+
+    /// <summary>
+    /// The learner's name, centred on y = 300: on one line while it fits at <see cref="NameMinSize"/>,
+    /// otherwise wrapped onto as few lines as keep it at a readable size (two for the longest Latin
+    /// names the roster takes, up to four for the longest in Chinese), the block staying between the
+    /// lines above and below it.
+    /// </summary>
+    private static void Name(StringBuilder sb, string name)
+    {
+        if (NameRoom / Math.Max(1, VisualLength(name)) >= NameMinSize)
+        {
+            Line(sb, NameCentre, NameSize, "#111", name, bold: true);
+            return;
+        }
+        IReadOnlyList<string> lines;
+        double size;
+        var count = 1;
+        do
+        {
+            lines = Wrap(name, ++count);
+            // Lines 1.2 sizes apart, the whole block no taller than the 110 px between the lines around it.
+            size = Math.Min(Math.Min(NameSize, 110 / (1.2 * lines.Count)), NameRoom / lines.Max(VisualLength));
+        }
+        while (size < WrappedNameMinSize && count < 4);
+        var first = NameCentre - (lines.Count - 1) * size * 1.2 / 2;
+        for (int i = 0; i < lines.Count; i++)
+            sb.Append(CultureInfo.InvariantCulture,
+                $"""<text x="{Width / 2}" y="{first + i * size * 1.2:0.#}" font-size="{size:0.#}" fill="#111" text-anchor="middle" font-weight="bold">{E(lines[i])}</text>""");
+    }
+
+    /// <summary>
+    /// Splits text into <paramref name="count"/> lines of about equal width, at the spaces nearest the
+    /// even split points, or between characters where there is no space near (Chinese, one long word).
+    /// </summary>
+    public static IReadOnlyList<string> Wrap(string text, int count)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var elements = new List<string>();
+        var e = StringInfo.GetTextElementEnumerator(text);
+        while (e.MoveNext()) elements.Add(e.GetTextElement());
+        var before = new double[elements.Count + 1]; // width of the elements before index i
+        for (int i = 0; i < elements.Count; i++) before[i + 1] = before[i] + VisualLength(elements[i]);
+        var total = before[^1];
+        var lines = new List<string>();
+        var start = 0;
+        for (int k = 1; k < count && start < elements.Count; k++)
+        {
+            var target = total * k / count;
+            var share = total / count;
+            int? space = null;
+            for (int i = start + 1; i < elements.Count; i++)
+                if (elements[i] == " " && Math.Abs(before[i] - target) <= share * 0.15 &&
+                    (space is null || Math.Abs(before[i] - target) < Math.Abs(before[space.Value] - target)))
+                    space = i;
+            int end, next;
+            if (space is { } at) (end, next) = (at, at + 1);
+            else
+            {
+                end = start + 1;
+                while (end < elements.Count - 1 && before[end + 1] <= target) end++;
+                next = end;
+            }
+            lines.Add(string.Concat(elements.Skip(start).Take(end - start)).Trim());
+            start = next;
+        }
+        if (start < elements.Count) lines.Add(string.Concat(elements.Skip(start)).Trim());
+        return lines.Where(l => l.Length > 0).ToList();
     }
 
     private static void Text(StringBuilder sb, double x, double y, double size, string content, string anchor) =>

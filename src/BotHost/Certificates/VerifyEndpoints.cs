@@ -53,7 +53,7 @@ public static class VerifyEndpoints
         main.Append("<div class=\"scroll\"><table id=\"facts\"><tbody>");
         foreach (var (key, value) in new[]
                  {
-                     ("verify.name", certificate.Name),
+                     ("verify.name", Learning.Assessment.Certificates.PrintedName(certificate.Name)),
                      ("verify.course", certificate.CourseTitle.In(text.Language)),
                      ("verify.dates", text.Get("certificate.art.dates", ("start", Date(certificate.Start)), ("finish", Date(certificate.Finish)))),
                      ("verify.hours", Learning.Assessment.Certificates.Hours(certificate.CreditMinutes)),

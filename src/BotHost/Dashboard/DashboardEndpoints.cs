@@ -59,7 +59,7 @@ public static class DashboardEndpoints
         Results.Content(html, "text/html; charset=utf-8", null, status);
 
     public static IResult NotFound(DashboardViewer viewer) =>
-        Html(DashboardHtml.Page(viewer.Text, viewer.Text["dashboard.not_found"], "/dashboard",
+        Html(DashboardHtml.Page(viewer, viewer.Text["dashboard.not_found"], "/dashboard",
             "<p>" + DashboardHtml.E(viewer.Text["dashboard.not_found_detail"]) + "</p>"), StatusCodes.Status404NotFound);
 
     // No script runs anywhere in the dashboard; styles come from one file; nothing may frame it; and

@@ -54,7 +54,13 @@ public sealed class DashboardHtml(Localizer text)
         return this;
     }
 
-    /// <summary>A table; a cell is text, or a (text, href) link. Wide tables scroll sideways on a phone.</summary>
+    /// <summary>
+    /// A cell of free text (an announcement, a question) that wraps instead of widening the table, shown
+    /// up to <paramref name="Shown"/> characters with the whole text one click away.
+    /// </summary>
+    public sealed record LongText(string Text, int Shown = 140);
+
+    /// <summary>A table; a cell is text, a (text, href) link, or <see cref="LongText"/>. Wide tables scroll sideways on a phone.</summary>
     public DashboardHtml Table(string id, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<object?>> rows, string? empty = null)
     {
         var list = rows.ToList();
@@ -67,6 +73,15 @@ public sealed class DashboardHtml(Localizer text)
             _sb.Append("<tr>");
             foreach (var cell in row)
             {
+                if (cell is LongText text)
+                {
+                    _sb.Append("<td class=\"text\">");
+                    if (text.Text.Length <= text.Shown) _sb.Append(E(text.Text));
+                    else _sb.Append("<details><summary>").Append(E(Cut(text.Text, text.Shown - 1))).Append("…</summary><div class=\"full\" aria-label=\"")
+                            .Append(E(Text["web.dashboard.ann_full_text"])).Append("\">").Append(E(text.Text)).Append("</div></details>");
+                    _sb.Append("</td>");
+                    continue;
+                }
                 _sb.Append("<td>");
                 if (cell is (string label, string href)) Link(href, label);
                 else _sb.Append(E(Convert.ToString(cell, CultureInfo.InvariantCulture)));
@@ -78,10 +93,21 @@ public sealed class DashboardHtml(Localizer text)
         return this;
     }
 
+    // At most length UTF-16 units, never half a surrogate pair.
+    private static string Cut(string text, int length) =>
+        text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)].TrimEnd();
+
     public string Percent(double? share) => share is { } v ? Math.Round(v * 100).ToString(CultureInfo.InvariantCulture) + "%" : text["dashboard.none"];
 
+    /// <summary>A signed-in viewer's page: the navigation shows what they may open (surveys: admins).</summary>
+    public static string Page(DashboardViewer viewer, string title, string path, string main)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        return Page(viewer.Text, title, path, main, signedIn: true, surveys: viewer.IsAdmin);
+    }
+
     /// <summary>The whole page around <paramref name="main"/>: header with navigation, language switch and sign-out.</summary>
-    public static string Page(Localizer text, string title, string path, string main, bool signedIn = true)
+    public static string Page(Localizer text, string title, string path, string main, bool signedIn = true, bool surveys = false)
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"").Append(E(text.Language)).Append("\"><head><meta charset=\"utf-8\">")
@@ -93,7 +119,9 @@ public sealed class DashboardHtml(Localizer text)
         if (signedIn)
         {
             sb.Append("<nav>");
-            foreach (var (href, key) in new[] { ("/dashboard", "dashboard.nav.overview"), ("/dashboard/announcements", "dashboard.nav.announcements"), ("/dashboard/exports", "dashboard.nav.exports") })
+            (string Href, string Key)[] links = [("/dashboard", "dashboard.nav.overview"), ("/dashboard/announcements", "dashboard.nav.announcements"), ("/dashboard/exports", "dashboard.nav.exports")];
+            if (surveys) links = [.. links, ("/dashboard/surveys", "web.dashboard.nav.surveys")];
+            foreach (var (href, key) in links)
                 sb.Append("<a href=\"").Append(href).Append('"').Append(path.Split('?')[0] == href ? " aria-current=\"page\"" : "").Append('>').Append(E(text[key])).Append("</a>");
             sb.Append("</nav><div class=\"tools\"><span class=\"langs\">");
             foreach (var lang in Languages.All)

@@ -12,18 +12,22 @@ public static partial class DashboardPages
     /// <summary>How many of the hardest questions the pages list (the export has them all).</summary>
     private const int HardestShown = 10;
 
-    /// <summary>The exam figures of the learners the viewer may see; the "no exams yet" line while there are none.</summary>
+    /// <summary>
+    /// The exam figures of the learners the viewer may see. Before anyone has finished an exam it says so
+    /// and still lists the course's exams (0 taken); only a course without exams says it has none.
+    /// </summary>
     private static void ExamSection(DashboardHtml h, ExamReport report)
     {
         var t = h.Text;
         h.Tag("h2", t["dashboard.overview.prepost"]);
-        if (!report.HasResults)
+        if (report.Exams.Count == 0)
         {
-            h.Tag("p", t["dashboard.overview.prepost_none"], "empty", "prepost");
+            h.Tag("p", t["web.dashboard.exams_none"], "empty", "prepost");
             return;
         }
         var both = report.BothTaken;
-        if (both.Count > 0)
+        if (!report.HasResults) h.Tag("p", t.Get("web.dashboard.exams_no_attempts", ("count", report.Exams.Count)), "empty", "prepost");
+        else if (both.Count > 0)
             h.Tag("p", t.Get("exams.stats.prepost", ("pre", Score(both.Average(l => l.Pre!.Value))), ("post", Score(both.Average(l => l.Post!.Value))),
                 ("gain", Signed(both.Average(l => l.Gain!.Value))), ("count", both.Count)), "lead", "prepost");
         h.Table("exams", [t["exams.stats.exam"], t["exams.stats.took"], t["exams.stats.average"], t["exams.stats.pass_rate"], t["exams.stats.bands"]],
@@ -34,18 +38,19 @@ public static partial class DashboardPages
         {
             h.Tag("h3", t["exams.stats.questions"]);
             h.Table("questions", [t["exams.stats.exam"], t["exams.stats.question"], t["exams.stats.correct"], t["exams.stats.answered"]],
-                report.Questions.Take(HardestShown).Select(q => (IReadOnlyList<object?>)[q.ExamCode, q.QuestionCode, h.Percent(q.ShareCorrect), q.Answered]));
+                report.Questions.Take(HardestShown).Select(q => (IReadOnlyList<object?>)[ExamName(t, report, q.ExamId, q.ExamCode),
+                    new DashboardHtml.LongText(q.Text.In(t.Language)), h.Percent(q.ShareCorrect), q.Answered]));
         }
     }
 
     /// <summary>One learner's counted exam results on their page.</summary>
-    private static void LearnerExamSection(DashboardHtml h, IReadOnlyList<Learning.Assessment.CountedResult> results, LearnerPrePost? prePost)
+    private static void LearnerExamSection(DashboardHtml h, IReadOnlyList<Learning.Assessment.CountedResult> results, LearnerPrePost? prePost, int exams)
     {
         var t = h.Text;
         h.Tag("h2", t["dashboard.overview.prepost"]);
         if (results.Count == 0)
         {
-            h.Tag("p", t["dashboard.overview.prepost_none"], "empty", "prepost");
+            h.Tag("p", t[exams == 0 ? "web.dashboard.exams_none" : "web.dashboard.learner_no_attempts"], "empty", "prepost");
             return;
         }
         if (prePost?.Gain is { } gain)
@@ -81,6 +86,9 @@ public static partial class DashboardPages
             ? Results.File(TableWriter.ToCsv(table), "text/csv; charset=utf-8", name + ".csv")
             : Results.File(TableWriter.ToXlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx");
     }
+
+    private static string ExamName(Localizer t, ExamReport report, long examId, string code) =>
+        report.Exams.FirstOrDefault(e => e.ExamId == examId) is { } exam ? KindName(t, exam.Kind, code) : code;
 
     private static string KindName(Localizer t, string kind, string code) =>
         kind is "pre" or "post" or "final" or "practice" ? $"{t["exams.kind." + kind]} ({code})" : code;

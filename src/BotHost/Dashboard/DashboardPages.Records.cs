@@ -37,8 +37,9 @@ public static partial class DashboardPages
          .Figure("fig-lessons", t["dashboard.col.lessons"], $"{progress.RequiredLessonsRead}/{progress.RequiredLessons}",
              t.Get("dashboard.learner.ledger_total", ("points", progress.Points), ("minutes", progress.CreditMinutes)))
          .Raw("</section>");
-        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id),
-            (await exams.ForCohortAsync(s, cohortId, [groupId])).Learners.FirstOrDefault(l => l.LearnerId == id));
+        var report = await exams.ForCohortAsync(s, cohortId, [groupId]);
+        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id), report.Learners.FirstOrDefault(l => l.LearnerId == id), report.Exams.Count);
+        ZoneNote(h, stored.Cohort.TimeZoneId);
         h.Tag("h2", t["dashboard.learner.checkins"]);
         h.Table("checkins", [t["dashboard.day"], t["dashboard.col.date"], t["dashboard.col.time"]],
             history.CheckIns.Select(c => (IReadOnlyList<object?>)[c.Day, c.LocalDate, Local(c.At, zone, "HH:mm")]), t["dashboard.none"]);
@@ -49,7 +50,7 @@ public static partial class DashboardPages
         h.Tag("h2", t["dashboard.learner.ledger"]);
         h.Table("ledger", [t["dashboard.col.date"], t["dashboard.col.kind"], t["dashboard.col.points"], t["dashboard.col.minutes"]],
             history.Ledger.Select(l => (IReadOnlyList<object?>)[l.LocalDate, KindName(t, l.Kind), l.Points, l.CreditMinutes]), t["dashboard.none"]);
-        return DashboardEndpoints.Html(DashboardHtml.Page(t, name, PathOf(http), h.ToString()));
+        return DashboardEndpoints.Html(DashboardHtml.Page(viewer, name, PathOf(http), h.ToString()));
     }
 
     public static async Task<IResult> AnnouncementsAsync(HttpContext http, AcademyDatabase database)
@@ -58,14 +59,22 @@ public static partial class DashboardPages
         var t = viewer.Text;
         await using var s = await database.BeginReadAsync(http.RequestAborted);
         var reports = await AnnouncementFigures.LatestAsync(s, viewer.AllGroupIds);
+        // Each time in the zone of the cohorts the announcement went to, named, as the bot gives it to the admin.
+        var when = new Dictionary<long, string>();
+        foreach (var r in reports)
+        {
+            var audience = (await Learning.Announcements.Announcements.GetAsync(s, r.Id))?.Audience;
+            var (zone, zoneId, _) = await Handlers.Announcing.AnnouncementFlow.ZoneAsync(s, audience);
+            when[r.Id] = t.Get("announce.when.at", ("time", Handlers.Announcing.AnnouncementFlow.Local(r.SentAt ?? r.CreatedAt, zone)), ("zone", zoneId));
+        }
         var h = new DashboardHtml(t);
         h.Table("announcements", [t["dashboard.col.date"], t["dashboard.col.announcement"], t["dashboard.col.status"], t["dashboard.ann.copies"],
                 t["dashboard.ann.sent"], t["dashboard.ann.waiting"], t["dashboard.ann.failed"], t["dashboard.ann.unconfirmed"], t["dashboard.ann.read"]],
-            reports.Select(r => (IReadOnlyList<object?>)[(r.SentAt ?? r.CreatedAt).UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv),
-                Shorten(r.Text), StatusName(t, r.Status), r.Copies, r.Sent, r.Waiting, r.Failed, r.Unconfirmed,
+            reports.Select(r => (IReadOnlyList<object?>)[when[r.Id],
+                new DashboardHtml.LongText(r.Text), StatusName(t, r.Status), r.Copies, r.Sent, r.Waiting, r.Failed, r.Unconfirmed,
                 t.Get("dashboard.ann.read_of", ("read", r.Read), ("audience", r.Audience), ("rate", h.Percent(r.ReadRate)))]),
             t["dashboard.ann.none"]);
-        return DashboardEndpoints.Html(DashboardHtml.Page(t, t["dashboard.nav.announcements"], PathOf(http), h.ToString()));
+        return DashboardEndpoints.Html(DashboardHtml.Page(viewer, t["dashboard.nav.announcements"], PathOf(http), h.ToString()));
     }
 
     public static async Task<IResult> ExportsAsync(HttpContext http, AcademyDatabase database)
@@ -86,14 +95,15 @@ public static partial class DashboardPages
              .Link($"/dashboard/exports/exams/{c.Id}/xlsx", "xlsx").Raw(" ").Link($"/dashboard/exports/exams/{c.Id}/csv", "csv").Raw("</li>");
             h.Raw("</ul>");
         }
-        return DashboardEndpoints.Html(DashboardHtml.Page(t, t["dashboard.nav.exports"], PathOf(http), h.ToString()));
+        return DashboardEndpoints.Html(DashboardHtml.Page(viewer, t["dashboard.nav.exports"], PathOf(http), h.ToString()));
     }
 
     private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
     private static IResult NotFound(DashboardViewer viewer) => DashboardEndpoints.NotFound(viewer);
 
-    private static string Shorten(string text) => text.Length <= 140 ? text : text[..139] + "…";
+    /// <summary>Names the zone the page's times are in: the cohort's, as in the bot's messages.</summary>
+    private static void ZoneNote(DashboardHtml h, string zoneId) => h.Tag("p", h.Text.Get("web.dashboard.zone_note", ("zone", zoneId)), "zone", "zone");
 
     private static string StatusName(Learning.Localization.Localizer t, string status) =>
         status is "draft" or "scheduled" or "sending" or "sent" or "cancelled" ? t["dashboard.ann.status." + status] : status;

@@ -77,7 +77,7 @@ public static partial class DashboardPages
                 return (IReadOnlyList<object?>)[($"{g.Code} · {g.Name.In(lang)}", $"/dashboard/groups/{g.Id}"), p?.Enrolled ?? 0, p?.Registered ?? 0,
                     h.Percent(f?.CheckInRate), h.Percent(f?.Accuracy), h.Percent(p?.Completion)];
             }), t["dashboard.none"]);
-        return DashboardEndpoints.Html(DashboardHtml.Page(t, visible.Name.In(lang), PathOf(http), h.ToString()));
+        return DashboardEndpoints.Html(DashboardHtml.Page(viewer, visible.Name.In(lang), PathOf(http), h.ToString()));
     }
 
     public static async Task<IResult> GroupAsync(HttpContext http, AcademyDatabase database, TimeProvider time, ExamStatistics exams, long id)
@@ -116,7 +116,8 @@ public static partial class DashboardPages
                 t["dashboard.day"], "%"))).Raw("</figure>");
         }
         ExamSection(h, await exams.ForCohortAsync(s, visible.Id, [id]));
-        return DashboardEndpoints.Html(DashboardHtml.Page(t, $"{group.Code} · {group.Name.In(t.Language)}", PathOf(http), h.ToString()));
+        ZoneNote(h, stored.Cohort.TimeZoneId);
+        return DashboardEndpoints.Html(DashboardHtml.Page(viewer, $"{group.Code} · {group.Name.In(t.Language)}", PathOf(http), h.ToString()));
     }
 
     public static string PathOf(HttpContext http) => http.Request.Path + http.Request.QueryString;

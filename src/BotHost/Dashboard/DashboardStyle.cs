@@ -35,6 +35,10 @@ public static class DashboardStyle
         th,td{padding:.45rem .6rem;border-bottom:1px solid #e3e6ea;text-align:left;white-space:nowrap}
         th{background:#eef1f5}
         td a{color:#1f3a5f}
+        td.text{white-space:normal;overflow-wrap:anywhere;min-width:12rem;max-width:26rem}
+        td.text summary{cursor:pointer}
+        td.text .full{margin-top:.3rem;white-space:pre-wrap}
+        .zone{font-size:.9rem;color:#555}
         .empty{color:#555;font-style:italic;background:#fff;border-radius:8px;padding:.8rem}
         .exports li{margin:.4rem 0}
         .exports a{margin-left:.5rem;color:#1f3a5f}

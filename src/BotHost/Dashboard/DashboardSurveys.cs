@@ -50,7 +50,7 @@ public static class DashboardSurveys
                 h.Raw("</section>");
             }
         if (!any) h.Tag("p", t["survey.none_defined"], "empty");
-        return DashboardEndpoints.Html(DashboardHtml.Page(t, t["dashboard.surveys.title"], DashboardPages.PathOf(http), h.ToString()));
+        return DashboardEndpoints.Html(DashboardHtml.Page(viewer, t["dashboard.surveys.title"], DashboardPages.PathOf(http), h.ToString()));
     }
 
     public static async Task<IResult> ExportAsync(HttpContext http, AcademyDatabase database, long cohortId, long surveyId, string format)

@@ -8,7 +8,8 @@ namespace Academy.BotHost.Handlers;
 
 /// <summary>
 /// /push [DAY] in a bound group chat (admin): delivers the day's lesson, check-in prompt and quiz now,
-/// as the scheduler would. Without a day: today's programme day (day 1 before the start).
+/// as the scheduler would. Without a day: today's programme day (day 1 before the start); nothing on a
+/// holiday, and the lesson and quiz without the check-in when a day is named on one.
 /// </summary>
 public sealed class PushHandler(Programme programme, TimeProvider time) : CommandHandler("push")
 {
@@ -25,6 +26,11 @@ public sealed class PushHandler(Programme programme, TimeProvider time) : Comman
         }
         var cohort = (await CohortStore.GetAsync(turn.Session, cohortId))!;
         var calendar = cohort.Calendar;
+        var today = calendar.LocalDate(time.GetUtcNow());
+        // A holiday (or a skipped weekend) inside the programme has no check-in: the button would answer
+        // "no programme day today", so the push must not invite one.
+        var holiday = today >= calendar.Start && today <= calendar.End && !calendar.IsProgrammeDate(today);
+        var date = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         int day;
         if (turn.Event.Args.Count > 0)
         {
@@ -34,8 +40,14 @@ public sealed class PushHandler(Programme programme, TimeProvider time) : Comman
                 return;
             }
         }
-        else day = Math.Max(1, calendar.DaysElapsed(calendar.LocalDate(time.GetUtcNow())));
-        var result = await programme.DeliverDayAsync(turn.Session, cohortId, groupId, day);
+        else if (holiday)
+        {
+            await turn.ReplyAsync(turn.Text.Get("web.push.holiday", ("date", date)));
+            return;
+        }
+        else day = Math.Max(1, calendar.DaysElapsed(today));
+        var result = await programme.DeliverDayAsync(turn.Session, cohortId, groupId, day, holiday ? DayParts.Lesson | DayParts.Quiz : DayParts.All);
         if (result.MessagesQueued == 0) await turn.ReplyAsync(turn.Text.Get("push.already", ("day", day)));
+        else if (holiday) await turn.ReplyAsync(turn.Text.Get("web.push.holiday_no_checkin", ("date", date), ("day", day)));
     }
 }

@@ -113,7 +113,9 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
             ContactRequest = message.RequestContactLabel,
             Notice = message.AnswersCallbackId is not null,
             Attachment = message.Attachment?.FileName,
-            Image = ImageSource(message.Attachment),
+            Image = message.Attachment is { Kind: AttachmentKind.Image, Content: null } image ? image.Url : null,
+            // The bytes stay in the transcript row, served by the files endpoint (and inline, for a picture).
+            FileData = message.Attachment?.Content is { } bytes ? Convert.ToBase64String(bytes) : null,
             // A document is bytes the page cannot show; where it has a web address too (a certificate's PDF), the page links it.
             Link = message.Attachment is { Kind: AttachmentKind.Document, Url: { } url } && url.StartsWith("http", StringComparison.Ordinal) ? url : null,
         };
@@ -143,21 +145,20 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
         return new SendResult(SendStatus.Sent, PlatformMessageId: id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>What the page puts in an img: a browser shows SVG as it is, so charts need no rasterising here.</summary>
-    private static string? ImageSource(Attachment? attachment)
-    {
-        if (attachment is not { Kind: AttachmentKind.Image }) return null;
-        if (attachment.Content is not { } bytes) return attachment.Url;
-        var type = Path.GetExtension(attachment.FileName).ToLowerInvariant() switch
+    /// <summary>A file's content type by its name, and whether a browser shows it rather than saves it.</summary>
+    public static (string ContentType, bool Picture, bool Inline) TypeOf(string? fileName) =>
+        Path.GetExtension(fileName ?? "").ToLowerInvariant() switch
         {
-            ".svg" => "image/svg+xml",
-            ".jpg" or ".jpeg" => "image/jpeg",
-            ".gif" => "image/gif",
-            ".webp" => "image/webp",
-            _ => "image/png",
+            ".svg" => ("image/svg+xml", true, true),
+            ".png" => ("image/png", true, true),
+            ".jpg" or ".jpeg" => ("image/jpeg", true, true),
+            ".gif" => ("image/gif", true, true),
+            ".webp" => ("image/webp", true, true),
+            ".pdf" => ("application/pdf", false, true),
+            ".csv" => ("text/csv; charset=utf-8", false, false),
+            ".xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false, false),
+            _ => ("application/octet-stream", false, false),
         };
-        return $"data:{type};base64,{Convert.ToBase64String(bytes)}";
-    }
 }
 
 /// <summary>One line of a playground transcript, as the page draws it.</summary>
@@ -174,4 +175,10 @@ public sealed record PlaygroundMessage
     public string? Image { get; init; }
     /// <summary>A document's web address, to open or download.</summary>
     public string? Link { get; init; }
+
+    /// <summary>The attachment's bytes (base64), as stored; never sent to the page, which gets <see cref="File"/>.</summary>
+    public string? FileData { get; init; }
+
+    /// <summary>Where the page opens or downloads the attachment's bytes (set when the transcript is read).</summary>
+    public string? File { get; init; }
 }

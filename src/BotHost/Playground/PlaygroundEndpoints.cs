@@ -16,6 +16,12 @@ public sealed class PlaygroundOptions
 
     /// <summary>On first start with an empty store, import the sample course, cohort and roster.</summary>
     public bool SeedSample { get; set; } = true;
+
+    /// <summary>
+    /// The seeded sample cohort starts on the day of the first start (or the next date its calendar
+    /// counts), so a newcomer finds day 1 and the pre-test open; false keeps the file's start date.
+    /// </summary>
+    public bool SampleStartsToday { get; set; } = true;
 }
 
 /// <summary>
@@ -40,6 +46,7 @@ public static class PlaygroundEndpoints
         });
         api.MapGet("/state", GetStateAsync);
         api.MapGet("/messages", GetMessagesAsync);
+        api.MapGet("/files/{id:long}", GetFileAsync);
         api.MapPost("/send", SendAsync);
         return app;
     }
@@ -48,10 +55,18 @@ public static class PlaygroundEndpoints
 
     private sealed record ChatInfo(string Id, string Title, bool Group);
 
-    private static async Task<IResult> GetStateAsync(AcademyDatabase database, CancellationToken ct)
+    /// <summary>The personas and group chats, with roles and group names in the page's language <paramref name="lang"/>.</summary>
+    private static async Task<IResult> GetStateAsync(string? lang, AcademyDatabase database, Catalog catalog, CancellationToken ct)
     {
+        var text = catalog.For(lang);
         await using var s = await database.BeginReadAsync(ct);
-        return TypedResults.Ok(new { personas = await PersonasAsync(s), chats = await GroupChatsAsync(s) });
+        var personas = (await PersonasAsync(s)).Select(p => new
+        {
+            p.Id, p.Name, p.Phone, p.Role, p.Group,
+            Label = p.Id == GuestId ? text["playground.guest"] : p.Name,
+            RoleName = p.Role is "admin" or "liaison" or "learner" ? text["role." + p.Role] : text["playground.role_guest"],
+        });
+        return TypedResults.Ok(new { personas, chats = await GroupChatsAsync(s, text.Language) });
     }
 
     private static async Task<List<Persona>> PersonasAsync(DbSession s)
@@ -70,14 +85,14 @@ public static class PlaygroundEndpoints
         return personas;
     }
 
-    private static async Task<List<ChatInfo>> GroupChatsAsync(DbSession s)
+    private static async Task<List<ChatInfo>> GroupChatsAsync(DbSession s, string language)
     {
         var rows = await s.QueryAsync<(string ChatId, string Code, string Name)>(
             """
             SELECT gc.chat_id, g.code, g.name FROM group_chats gc JOIN study_groups g ON g.id = gc.group_id
             WHERE gc.channel = 'playground' AND gc.active = 1 ORDER BY g.code
             """);
-        return rows.Select(r => new ChatInfo(r.ChatId, $"{r.Code} · {StoredText.In(r.Name, Languages.English)}", true)).ToList();
+        return rows.Select(r => new ChatInfo(r.ChatId, $"{r.Code} · {StoredText.In(r.Name, language)}", true)).ToList();
     }
 
     /// <summary>Messages after id <paramref name="after"/>, and those edited after <paramref name="editedAfter"/> (shown again, in place).</summary>
@@ -94,8 +109,41 @@ public static class PlaygroundEndpoints
         return TypedResults.Ok(rows.Select(r => new
         {
             id = r.Id, sender = r.Sender, at = r.At, editedAt = r.EditedAt,
-            message = JsonSerializer.Deserialize<PlaygroundMessage>(r.Payload, PlaygroundUpdate.Json),
+            message = Shown(r.Id, JsonSerializer.Deserialize<PlaygroundMessage>(r.Payload, PlaygroundUpdate.Json)!),
         }));
+    }
+
+    /// <summary>A message as the page gets it: the bytes of its file replaced by the file's address (a picture also inline).</summary>
+    private static PlaygroundMessage Shown(long id, PlaygroundMessage message)
+    {
+        if (message.FileData is null) return message;
+        var file = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/playground/api/files/{id}");
+        var (type, picture, _) = PlaygroundClient.TypeOf(message.Attachment);
+        // A browser shows SVG as it is, so charts need no rasterising here.
+        var image = message.Image ?? (picture ? $"data:{type};base64,{message.FileData}" : null);
+        return message with { FileData = null, File = file, Image = image };
+    }
+
+    /// <summary>
+    /// A message's file, by the transcript row it is in: opened in the browser (PDF, pictures) or saved
+    /// (xlsx, CSV, or any with <c>download=true</c>). Served in a sandbox: an SVG opened in a tab runs no script.
+    /// </summary>
+    private static async Task<IResult> GetFileAsync(long id, bool? download, HttpContext http, AcademyDatabase database, CancellationToken ct)
+    {
+        string? payload;
+        await using (var s = await database.BeginReadAsync(ct))
+            payload = await s.QuerySingleOrDefaultAsync<string?>("SELECT payload FROM playground_messages WHERE id = @id", new { id });
+        if (payload is null || JsonSerializer.Deserialize<PlaygroundMessage>(payload, PlaygroundUpdate.Json) is not { FileData: { } data } message)
+            return TypedResults.NotFound();
+        var name = string.IsNullOrWhiteSpace(message.Attachment) ? "file" : Path.GetFileName(message.Attachment);
+        var (type, _, inline) = PlaygroundClient.TypeOf(name);
+        var headers = http.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox";
+        headers.XContentTypeOptions = "nosniff";
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue(inline && download != true ? "inline" : "attachment");
+        disposition.SetHttpFileName(name);
+        headers.ContentDisposition = disposition.ToString();
+        return Results.Bytes(Convert.FromBase64String(data), type);
     }
 
     /// <summary>What the page posts.</summary>

@@ -86,7 +86,7 @@ public sealed class Certificates(Outbox outbox, Catalog catalog, TimeProvider ti
         await outbox.EnqueueAsync(s, key + "/preview", new OutgoingMessage
         {
             To = to,
-            Text = text.Get("certificate.congratulations", ("name", certificate.Name), ("course", certificate.CourseTitle.In(language)),
+            Text = text.Get("certificate.congratulations", ("name", IsolatedName(certificate.Name)), ("course", certificate.CourseTitle.In(language)),
                 ("hours", Hours(certificate.CreditMinutes)), ("code", certificate.Code)),
             Attachment = new Attachment(AttachmentKind.Image, $"certificate-{certificate.Code}.png", Url: AttachmentUrl(certificate.Code, "png")),
         });
@@ -99,6 +99,36 @@ public sealed class Certificates(Outbox outbox, Catalog catalog, TimeProvider ti
 
     /// <summary>The reference a channel resolves at send time: <c>academy-certificate:CODE.pdf</c>.</summary>
     public static string AttachmentUrl(string code, string format) => $"{Scheme}:{code}.{format}";
+
+    /// <summary>
+    /// A learner's name as printed on a certificate and its page: without the bidirectional embedding,
+    /// override and isolate controls (U+202A–U+202E, U+2066–U+2069), which would reorder what follows
+    /// them (a right-to-left override makes "Anh" read "hnA"). The stored name keeps them.
+    /// </summary>
+    public static string PrintedName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.AsSpan().IndexOfAny(BidiControls) < 0 ? name : string.Concat(name.Where(c => !BidiControls.Contains(c)));
+    }
+
+    /// <summary>
+    /// The printed name inside a sentence. A name with right-to-left letters (Arabic, Hebrew) is set apart
+    /// as a first-strong isolate (U+2068 … U+2069), so it cannot reorder the words around it; any other
+    /// name reads the same either way and is left as it is.
+    /// </summary>
+    public static string IsolatedName(string name)
+    {
+        var printed = PrintedName(name);
+        return printed.Any(IsRightToLeft) ? "\u2068" + printed + "\u2069" : printed;
+    }
+
+    // Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their presentation forms; the
+    // surrogates of the supplementary right-to-left blocks.
+    private static bool IsRightToLeft(char c) =>
+        c is >= '\u0590' and <= '\u08FF' or >= '\uFB1D' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF' or '\uD802' or '\uD803' or '\uD83A' or '\uD83B';
+
+    private static readonly System.Buffers.SearchValues<char> BidiControls =
+        System.Buffers.SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
 
     /// <summary>Credit hours as printed: minutes / 60 with at most one decimal.</summary>
     public static string Hours(long minutes) => (minutes / 60.0).ToString("0.#", CultureInfo.InvariantCulture);

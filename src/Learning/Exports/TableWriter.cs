@@ -19,8 +19,10 @@ public sealed record Table(string Title, IReadOnlyList<string> Headers, IReadOnl
 
 /// <summary>
 /// Writes tables as the files liaisons and admins file away: CSV (UTF-8 with BOM, so Excel shows
-/// Chinese and Vietnamese) and xlsx (DocumentFormat.OpenXml). Text that a spreadsheet would run as a
-/// formula (starting with = + - @, tab or carriage return) is neutralised.
+/// Chinese and Vietnamese) and xlsx (DocumentFormat.OpenXml). In CSV, text that a spreadsheet would run
+/// as a formula (starting with = + - @, tab or carriage return) is neutralised with a leading apostrophe,
+/// the only defence a CSV has; in xlsx text is an inline-string cell, which no spreadsheet evaluates, so
+/// it is written exactly as it was given.
 /// </summary>
 public static class TableWriter
 {
@@ -155,7 +157,7 @@ public static class TableWriter
         return new Cell
         {
             DataType = CellValues.InlineString,
-            InlineString = new InlineString(new Text(Neutralise(Clean(text))) { Space = SpaceProcessingModeValues.Preserve }),
+            InlineString = new InlineString(new Text(Clean(text)) { Space = SpaceProcessingModeValues.Preserve }),
         };
     }
 
@@ -186,7 +188,7 @@ public static class TableWriter
 
     private static string Shown(object value) => value switch
     {
-        string s => Neutralise(s),
+        string s => s,
         DateTimeOffset or DateTime => DateTimeFormat,
         DateOnly => DateFormat,
         TimeOnly => TimeFormat,

@@ -49,7 +49,15 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
     public Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct = default) =>
         ImportAsync(files, ct, commit: true);
 
-    private async Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct, bool commit)
+    /// <summary>
+    /// Imports files with every cohort changed by <paramref name="adjustCohort"/> once checked (the
+    /// playground's sample cohort starting today); the command line imports files as they are.
+    /// </summary>
+    public Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, Func<Cohort, Cohort> adjustCohort, CancellationToken ct = default) =>
+        ImportAsync(files, ct, commit: true, adjustCohort);
+
+    private async Task<ImportReport> ImportAsync(IReadOnlyList<(string Name, byte[]? Bytes)> files, CancellationToken ct, bool commit,
+        Func<Cohort, Cohort>? adjustCohort = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         var errors = new List<ImportError>();
@@ -71,7 +79,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         foreach (var p in parsed.Where(p => p.Course is not null))
             reports.Add(await ApplyCourseAsync(session, p.File, p.Course!, now));
         foreach (var p in parsed.Where(p => p.Cohort is not null))
-            reports.Add(await ApplyCohortAsync(session, p.File, p.Cohort!));
+            reports.Add(await ApplyCohortAsync(session, p.File, adjustCohort is null ? p.Cohort! : adjustCohort(p.Cohort!)));
         foreach (var p in parsed.Where(p => p.Roster is not null))
             reports.Add(await ApplyRosterAsync(session, p.File, p.Roster!.Entries, now));
         foreach (var report in reports.Where(r => r.Changed))

@@ -30,6 +30,14 @@ public sealed class ProgrammeCalendar
         !_holidays.Contains(date) &&
         !(SkipWeekends && date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
 
+    /// <summary>The first date on or after <paramref name="date"/> that carries a programme day.</summary>
+    public DateOnly FirstProgrammeDateFrom(DateOnly date)
+    {
+        for (var d = date; d <= date.AddYears(5); d = d.AddDays(1))
+            if (IsProgrammeDate(d)) return d;
+        throw new InvalidOperationException("No programme date within five years.");
+    }
+
     /// <summary>The programme day number of a local date, or null outside the programme or on a skipped date.</summary>
     public int? DayNumber(DateOnly date)
     {

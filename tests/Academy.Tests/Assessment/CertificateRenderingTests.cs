@@ -38,4 +38,46 @@ public sealed class CertificateRenderingTests
         Assert.InRange(width, 1500, 3000);
         Assert.InRange(width / (double)height, 1.35, 1.48); // A4 landscape
     }
+
+    [Fact]
+    public async Task A_right_to_left_override_in_a_name_reverses_nothing_on_the_certificate_or_in_the_congratulation()
+    {
+        // U+202E would print "Nguyễn Văn hnìB nA"; the name is printed as typed, without the control.
+        var certificate = Sample("Nguyễn Văn \u202EAn Bình", "vi");
+        var svg = CertificateArtwork.Svg(certificate, Catalog.Default.For("vi"), "https://academy.example.org/verify/" + certificate.Code);
+        var text = await CertificateFiles.PdfTextAsync((await new SvgRasterizer(NullLogger<SvgRasterizer>.Instance).ToPdfAsync(svg, default))!);
+        Assert.Contains("Nguyễn Văn An Bình", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("hnìB", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u202E', System.Text.Encoding.UTF8.GetString(svg));
+
+        // In a sentence the control is gone too, and a right-to-left name is an isolate: the words after it keep their order.
+        string Congratulation(string name) => Catalog.Default.For("en").Get("certificate.congratulations",
+            ("name", Academy.Learning.Assessment.Certificates.IsolatedName(name)), ("course", "Digital safety"), ("hours", "2.5"), ("code", certificate.Code));
+        Assert.StartsWith("🎓 Congratulations, Nguyễn Văn An Bình! You have completed", Congratulation(certificate.Name), StringComparison.Ordinal);
+        Assert.StartsWith("🎓 Congratulations, \u2068سارة أحمد\u2069! You have completed", Congratulation("سارة \u202Eأحمد"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_200_character_name_wraps_onto_two_lines_at_a_readable_size()
+    {
+        var words = new[] { "Nguyễn", "Thị", "Hồng", "Ánh", "Trần", "Bảo", "Ngọc", "Phương", "Lê", "Minh" };
+        var name = "";
+        for (int i = 0; name.Length < 200; i++) name += (name.Length == 0 ? "" : " ") + words[i % words.Length];
+        name = name[..200].TrimEnd();
+        var certificate = Sample(name, "en");
+        var svg = CertificateArtwork.Svg(certificate, Catalog.Default.For("en"), "https://academy.example.org/verify/" + certificate.Code);
+
+        var ns = System.Xml.Linq.XNamespace.Get("http://www.w3.org/2000/svg");
+        var lines = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(svg)).Descendants(ns + "text")
+            .Where(t => (string?)t.Attribute("font-weight") == "bold" && double.Parse((string)t.Attribute("y")!, System.Globalization.CultureInfo.InvariantCulture) is > 240 and < 360)
+            .ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(name, string.Join(" ", lines.Select(l => l.Value)));
+        Assert.All(lines, l => Assert.True(double.Parse((string)l.Attribute("font-size")!, System.Globalization.CultureInfo.InvariantCulture) >= CertificateArtwork.WrappedNameMinSize,
+            $"font-size {(string)l.Attribute("font-size")!} is below {CertificateArtwork.WrappedNameMinSize} px"));
+        Assert.True(CertificateArtwork.WrappedNameMinSize >= 18); // about 14 pt: read at arm's length, not 6 pt
+
+        var text = await CertificateFiles.PdfTextAsync((await new SvgRasterizer(NullLogger<SvgRasterizer>.Instance).ToPdfAsync(svg, default))!);
+        Assert.Contains(string.Concat(name.Where(c => !char.IsWhiteSpace(c))), string.Concat(text.Where(c => !char.IsWhiteSpace(c))), StringComparison.Ordinal);
+    }
 }

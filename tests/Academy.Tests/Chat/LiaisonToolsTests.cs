@@ -137,7 +137,7 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
         string?[][] expected =
         [
             ["Learner", "Check-in time", "Quiz correct", "Quiz answered (of 3)", "Exam", "Notes"],
-            ["'" + LiaisonDay.Attack, null, "0", "0", "none yet", reminded],
+            [LiaisonDay.Attack, null, "0", "0", "none yet", reminded],
             ["Bùi Thị Lan", null, "0", "0", "none yet", reminded],
             ["Hoàng Đức Anh", null, "0", "0", "none yet", reminded],
             // Checked in after the reminder (the clock starts at 09:00): they were tagged in it too.
@@ -168,7 +168,8 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
             }
 
         var csv = SpreadsheetReader.ReadCsv(files.Single(f => f.FileName == "HN-01-day-1.csv").Content!);
-        Assert.Equal(expected.Select(row => row.Select(v => v ?? "").ToList()).ToList(), csv);
+        // Only the CSV neutralises formula-looking text (the xlsx cell is a string, shown as typed).
+        Assert.Equal(expected.Select(row => row.Select(v => v == LiaisonDay.Attack ? "'" + v : v ?? "").ToList()).ToList(), csv);
     }
 
     [Fact]

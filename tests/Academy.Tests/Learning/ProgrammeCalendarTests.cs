@@ -25,6 +25,17 @@ public class ProgrammeCalendarTests
     }
 
     [Fact]
+    public void The_first_programme_date_from_a_day_off_is_the_next_one_the_calendar_counts()
+    {
+        var cal = Calendar("Asia/Ho_Chi_Minh", new DateOnly(2026, 12, 1), skipWeekends: true, holidays: [new DateOnly(2026, 12, 8)]);
+        Assert.Equal(new DateOnly(2026, 12, 4), cal.FirstProgrammeDateFrom(new DateOnly(2026, 12, 4)));  // a Friday: itself
+        Assert.Equal(new DateOnly(2026, 12, 7), cal.FirstProgrammeDateFrom(new DateOnly(2026, 12, 5)));  // Saturday: Monday
+        Assert.Equal(new DateOnly(2026, 12, 9), cal.FirstProgrammeDateFrom(new DateOnly(2026, 12, 8)));  // a holiday: the day after
+        var everyDay = Calendar("Asia/Ho_Chi_Minh", new DateOnly(2026, 12, 1));
+        Assert.Equal(new DateOnly(2026, 12, 5), everyDay.FirstProgrammeDateFrom(new DateOnly(2026, 12, 5))); // weekends counted: Saturday itself
+    }
+
+    [Fact]
     public void The_programme_ends_after_the_last_lesson()
     {
         var cal = Calendar("UTC", new DateOnly(2026, 1, 1), lessons: 3);

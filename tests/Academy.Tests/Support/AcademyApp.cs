@@ -27,6 +27,8 @@ public sealed class AcademyApp : IAsyncDisposable
         {
             b.UseSetting("Storage:SqlitePath", _store.Options.SqlitePath);
             b.UseSetting("Playground:Enabled", "true");
+            // The tests' clocks are set against the sample's own dates (day 1 = 2026-12-01).
+            b.UseSetting("Playground:SampleStartsToday", "false");
             b.UseSetting("urls", "http://127.0.0.1:0"); // never the default 5080: tests run beside a developer's host
             // The programme would post into the playground chats a test is reading; scheduler tests turn it on.
             b.UseSetting("Scheduler:Enabled", "false");

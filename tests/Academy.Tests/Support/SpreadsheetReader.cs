@@ -8,8 +8,8 @@ namespace Academy.Tests.Support;
 /// <summary>Reads back the files the exports write: an xlsx through DocumentFormat.OpenXml, a CSV by RFC 4180.</summary>
 public static class SpreadsheetReader
 {
-    /// <summary>A cell as the test compares it: its type, its raw value, and its style's number format code (or null).</summary>
-    public sealed record XCell(string Reference, string Type, string Value, string? Format, bool Bold);
+    /// <summary>A cell as the test compares it: its type, its raw value, its style's number format code (or null), and whether it holds a formula.</summary>
+    public sealed record XCell(string Reference, string Type, string Value, string? Format, bool Bold, bool Formula = false);
 
     public sealed record XSheet(string Name, IReadOnlyList<IReadOnlyList<XCell>> Rows, IReadOnlyList<double> Widths, bool HeaderFrozen);
 
@@ -31,7 +31,7 @@ public static class SpreadsheetReader
             var bold = format?.FontId is { } fid && fonts[(int)fid.Value].Bold is not null;
             var type = c.DataType?.Value.ToString() ?? (c.CellValue is null ? "Empty" : "Number");
             var value = c.InlineString?.InnerText ?? c.CellValue?.Text ?? "";
-            return new XCell(c.CellReference!.Value!, type, value, code, bold);
+            return new XCell(c.CellReference!.Value!, type, value, code, bold, c.CellFormula is not null);
         }).ToList()).ToList();
         var widths = part.Worksheet.GetFirstChild<Columns>()?.Elements<Column>().Select(c => c.Width!.Value).ToList() ?? [];
         var frozen = part.Worksheet.GetFirstChild<SheetViews>()?.Descendants<Pane>().Any(p => p.State?.Value == PaneStateValues.Frozen && p.VerticalSplit?.Value == 1) ?? false;
