@@ -11,7 +11,7 @@ public sealed class PlaygroundOptions
 {
     public const string Section = "Playground";
 
-    /// <summary>Serve the playground. Default: on when the host listens on loopback only.</summary>
+    /// <summary>Serve the playground. Default: on with no real chat channel and every listening address on loopback (see <see cref="PlaygroundSwitch"/>).</summary>
     public bool? Enabled { get; set; }
 
     /// <summary>On first start with an empty store, import the sample course, cohort and roster.</summary>
@@ -30,8 +30,9 @@ public static class PlaygroundEndpoints
     public static WebApplication MapPlayground(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
-        var api = app.MapGroup("/playground/api");
+        var playground = app.MapGroup("").AddEndpointFilter(PlaygroundSwitch.LoopbackOnlyAsync);
+        playground.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
+        var api = playground.MapGroup("/playground/api");
         api.MapGet("/strings", (string? lang, Catalog catalog) =>
         {
             var text = catalog.For(lang);
@@ -51,7 +52,9 @@ public static class PlaygroundEndpoints
     private static async Task<IResult> GetStateAsync(AcademyDatabase database, CancellationToken ct)
     {
         await using var s = await database.BeginReadAsync(ct);
-        return TypedResults.Ok(new { personas = await PersonasAsync(s), chats = await GroupChatsAsync(s) });
+        // The roster's numbers stay on the server: the contact share fills them in there.
+        var personas = (await PersonasAsync(s)).Select(p => p with { Phone = Masked(p.Phone) });
+        return TypedResults.Ok(new { personas, chats = await GroupChatsAsync(s) });
     }
 
     private static async Task<List<Persona>> PersonasAsync(DbSession s)
@@ -68,6 +71,15 @@ public static class PlaygroundEndpoints
             .ToList();
         personas.Add(new Persona(GuestId, "Guest", GuestPhone, "guest", null));
         return personas;
+    }
+
+    /// <summary>A phone number as the page may see it: every digit but the last three hidden.</summary>
+    public static string Masked(string phone)
+    {
+        ArgumentNullException.ThrowIfNull(phone);
+        var digits = phone.Count(char.IsAsciiDigit);
+        var seen = 0;
+        return string.Concat(phone.Select(c => char.IsAsciiDigit(c) && ++seen <= digits - 3 ? '*' : c));
     }
 
     private static async Task<List<ChatInfo>> GroupChatsAsync(DbSession s)
@@ -129,7 +141,7 @@ public static class PlaygroundEndpoints
         // What the person did shows in the transcript; button presses are not messages.
         if (request.Button is null)
         {
-            var shown = new PlaygroundMessage { Text = request.ShareContact ? "📱 " + persona.Phone : request.Text };
+            var shown = new PlaygroundMessage { Text = request.ShareContact ? "📱 " + Masked(persona.Phone) : request.Text };
             await s.ExecuteAsync("INSERT INTO playground_messages (chat_id, sender, payload, at) VALUES (@ChatId, @sender, @payload, @now)",
                 new { request.ChatId, sender = persona.Name, payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), now });
         }
