@@ -41,8 +41,11 @@ public sealed record PlaygroundSwitch(bool On, bool Explicit, string Reason)
     {
         var http = context.HttpContext;
         var request = http.Request;
-        var names = new[] { request.Host.Host, request.Headers["X-Original-Host"].ToString(), request.Headers["X-Forwarded-Host"].ToString() };
-        if (!Exposure.IsLoopbackHost(request.Host.Host) || names.Skip(1).Any(n => n.Length > 0 && !Exposure.IsLoopbackHost(HostOnly(n))))
+        // X-Original-Host is what the client sent when a forwarded X-Forwarded-Host replaced it: a page on
+        // another name gains nothing by adding "X-Forwarded-Host: localhost".
+        var named = new[] { request.Headers["X-Original-Host"].ToString(), request.Headers["X-Forwarded-Host"].ToString() }
+            .Where(h => h.Length > 0).Select(HostOnly);
+        if (!Exposure.IsLoopbackHost(request.Host.Host) || named.Any(h => !Exposure.IsLoopbackHost(h)))
             return TypedResults.BadRequest(new { error = "the playground answers only requests addressed to localhost, 127.0.0.1 or [::1]" });
         var state = http.RequestServices.GetRequiredService<PlaygroundSwitch>();
         if (!state.Explicit && http.Connection.LocalIpAddress is { } local &&

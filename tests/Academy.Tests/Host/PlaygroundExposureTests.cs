@@ -165,6 +165,11 @@ public sealed class PlaygroundExposureTests
         }
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(app, HttpMethod.Get, "/playground/api/state", $"localhost:{port}",
             ("X-Forwarded-Host", "attacker.example"))).StatusCode);
+        // The rebinding page's own script adding a loopback X-Forwarded-Host (its requests come from loopback, a known proxy).
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(app, HttpMethod.Get, "/playground/api/state", $"attacker.example:{port}",
+            ("X-Forwarded-Host", $"localhost:{port}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(app, HttpMethod.Get, "/playground/api/state", $"localhost:{port}",
+            ("X-Forwarded-Host", $"127.0.0.1:{port}"))).StatusCode);
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT COUNT(*) FROM inbox"));
     }
 
