@@ -19,11 +19,17 @@ command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)
 [ -f /usr/share/zoneinfo/Europe/Berlin ] || need+=(tzdata)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# nginx in front of the host: the reverse-proxy test runs its own from a temp folder
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
   as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Installed for the tests only: the package's own service (port 80) is not left running.
+  if [[ " ${need[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1; then
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
 fi
 
 # ---- PostgreSQL on 127.0.0.1:5432, user postgres / postgres ----

@@ -13,12 +13,13 @@ if (CliVerbs.Handles(args)) return await CliVerbs.RunAsync(args, Console.Out, Co
 
 var builder = WebApplication.CreateBuilder(AcademyHost.Options(args));
 builder.UseAcademyDefaults();                            // http://127.0.0.1:5080 unless --urls / ASPNETCORE_URLS
+builder.AddAcademyDeployment();                          // X-Forwarded-* believed only from ForwardedHeaders:KnownProxies (loopback by default)
 builder.Services.AddAcademyStore(builder.Configuration); // SQLite (default) or PostgreSQL, per Storage:*
 builder.Services.AddAcademyLearning();                   // importer, learner record, catalogs, TimeProvider
 builder.Services.AddAcademyChat();                       // inbox → turn pipeline → handlers → outbox → dispatcher
 builder.Services.AddAcademyAnnouncements();              // admins' announcements: compose, send or schedule, live delivery report
 builder.Services.AddAcademyAssessment();                 // exams, surveys, the completion rule and certificates
-builder.AddPlayground();                                 // the browser playground channel (loopback by default)
+builder.AddPlayground();                                 // the browser playground: only on loopback with no real channel, or Playground:Enabled
 builder.AddTelegram();                                   // the Telegram channel, when Telegram:BotToken is set
 builder.AddBotFramework();                               // Teams, Web Chat … (Bot Framework), when BotFramework:AppId is set or in emulator mode
 builder.Services.AddAcademyScheduler(builder.Configuration); // Quartz on the same database: the daily programme, one-off jobs
@@ -26,6 +27,7 @@ builder.Services.AddAcademyHealth();                     // /health: store reach
 builder.Services.AddAcademyDashboard(builder.Configuration); // /dashboard: one-time sign-in links, pages, exports
 
 var app = builder.Build();
+app.UseAcademyDeployment();                              // forwarded headers first; start-up warnings for what a deployer must set
 if (!ListenCheck.AddressesAvailable(app, Console.Error)) return 1; // an address in use: one line, before anything starts
 await app.Services.MigrateAcademyStoreAsync();           // versioned schema, applied before serving
 await app.UsePlaygroundAsync();                          // sample course on first start; the page at /

@@ -2,6 +2,7 @@ using Academy.Learning.Localization;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
 using Academy.Learning.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Primitives;
 
 namespace Academy.BotHost.Dashboard;
@@ -24,6 +25,7 @@ public static class DashboardEndpoints
         services.AddSingleton(options);
         services.AddSingleton<DashboardAccess>();
         services.AddSingleton<DashboardLinks>();
+        services.TryAddSingleton<Hosting.PublicOrigin>();
         return services;
     }
 
@@ -46,7 +48,9 @@ public static class DashboardEndpoints
         pages.MapGet("/surveys", DashboardSurveys.PageAsync);
         pages.MapGet("/surveys/{cohortId:long}/{surveyId:long}/{format}", DashboardSurveys.ExportAsync);
         pages.MapGet("/exports/exams/{id:long}/{format}", DashboardPages.ExamExportAsync);
-        pages.MapGet("/lang/{language}", SetLanguageAsync);
+        pages.MapPost("/lang", SetLanguageAsync).DisableAntiforgery();
+        // The links of pages from before the switch became a form: back to the page, nothing changed.
+        pages.MapGet("/lang/{language}", (string? back) => Results.Redirect(LocalBack(back)));
         pages.MapPost("/signout", SignOutAsync).DisableAntiforgery();
         pages.MapGet("/{**rest}", (HttpContext http) => NotFound(Viewer(http)));
         return app;
@@ -137,6 +141,8 @@ public static class DashboardEndpoints
 
     private static async Task<IResult> SignInAsync(HttpContext http, DashboardAccess access, DashboardOptions options)
     {
+        // Another site's form would sign this browser in as whoever's link that site holds (login CSRF).
+        if (IsCrossSite(http.Request)) return SignedOut(http, StatusCodes.Status403Forbidden, "dashboard.cross_site");
         StringValues token = default;
         if (http.Request.HasFormContentType) token = (await http.Request.ReadFormAsync(http.RequestAborted))["token"];
         var session = await access.RedeemAsync(token.ToString(), http.RequestAborted);
@@ -165,12 +171,28 @@ public static class DashboardEndpoints
             "<p id=\"message\">" + DashboardHtml.E(text["dashboard.signed_out_done"]) + "</p>", signedIn: false));
     }
 
-    private static async Task<IResult> SetLanguageAsync(HttpContext http, DashboardAccess access, string language, string? back)
+    private static async Task<IResult> SetLanguageAsync(HttpContext http, DashboardAccess access)
     {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        var language = form?["language"].ToString();
+        var back = LocalBack(form?["back"].ToString());
         if (Languages.Normalize(language) is not { } lang || !Languages.All.Contains(language)) return NotFound(Viewer(http));
         await access.SetLanguageAsync(Viewer(http).Session, lang, http.RequestAborted);
-        // Only back into the dashboard: never an open redirect.
-        var target = back is not null && back.StartsWith("/dashboard", StringComparison.Ordinal) && !back.Contains("//", StringComparison.Ordinal) ? back : "/dashboard";
-        return Results.Redirect(target);
+        return Results.Redirect(back);
+    }
+
+    /// <summary>
+    /// Where "back" may lead: a path of the dashboard itself, in plain URL characters; anything else
+    /// (another site, a path elsewhere, a line break or a character a header cannot carry) → /dashboard.
+    /// </summary>
+    internal static string LocalBack(string? back)
+    {
+        const string home = "/dashboard";
+        if (string.IsNullOrEmpty(back) || back.Length > 2048) return home;
+        if (!(back == home || back.StartsWith(home + "/", StringComparison.Ordinal) || back.StartsWith(home + "?", StringComparison.Ordinal))) return home;
+        if (back.Any(c => c is <= ' ' or > '~' or '\\')) return home;
+        if (back.Contains("//", StringComparison.Ordinal) || back.Contains("/.", StringComparison.Ordinal) ||
+            back.Contains("%2e", StringComparison.OrdinalIgnoreCase)) return home;
+        return back;
     }
 }

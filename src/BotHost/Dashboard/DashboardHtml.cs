@@ -123,12 +123,14 @@ public sealed class DashboardHtml(Localizer text)
             if (surveys) links = [.. links, ("/dashboard/surveys", "web.dashboard.nav.surveys")];
             foreach (var (href, key) in links)
                 sb.Append("<a href=\"").Append(href).Append('"').Append(path.Split('?')[0] == href ? " aria-current=\"page\"" : "").Append('>').Append(E(text[key])).Append("</a>");
-            sb.Append("</nav><div class=\"tools\"><span class=\"langs\">");
+            // A form, not links: choosing a language changes the session, and only this site's own pages may do that.
+            sb.Append("</nav><div class=\"tools\"><form class=\"langs\" method=\"post\" action=\"/dashboard/lang\">")
+              .Append("<input type=\"hidden\" name=\"back\" value=\"").Append(E(path)).Append("\">");
             foreach (var lang in Languages.All)
-                sb.Append("<a href=\"/dashboard/lang/").Append(E(lang)).Append("?back=").Append(E(Uri.EscapeDataString(path))).Append('"')
+                sb.Append("<button type=\"submit\" name=\"language\" value=\"").Append(E(lang)).Append('"')
                   .Append(lang == text.Language ? " aria-current=\"true\"" : "").Append(" lang=\"").Append(E(lang)).Append("\">")
-                  .Append(E(text["dashboard.language." + lang])).Append("</a>");
-            sb.Append("</span><form method=\"post\" action=\"/dashboard/signout\"><button type=\"submit\" id=\"signout\">")
+                  .Append(E(text["dashboard.language." + lang])).Append("</button>");
+            sb.Append("</form><form method=\"post\" action=\"/dashboard/signout\"><button type=\"submit\" id=\"signout\">")
               .Append(E(text["dashboard.signout"])).Append("</button></form></div>");
         }
         sb.Append("</header><main><h1 id=\"page-title\">").Append(E(title)).Append("</h1>").Append(main).Append("</main></body></html>");

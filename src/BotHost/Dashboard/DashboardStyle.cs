@@ -12,8 +12,9 @@ public static class DashboardStyle
         nav a{margin-right:.9rem;text-decoration:none}
         nav a[aria-current=page]{text-decoration:underline;font-weight:700}
         .tools{display:flex;gap:.8rem;align-items:center}
-        .langs a{margin-right:.4rem;font-size:.9rem;text-decoration:none;opacity:.8}
-        .langs a[aria-current=true]{opacity:1;font-weight:700;text-decoration:underline}
+        .langs{margin:0}
+        .langs button{margin-right:.4rem;padding:0;border:0;background:none;color:#fff;font-size:.9rem;opacity:.8}
+        .langs button[aria-current=true]{opacity:1;font-weight:700;text-decoration:underline}
         button{font:inherit;padding:.45rem .9rem;border-radius:6px;border:1px solid #1f3a5f;background:#fff;color:#1f3a5f;cursor:pointer}
         #continue{background:#1f3a5f;color:#fff;font-size:1.1rem;padding:.7rem 1.4rem}
         main{max-width:1100px;margin:0 auto;padding:1rem}

@@ -69,14 +69,20 @@ public static class ChatRegistration
         return services;
     }
 
-    /// <summary>The browser playground channel: on by default when the host listens on loopback only.</summary>
+    /// <summary>
+    /// The browser playground channel: on by itself only with no real chat channel configured and
+    /// every listening address on loopback; <c>Playground:Enabled</c> true or false decides outright.
+    /// </summary>
     public static WebApplicationBuilder AddPlayground(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(PlaygroundOptions.Section).Get<PlaygroundOptions>() ?? new PlaygroundOptions();
-        options.Enabled ??= ListensOnLoopbackOnly(builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? AcademyHost.DefaultUrl);
+        var state = PlaygroundSwitch.Decide(builder.Configuration, options.Enabled);
+        options.Enabled = state.On;
         builder.Services.AddSingleton(options);
-        if (options.Enabled != true) return builder;
+        builder.Services.AddSingleton(state);
+        builder.Services.AddHealthChecks().AddCheck<PlaygroundHealthCheck>("playground");
+        if (!state.On) return builder;
         builder.Services.AddSingleton<IInboundMapper, PlaygroundMapper>();
         builder.Services.AddSingleton<IChannelClient, PlaygroundClient>();
         builder.Services.AddSingleton<PlaygroundSeeder>();
@@ -86,15 +92,12 @@ public static class ChatRegistration
     public static async Task<WebApplication> UsePlaygroundAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var state = app.Services.GetRequiredService<PlaygroundSwitch>();
+        if (!state.On) return app;
+        if (state.Explicit) app.Services.GetRequiredService<Operations.StartupWarnings>().Add(PlaygroundSwitch.WarningKey, PlaygroundSwitch.ExplicitWarning);
         var options = app.Services.GetRequiredService<PlaygroundOptions>();
-        if (options.Enabled != true) return app;
         if (options.SeedSample) await app.Services.GetRequiredService<PlaygroundSeeder>().SeedIfEmptyAsync();
         app.MapPlayground();
         return app;
     }
-
-    private static bool ListensOnLoopbackOnly(string urls) =>
-        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(u =>
-            Uri.TryCreate(u.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) &&
-            (uri.IsLoopback || uri.Host == "localhost"));
 }

@@ -11,7 +11,7 @@ public sealed class PlaygroundOptions
 {
     public const string Section = "Playground";
 
-    /// <summary>Serve the playground. Default: on when the host listens on loopback only.</summary>
+    /// <summary>Serve the playground. Default: on with no real chat channel and every listening address on loopback (see <see cref="PlaygroundSwitch"/>).</summary>
     public bool? Enabled { get; set; }
 
     /// <summary>On first start with an empty store, import the sample course, cohort and roster.</summary>
@@ -36,8 +36,9 @@ public static class PlaygroundEndpoints
     public static WebApplication MapPlayground(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
-        var api = app.MapGroup("/playground/api");
+        var playground = app.MapGroup("").AddEndpointFilter(PlaygroundSwitch.LoopbackOnlyAsync);
+        playground.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
+        var api = playground.MapGroup("/playground/api");
         api.MapGet("/strings", (string? lang, Catalog catalog) =>
         {
             var text = catalog.For(lang);
@@ -62,10 +63,11 @@ public static class PlaygroundEndpoints
         await using var s = await database.BeginReadAsync(ct);
         var personas = (await PersonasAsync(s)).Select(p => new
         {
-            p.Id, p.Name, p.Phone, p.Role, p.Group,
+            p.Id, p.Name, Phone = Masked(p.Phone), p.Role, p.Group,
             Label = p.Id == GuestId ? text["playground.guest"] : p.Name,
             RoleName = p.Role is "admin" or "liaison" or "learner" ? text["role." + p.Role] : text["playground.role_guest"],
         });
+        // The roster's numbers stay on the server: the contact share fills them in there.
         return TypedResults.Ok(new { personas, chats = await GroupChatsAsync(s, text.Language) });
     }
 
@@ -83,6 +85,15 @@ public static class PlaygroundEndpoints
             .ToList();
         personas.Add(new Persona(GuestId, "Guest", GuestPhone, "guest", null));
         return personas;
+    }
+
+    /// <summary>A phone number as the page may see it: every digit but the last three hidden.</summary>
+    public static string Masked(string phone)
+    {
+        ArgumentNullException.ThrowIfNull(phone);
+        var digits = phone.Count(char.IsAsciiDigit);
+        var seen = 0;
+        return string.Concat(phone.Select(c => char.IsAsciiDigit(c) && ++seen <= digits - 3 ? '*' : c));
     }
 
     private static async Task<List<ChatInfo>> GroupChatsAsync(DbSession s, string language)
@@ -177,7 +188,7 @@ public static class PlaygroundEndpoints
         // What the person did shows in the transcript; button presses are not messages.
         if (request.Button is null)
         {
-            var shown = new PlaygroundMessage { Text = request.ShareContact ? "📱 " + persona.Phone : request.Text };
+            var shown = new PlaygroundMessage { Text = request.ShareContact ? "📱 " + Masked(persona.Phone) : request.Text };
             await s.ExecuteAsync("INSERT INTO playground_messages (chat_id, sender, payload, at) VALUES (@ChatId, @sender, @payload, @now)",
                 new { request.ChatId, sender = persona.Name, payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), now });
         }

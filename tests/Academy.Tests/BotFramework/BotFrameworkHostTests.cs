@@ -199,7 +199,38 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Equal(2, await host.ScalarAsync<long>("SELECT attempts FROM outbox"));
     }
 
+    [Fact]
+    public async Task Sign_in_links_start_where_the_Bot_Connector_reached_the_host_as_the_proxy_forwarded_it()
+    {
+        await using var host = StartHost();
+        _connector.AddMember(Admin, "Mai Anh", "mai.anh.nguyen@example.org");
+        (string, string)[] proxied = [("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "academy.example.org")];
+        Assert.Equal(HttpStatusCode.OK, await PostThroughProxyAsync(host, PrivateMessage(Admin, "/start"), _connector.Token(_time.GetUtcNow()), proxied));
+        await WaitForPostAsync(Personal(Admin), a => a.Text.Contains("Nguyễn Thị Mai Anh", StringComparison.Ordinal));
+
+        // A request with no genuine token names another host: it moves nothing.
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostThroughProxyAsync(host, PrivateMessage(Admin, "/help"), "not.a.jwt",
+            ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "evil.example")));
+        Assert.Equal("https://academy.example.org/verify/ABCD",
+            host.Services.GetRequiredService<Academy.BotHost.Certificates.CertificateLinks>().VerifyUrl("ABCD"));
+
+        Assert.Equal(HttpStatusCode.OK, await PostThroughProxyAsync(host, PrivateMessage(Admin, "/dashboard"), _connector.Token(_time.GetUtcNow()), proxied));
+        await WaitForPostAsync(Personal(Admin), a => a.Text.Contains("https://academy.example.org/dashboard/signin?token=", StringComparison.Ordinal));
+    }
+
     // ---- helpers ----
+
+    private static async Task<HttpStatusCode> PostThroughProxyAsync(AcademyApp host, string body, string token, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/messages", UriKind.Relative))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers) request.Headers.Add(name, value);
+        using var response = await host.Client.SendAsync(request);
+        return response.StatusCode;
+    }
 
     private List<PostedActivity> QuizCards() =>
         _connector.Posted.Where(p => p.ConversationId == TeamChannel && p.SubmitData.Any(d => d.StartsWith("q:", StringComparison.Ordinal))).ToList();

@@ -91,7 +91,7 @@ public sealed class DashboardBrowserTests : BrowserTest
         await Assertions.Expect(page.Locator("ul.exports a[href$='/xlsx']")).ToHaveCountAsync(5);
 
         // Switch to Chinese; the choice sticks for the session.
-        await page.Locator(".langs a[lang='zh-Hans']").ClickAsync();
+        await page.Locator(".langs button[lang='zh-Hans']").ClickAsync();
         await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("导出");
         await page.Locator("nav a[href='/dashboard']").ClickAsync();
         await Assertions.Expect(page.Locator("#fig-checkin .label")).ToHaveTextAsync("签到率");

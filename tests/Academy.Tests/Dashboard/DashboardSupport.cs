@@ -27,8 +27,8 @@ public static partial class DashboardSupport
 
     public static async Task<PlaygroundUser> RegisterAsync(AcademyApp app, string phone)
     {
-        var state = await app.Client.GetFromJsonAsync<JsonElement>(new Uri("/playground/api/state", UriKind.Relative));
-        var id = state.GetProperty("personas").EnumerateArray().First(p => p.GetProperty("phone").GetString() == phone).GetProperty("id").GetString()!;
+        // The page sees only masked numbers; the persona is named after the roster entry's id.
+        var id = (await PlaygroundSteps.PersonaAsync(app, phone)).PersonaId;
         var user = new PlaygroundUser(app, id);
         await user.SayAsync(user.PrivateChat, "/start");
         await WaitForBotAsync(app, user.PrivateChat, m => ButtonData(m).Contains("lang:en"));

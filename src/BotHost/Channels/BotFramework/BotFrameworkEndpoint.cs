@@ -16,8 +16,8 @@ public static class BotFrameworkEndpoint
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost(BotFrameworkOptions.MessagesPath, async (HttpContext http, BotFrameworkOptions options, BotFrameworkAuthenticator auth,
-            ConversationReferences references, InboxStore inbox, InboxProcessor processor, ILogger<BotFrameworkAuthenticator> logger,
-            CancellationToken ct) =>
+            ConversationReferences references, InboxStore inbox, InboxProcessor processor, Hosting.PublicOrigin origin,
+            ILogger<BotFrameworkAuthenticator> logger, CancellationToken ct) =>
         {
             var authorization = http.Request.Headers.Authorization.ToString();
             // Without a token nothing is read: a stranger learns nothing about what we accept.
@@ -32,6 +32,8 @@ public static class BotFrameworkEndpoint
                 logger.LogWarning("Refused an Activity on {Path}: {Reason}", BotFrameworkOptions.MessagesPath, refusal);
                 return Results.Unauthorized();
             }
+            // The Bot Connector called the bot's public messaging endpoint: links the bot sends can start there.
+            if (options.ValidatesTokens) origin.Observe(http.Request);
 
             return await WebhookBody.RecordOrRetryLaterAsync(async () =>
             {

@@ -20,11 +20,14 @@ public static class TelegramWebhook
         ArgumentNullException.ThrowIfNull(options);
         var path = new Uri(options.WebhookUrl!).AbsolutePath;
         var secret = Encoding.UTF8.GetBytes(options.SecretToken!);
-        app.MapPost(path, async (HttpContext http, InboxStore inbox, InboxProcessor processor, ILogger<InboxStore> logger, CancellationToken ct) =>
+        app.MapPost(path, async (HttpContext http, InboxStore inbox, InboxProcessor processor, Hosting.PublicOrigin origin, ILogger<InboxStore> logger,
+            CancellationToken ct) =>
         {
             var given = http.Request.Headers[SecretHeader].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), secret))
                 return Results.Unauthorized();
+            // Telegram called the webhook's public address: links the bot sends can start there.
+            origin.Observe(http.Request);
 
             var body = await WebhookBody.ReadLimitedAsync(http.Request, ct);
             if (body is null) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
