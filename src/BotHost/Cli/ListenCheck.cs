@@ -22,7 +22,7 @@ public static partial class ListenCheck
         // Only Kestrel binds sockets (the tests' in-memory server does not).
         if (app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.GetType().Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) != true)
             return true;
-        foreach (var url in Addresses(app.Configuration))
+        foreach (var url in Hosting.Exposure.ListenAddresses(app.Configuration))
         {
             var problem = Probe(url);
             if (problem is null) continue;
@@ -44,21 +44,10 @@ public static partial class ListenCheck
         }
         catch (IOException ex) when (ProblemOf(ex) is { } problem)
         {
-            var address = FailedAddress().Match(ex.Message) is { Success: true } m ? m.Groups[1].Value : string.Join(", ", Addresses(app.Configuration));
+            var address = FailedAddress().Match(ex.Message) is { Success: true } m ? m.Groups[1].Value : string.Join(", ", Hosting.Exposure.ListenAddresses(app.Configuration));
             await stderr.WriteLineAsync(Catalog.Default.For(null).Get(problem, ("address", address)));
             return 1;
         }
-    }
-
-    // Kestrel listens on Kestrel:Endpoints:*:Url when any is configured, otherwise on `urls` (which
-    // UseAcademyDefaults always sets).
-    private static List<string> Addresses(IConfiguration configuration)
-    {
-        var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren()
-            .Select(e => e["Url"]).OfType<string>().Where(u => u.Length > 0).ToList();
-        if (endpoints.Count > 0) return endpoints;
-        return (configuration[WebHostDefaults.ServerUrlsKey] ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 
     private static string? Probe(string url)
