@@ -37,8 +37,7 @@ public static partial class DashboardPages
          .Figure("fig-lessons", t["dashboard.col.lessons"], $"{progress.RequiredLessonsRead}/{progress.RequiredLessons}",
              t.Get("dashboard.learner.ledger_total", ("points", progress.Points), ("minutes", progress.CreditMinutes)))
          .Raw("</section>");
-        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id),
-            (await exams.ForCohortAsync(s, cohortId, [groupId])).Learners.FirstOrDefault(l => l.LearnerId == id));
+        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id), await exams.ForCohortAsync(s, cohortId, [groupId]), id);
         h.Tag("h2", t["dashboard.learner.checkins"]);
         h.Table("checkins", [t["dashboard.day"], t["dashboard.col.date"], t["dashboard.col.time"]],
             history.CheckIns.Select(c => (IReadOnlyList<object?>)[c.Day, c.LocalDate, Local(c.At, zone, "HH:mm")]), t["dashboard.none"]);
