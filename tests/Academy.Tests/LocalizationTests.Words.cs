@@ -68,6 +68,21 @@ public partial class LocalizationTests
         Assert.Equal(expected, Catalog.Default.Get(lang, key, args));
 
     [Fact]
+    public void A_number_sign_before_a_placeholder_stays_a_number_sign_inside_a_plural()
+    {
+        // In a plural branch "#" is the count: "Announcement #{id}" there would print "Announcement 312" for #12 with 3 copies.
+        foreach (var lang in Languages.All)
+            foreach (var key in Catalog.Default.Keys(lang))
+            {
+                var template = Catalog.Default.Template(lang, key);
+                var numbered = Regex.Matches(template, @"#\{(\w+)\}").Select(m => m.Groups[1].Value).ToHashSet();
+                if (numbered.Count == 0) continue;
+                var text = Catalog.Default.Get(lang, key, Placeholders(template).Select(n => (n, (object?)(numbered.Contains(n) ? 12345 : 3))).ToArray());
+                Assert.True(text.Contains("#12345", StringComparison.Ordinal), $"{lang}:{key}: “{text}”");
+            }
+    }
+
+    [Fact]
     public void A_role_is_named_in_words_with_its_article_never_by_its_code()
     {
         var withRole = Catalog.Default.Keys(Languages.English).Where(k => Placeholders(Catalog.Default.Template(Languages.English, k)).Contains("role")).ToList();
