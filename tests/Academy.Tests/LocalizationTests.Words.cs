@@ -17,6 +17,26 @@ public partial class LocalizationTests
     private static readonly string[] Roles = ["admin", "liaison", "learner"];
 
     [Fact]
+    public void Every_catalog_file_beside_the_code_is_in_the_catalog()
+    {
+        // MSBuild takes NAME.en.json for a culture resource and moves it to a satellite assembly unless told not to.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Academy.sln"))) root = root.Parent!;
+        var learning = Path.Combine(root.FullName, "src", "Learning");
+        var files = Directory.EnumerateFiles(learning, "*.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToList();
+        Assert.Contains(files, f => Path.GetFileName(f).Count(c => c == '.') == 2); // a NAME.LANG.json among them
+        foreach (var file in files)
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var lang = name[(name.LastIndexOf('.') + 1)..];
+            var keys = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!.Keys;
+            Assert.Empty(keys.Except(Catalog.Default.Keys(lang)).Select(k => $"{Path.GetFileName(file)}: {k}"));
+        }
+    }
+
+    [Fact]
     public void No_message_leaves_the_plural_to_the_reader()
     {
         foreach (var lang in Languages.All)
