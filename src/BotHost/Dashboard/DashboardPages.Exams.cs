@@ -31,7 +31,7 @@ public static partial class DashboardPages
             h.Tag("p", t.Get("exams.stats.prepost", ("pre", Score(both.Average(l => l.Pre!.Value))), ("post", Score(both.Average(l => l.Post!.Value))),
                 ("gain", Signed(both.Average(l => l.Gain!.Value))), ("count", both.Count)), "lead", "prepost");
         h.Table("exams", [t["exams.stats.exam"], t["exams.stats.took"], t["exams.stats.average"], t["exams.stats.pass_rate"], t["exams.stats.bands"]],
-            report.Exams.Select(e => (IReadOnlyList<object?>)[KindName(t, e.Kind, e.ExamCode),
+            report.Exams.Select(e => (IReadOnlyList<object?>)[e.Title?.In(t.Language) ?? KindName(t, e.Kind, e.ExamCode),
                 $"{e.Took}/{e.Enrolled} ({h.Percent(e.Participation)})", e.Average is { } a ? Score(a) : t["dashboard.none"], h.Percent(e.PassRate),
                 e.Bands.ToString()]));
         if (report.Questions.Count > 0)
@@ -44,20 +44,22 @@ public static partial class DashboardPages
     }
 
     /// <summary>One learner's counted exam results on their page.</summary>
-    private static void LearnerExamSection(DashboardHtml h, IReadOnlyList<Learning.Assessment.CountedResult> results, LearnerPrePost? prePost, int exams)
+    private static void LearnerExamSection(DashboardHtml h, IReadOnlyList<Learning.Assessment.CountedResult> results, ExamReport report, long learnerId)
     {
+        var prePost = report.Learners.FirstOrDefault(l => l.LearnerId == learnerId);
+        var titles = report.Exams.ToDictionary(e => e.ExamId, e => e.Title);
         var t = h.Text;
         h.Tag("h2", t["dashboard.overview.prepost"]);
         if (results.Count == 0)
         {
-            h.Tag("p", t[exams == 0 ? "web.dashboard.exams_none" : "web.dashboard.learner_no_attempts"], "empty", "prepost");
+            h.Tag("p", t[report.Exams.Count == 0 ? "web.dashboard.exams_none" : "web.dashboard.learner_no_attempts"], "empty", "prepost");
             return;
         }
         if (prePost?.Gain is { } gain)
             h.Tag("p", t.Get("exams.stats.prepost", ("pre", Score(prePost.Pre!.Value)), ("post", Score(prePost.Post!.Value)), ("gain", Signed(gain)), ("count", 1)),
                 "lead", "prepost");
         h.Table("exams", [t["exams.stats.exam"], t["exams.stats.score"], t["exams.stats.passed"], t["exams.stats.attempts"]],
-            results.Select(r => (IReadOnlyList<object?>)[KindName(t, r.Kind, r.ExamCode), Score(r.Score), r.Passed ? t["exams.stats.yes"] : t["exams.stats.no"], r.Attempts]));
+            results.Select(r => (IReadOnlyList<object?>)[titles.GetValueOrDefault(r.ExamId)?.In(t.Language) ?? KindName(t, r.Kind, r.ExamCode), Score(r.Score), r.Passed ? t["exams.stats.yes"] : t["exams.stats.no"], r.Attempts]));
     }
 
     /// <summary>Exam results per learner (pre, post, gain, then each exam's counted score), as xlsx or CSV.</summary>

@@ -37,8 +37,7 @@ public static partial class DashboardPages
          .Figure("fig-lessons", t["dashboard.col.lessons"], $"{progress.RequiredLessonsRead}/{progress.RequiredLessons}",
              t.Get("dashboard.learner.ledger_total", ("points", progress.Points), ("minutes", progress.CreditMinutes)))
          .Raw("</section>");
-        var report = await exams.ForCohortAsync(s, cohortId, [groupId]);
-        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id), report.Learners.FirstOrDefault(l => l.LearnerId == id), report.Exams.Count);
+        LearnerExamSection(h, await results.ForLearnerAsync(s, cohortId, id), await exams.ForCohortAsync(s, cohortId, [groupId]), id);
         ZoneNote(h, stored.Cohort.TimeZoneId);
         h.Tag("h2", t["dashboard.learner.checkins"]);
         h.Table("checkins", [t["dashboard.day"], t["dashboard.col.date"], t["dashboard.col.time"]],
@@ -64,7 +63,7 @@ public static partial class DashboardPages
         foreach (var r in reports)
         {
             var audience = (await Learning.Announcements.Announcements.GetAsync(s, r.Id))?.Audience;
-            var (zone, zoneId, _) = await Handlers.Announcing.AnnouncementFlow.ZoneAsync(s, audience);
+            var (zone, zoneId, _) = await Handlers.Announcing.AnnouncementFlow.ZoneAsync(s, audience, t.Language);
             when[r.Id] = t.Get("announce.when.at", ("time", Handlers.Announcing.AnnouncementFlow.Local(r.SentAt ?? r.CreatedAt, zone)), ("zone", zoneId));
         }
         var h = new DashboardHtml(t);

@@ -26,7 +26,7 @@ public static class DashboardSurveys
                 var result = await SurveyResults.AggregateAsync(s, survey, cohort.Id);
                 h.Raw("<section class=\"survey\">")
                  .Tag("h2", $"{cohort.Name.In(lang)} · {survey.Definition.Title.In(lang)}")
-                 .Tag("p", t.Get("survey.results_header", ("title", survey.Definition.Code), ("count", result.Responses),
+                 .Tag("p", t.Get("survey.results_header", ("title", survey.Definition.Title.In(lang)), ("count", result.Responses),
                      ("kind", t[survey.Definition.Anonymous ? "survey.anonymous" : "survey.named"])), "lead")
                  .Raw("<p class=\"exports\">")
                  .Link($"/dashboard/surveys/{cohort.Id}/{survey.Id}/xlsx", "xlsx").Raw(" ")

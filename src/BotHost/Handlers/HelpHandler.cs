@@ -16,7 +16,7 @@ public sealed class HelpHandler(IServiceProvider services) : CommandHandler("hel
             .Where(h => h.Command is not null && h.RequiredRole <= turn.Role && (h.Scope == ChatScope.Any || h.Scope == scope))
             .Where(h => turn.Learner is not null || !h.RequiresRegistration)
             .Select(h => $"/{h.Command} — {turn.Text["help." + h.Command]}");
-        var header = turn.Learner is null ? turn.Text["help.header_guest"] : turn.Text.Get("help.header", ("role", turn.Text["role." + turn.Role.ToString().ToLowerInvariant()]));
+        var header = turn.Learner is null ? turn.Text["help.header_guest"] : turn.Text.Get("help.header", ("role", turn.Role.ToString().ToLowerInvariant()));
         await turn.ReplyAsync(header + "\n" + string.Join('\n', lines));
     }
 }

@@ -16,7 +16,13 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IE
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        var language = Languages.Normalize(Fields(turn).FirstOrDefault()) ?? Languages.English;
+        if (Languages.Normalize(Fields(turn).FirstOrDefault()) is not { } language)
+        {
+            // A language not offered (an old or forged button) is not English: nothing is saved, and the choice is offered again.
+            await turn.AnswerButtonAsync(null);
+            await turn.ReplyAsync(turn.Text["language.unknown"], [StartHandler.LanguageButtons(turn.Text)]);
+            return;
+        }
         await turn.Session.ExecuteAsync(
             """
             INSERT INTO conversation_state (channel, user_id, state, language, updated_at) VALUES (@Channel, @user, 'awaiting_contact', @language, @now)

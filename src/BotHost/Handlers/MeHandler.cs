@@ -40,10 +40,14 @@ public sealed class MeHandler(LearnerRecord record, Completion completion) : Com
         lines.Add(t.Get("me.completion.lessons", ("mark", Mark(status.LessonsMet)),
             ("read", Math.Min(status.RequiredLessonsRead, status.RequiredLessonsNeeded)), ("needed", status.RequiredLessonsNeeded)));
         foreach (var exam in status.Exams)
+        {
+            // The exam's title as the learner knows it from /exam; the code only for a rule naming an exam the course lacks.
+            var title = exam.Title?.In(t.Language) ?? exam.Code;
             lines.Add(exam.Result is { } r
                 ? t.Get(r.Passed ? "me.completion.exam_passed" : "me.completion.exam_not_passed", ("mark", Mark(r.Passed)),
-                    ("code", exam.Code), ("score", Math.Round(r.Score).ToString(CultureInfo.InvariantCulture)))
-                : t.Get("me.completion.exam_not_taken", ("mark", Mark(false)), ("code", exam.Code)));
+                    ("title", title), ("score", Math.Round(r.Score).ToString(CultureInfo.InvariantCulture)))
+                : t.Get("me.completion.exam_not_taken", ("mark", Mark(false)), ("title", title)));
+        }
         foreach (var survey in status.Surveys)
             lines.Add(t.Get(survey.Submitted ? "me.completion.survey_done" : "me.completion.survey_todo", ("mark", Mark(survey.Submitted)),
                 ("title", survey.Title?.In(t.Language) ?? survey.Code)));

@@ -51,13 +51,13 @@ public sealed class NudgeButtonHandler(LiaisonGroups liaisonGroups, Nudges nudge
         var text = turn.Text;
         var lines = new List<string>();
         if (outcome.Nudged.Count > 0)
-            lines.Add(text.Get("nudge.done", ("count", outcome.Nudged.Count)) + ": " + TodayHandler.Names(outcome.Nudged, text));
+            lines.Add(TodayHandler.Labelled(text, text.Get("nudge.done", ("count", outcome.Nudged.Count)), outcome.Nudged));
         if (outcome.AlreadyNudged.Count > 0)
-            lines.Add(text.Get("nudge.already", ("count", outcome.AlreadyNudged.Count)) + ": " + TodayHandler.Names(outcome.AlreadyNudged, text));
+            lines.Add(TodayHandler.Labelled(text, text.Get("nudge.already", ("count", outcome.AlreadyNudged.Count)), outcome.AlreadyNudged));
         if (outcome.Unreachable.Count > 0)
             // Every one of them, not capped: each is someone the liaison has to reach another way.
-            lines.Add(text.Get("nudge.unreachable", ("count", outcome.Unreachable.Count)) + ": " + string.Join(", ",
-                outcome.Unreachable.Select(u => $"{u.Name} ({text[u.Reason == Unreachable.Blocked ? "nudge.blocked" : "nudge.never_started"]})")) +
+            lines.Add(TodayHandler.Labelled(text, text.Get("nudge.unreachable", ("count", outcome.Unreachable.Count)),
+                outcome.Unreachable.Select(u => $"{u.Name} ({text[u.Reason == Unreachable.Blocked ? "nudge.blocked" : "nudge.never_started"]})").ToList(), capped: false) +
                 "\n" + text["nudge.unreachable_hint"]);
         await turn.ReplyAsync(string.Join('\n', lines));
     }

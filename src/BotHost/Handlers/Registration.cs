@@ -30,13 +30,17 @@ public sealed class Registration(LearnerDirectory directory, Catalog catalog, Ti
         turn.Text = catalog.For(chosen ?? await directory.LanguageOfAsync(turn.Session, learner.Id));
         var place = await turn.Session.QuerySingleOrDefaultAsync<PlaceRow>(
             """
-            SELECT c.name AS Cohort, c.id AS CohortId, g.code AS GroupCode, e.role AS Role FROM enrollments e
+            SELECT c.name AS Cohort, c.id AS CohortId, g.code AS GroupCode, g.name AS GroupName, e.role AS Role FROM enrollments e
             JOIN cohorts c ON c.id = e.cohort_id LEFT JOIN study_groups g ON g.id = e.group_id
             WHERE e.learner_id = @Id ORDER BY c.start_date DESC LIMIT 1
             """, new { learner.Id });
-        var cohortName = place is null ? "" : StoredText.In(place.Cohort, turn.Text.Language);
-        await turn.ReplyAsync(turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", cohortName),
-            ("group", place?.GroupCode ?? "—"), ("role", turn.Text["role." + (place?.Role ?? "learner")])));
+        var lang = turn.Text.Language;
+        // Said as it is: an admin's rights span every group, so an admin is named by role alone, never "group —".
+        await turn.ReplyAsync(place is null
+            ? turn.Text.Get("contact.welcome_not_enrolled", ("name", learner.Name))
+            : turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", StoredText.In(place.Cohort, lang)),
+                ("role", place.Role), ("grouped", place.GroupCode is null || place.Role == "admin" ? "no" : "yes"),
+                ("group", place.GroupName is null ? "" : StoredText.In(place.GroupName, lang)), ("code", place.GroupCode ?? "")));
         // A pre-test open from enrolment is offered right away, with its Start button.
         if (place?.Role == "learner" && place.CohortId is { } cohortId && e.Chat is { } chat)
             await examFlow.InviteAsync(turn.Session, exams, cohortId, learner.Id, chat, turn.Text.Language);
@@ -47,6 +51,7 @@ public sealed class Registration(LearnerDirectory directory, Catalog catalog, Ti
         public string Cohort { get; init; } = "";
         public long? CohortId { get; init; }
         public string? GroupCode { get; init; }
+        public string? GroupName { get; init; }
         public string Role { get; init; } = "learner";
     }
 }

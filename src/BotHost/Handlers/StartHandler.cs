@@ -40,7 +40,13 @@ public sealed class StartHandler(IEnumerable<IChannelAccounts> accounts, Learner
                 return;
             }
         }
-        await turn.ReplyAsync(turn.Text["start.choose_language"],
-            [Languages.All.Select(l => new Button(turn.Text["language.name." + l], $"{LanguageButtonHandler.Prefix}:{l}")).ToList()]);
+        await turn.ReplyAsync(turn.Text["start.choose_language"], [LanguageButtons(turn.Text)]);
+    }
+
+    /// <summary>One button per language, each named in its own language.</summary>
+    public static IReadOnlyList<Button> LanguageButtons(Learning.Localization.Localizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Languages.All.Select(l => new Button(text["language.name." + l], $"{LanguageButtonHandler.Prefix}:{l}")).ToList();
     }
 }

@@ -48,10 +48,14 @@ public sealed class SurveyHandler(Surveys surveys, Refusals refusals) : CommandH
     {
         var all = await Surveys.ForCohortAsync(turn.Session, cohortId);
         var survey = code is null && all.Count == 1 ? all[0] : all.FirstOrDefault(x => x.Definition.Code == code);
+        if (all.Count == 0)
+        {
+            await turn.ReplyAsync(turn.Text["survey.results_none"]);
+            return;
+        }
         if (survey is null)
         {
-            await turn.ReplyAsync(turn.Text.Get("survey.results_usage",
-                ("codes", all.Count == 0 ? "—" : string.Join(", ", all.Select(x => x.Definition.Code)))));
+            await turn.ReplyAsync(turn.Text.Get("survey.results_usage", ("codes", string.Join(", ", all.Select(x => x.Definition.Code)))));
             return;
         }
         var lang = turn.Text.Language;

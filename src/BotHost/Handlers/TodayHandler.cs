@@ -55,13 +55,12 @@ public sealed class TodayHandler(LiaisonGroups liaisonGroups, TimeProvider time)
         };
         var checkedIn = report.CheckedIn.OrderBy(c => c.At ?? DateTimeOffset.MaxValue).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => c.At is { } at ? $"{c.Name} {Clock(at)}" : c.Name).ToList();
-        lines.Add(text.Get("today.checked_in", ("count", report.CheckedIn.Count), ("enrolled", report.Enrolled)) +
-                  (checkedIn.Count == 0 ? "" : ": " + Names(checkedIn, text)));
+        lines.Add(Labelled(text, text.Get("today.checked_in", ("count", report.CheckedIn.Count), ("enrolled", report.Enrolled)), checkedIn));
         if (report.Missed.Count == 0)
             lines.Add(text["today.everyone_in"]);
         else
-            lines.Add(text.Get("today.missing", ("count", report.Missed.Count)) + ": " + Names(
-                report.Missed.Select(m => nudged.ContainsKey(m.LearnerId) ? $"{m.Name} ({text["today.nudged"]})" : m.Name).ToList(), text));
+            lines.Add(Labelled(text, text.Get("today.missing", ("count", report.Missed.Count)),
+                report.Missed.Select(m => nudged.ContainsKey(m.LearnerId) ? $"{m.Name} ({text["today.nudged"]})" : m.Name).ToList()));
 
         if (report.Questions.Count == 0)
             lines.Add(text["today.quiz_not_posted"]);
@@ -71,8 +70,7 @@ public sealed class TodayHandler(LiaisonGroups liaisonGroups, TimeProvider time)
                 .Where(p => quizzes.ContainsKey(p.LearnerId))
                 .OrderByDescending(p => quizzes[p.LearnerId].Answered).ThenBy(p => p.Name, StringComparer.Ordinal)
                 .Select(p => $"{p.Name} {quizzes[p.LearnerId].Answered}/{report.Questions.Count}").ToList();
-            lines.Add(text.Get("today.quiz", ("count", answered.Count), ("enrolled", report.Enrolled), ("questions", report.Questions.Count)) +
-                      (answered.Count == 0 ? "" : ": " + Names(answered, text)));
+            lines.Add(Labelled(text, text.Get("today.quiz", ("count", answered.Count), ("enrolled", report.Enrolled), ("questions", report.Questions.Count)), answered));
         }
 
         var schedule = cohort.Cohort.Schedule;
@@ -88,12 +86,21 @@ public sealed class TodayHandler(LiaisonGroups liaisonGroups, TimeProvider time)
         return (string.Join('\n', lines), buttons);
     }
 
+    /// <summary>"Label: A, B" in the reader's punctuation (a full-width colon and 、 in Chinese); the label alone for no names.</summary>
+    public static string Labelled(Localizer text, string label, IReadOnlyList<string> names, bool capped = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(names);
+        return names.Count == 0 ? label
+            : text.Get("list.labelled", ("label", label), ("names", capped ? Names(names, text) : string.Join(text["digest.separator"], names)));
+    }
+
     /// <summary>Names joined, at most <see cref="NamesShown"/> of them, then "and N more".</summary>
     public static string Names(IReadOnlyList<string> names, Localizer text)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(text);
-        var shown = string.Join(", ", names.Take(NamesShown));
+        var shown = string.Join(text["digest.separator"], names.Take(NamesShown));
         return names.Count <= NamesShown ? shown : shown + " " + text.Get("list.and_more", ("count", names.Count - NamesShown));
     }
 }

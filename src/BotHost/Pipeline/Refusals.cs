@@ -28,7 +28,7 @@ public sealed class Refusals(LearnerDirectory directory, Catalog catalog, TimePr
     public async Task RefuseRoleAsync(TurnContext turn, Role required, string detail)
     {
         var text = await PersonalTextAsync(turn);
-        await RefuseAsync(turn, text.Get("turn.refused", ("role", text["role." + required.ToString().ToLowerInvariant()])), detail);
+        await RefuseAsync(turn, text.Get("turn.refused", ("role", required.ToString().ToLowerInvariant())), detail);
     }
 
     /// <summary>The catalog in the language the sender reads, even in a group chat that speaks another.</summary>

@@ -138,7 +138,9 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         {
             // Someone's poll vote or other background event is not a request: only commands and buttons are refused aloud.
             if (e.Kind is ChatEventKind.Command or ChatEventKind.Button)
-                await refusals.RefuseAsync(turn, (await refusals.PersonalTextAsync(turn))["turn.not_registered"], Detail(handler, e));
+                // In private they are already where registering starts: only /start is missing.
+                await refusals.RefuseAsync(turn, (await refusals.PersonalTextAsync(turn))[e.IsPrivate ? "turn.not_registered_private" : "turn.not_registered"],
+                    Detail(handler, e));
             return null;
         }
         if (turn.Role < handler.RequiredRole)

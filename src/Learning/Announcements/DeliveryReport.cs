@@ -86,7 +86,7 @@ public sealed record DeliveryReport(
         sb.Append(text.Get("announce.report.read", ("read", N(Read)), ("learners", N(Learners)))).Append('\n');
         if (NotReadCount > 0)
         {
-            sb.Append(text.Get("announce.report.not_read", ("names", string.Join(", ", NotRead))));
+            sb.Append(text.Get("announce.report.not_read", ("names", string.Join(text["digest.separator"], NotRead))));
             if (NotReadCount > NotRead.Count) sb.Append(' ').Append(text.Get("announce.report.more", ("count", N(NotReadCount - NotRead.Count))));
         }
         return sb.ToString().TrimEnd();

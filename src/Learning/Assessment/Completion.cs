@@ -4,8 +4,8 @@ using Academy.Learning.Storage;
 
 namespace Academy.Learning.Assessment;
 
-/// <summary>One exam the rule asks to pass, and the learner's counted result there, if any.</summary>
-public sealed record ExamCondition(string Code, CountedResult? Result)
+/// <summary>One exam the rule asks to pass, its title (null for a code the course does not have), and the learner's counted result there, if any.</summary>
+public sealed record ExamCondition(string Code, CountedResult? Result, LocalizedText? Title = null)
 {
     public bool Met => Result is { Passed: true };
 }
@@ -189,7 +189,10 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
         var examCodes = rule.PostTests ?? (await s.QueryAsync<string>(
             $"SELECT e.code FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND {ClosingTests("e")} ORDER BY e.code", p)).ToList();
         var results = examCodes.Count == 0 ? [] : await exams.ForLearnerAsync(s, cohortId, learnerId);
-        var examConditions = examCodes.Select(c => new ExamCondition(c, results.FirstOrDefault(r => r.ExamCode == c))).ToList();
+        var titles = examCodes.Count == 0 ? [] : (await s.QueryAsync<(string Code, string Definition)>(
+                "SELECT e.code, e.definition FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId", p))
+            .ToDictionary(e => e.Code, e => StoredJson.Deserialize<ExamDefinition>(e.Definition).Title, StringComparer.Ordinal);
+        var examConditions = examCodes.Select(c => new ExamCondition(c, results.FirstOrDefault(r => r.ExamCode == c), titles.GetValueOrDefault(c))).ToList();
 
         var surveys = (await s.QueryAsync<SurveyRow>(
             """

@@ -138,7 +138,7 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
         {
             var sb = new StringBuilder();
             sb.AppendLine(t.Get("exams.digest.line",
-                ("exam", $"{t["exams.kind." + e.Kind]} ({e.ExamCode})"), ("took", e.Took), ("enrolled", e.Enrolled),
+                ("exam", e.Title?.In(t.Language) ?? t["exams.kind." + e.Kind]), ("took", e.Took), ("enrolled", e.Enrolled),
                 ("average", Math.Round(e.Average ?? 0, 1).ToString("0.#", CultureInfo.InvariantCulture)),
                 ("pass", Math.Round((e.PassRate ?? 0) * 100).ToString(CultureInfo.InvariantCulture) + "%")));
             sb.AppendLine(t.Get("exams.digest.bands", ("bands", e.Bands.ToString())));
@@ -207,7 +207,7 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
         else
         {
             sb.AppendLine(t.Get("digest.weekly.summary", ("rate", Percent(t, total.CheckInRate)), ("checked", total.CheckedIn),
-                ("expected", total.Enrolled), ("accuracy", Percent(t, total.Accuracy)), ("groups", ranking.Count)));
+                ("expected", total.Enrolled), ("accuracy", PercentOrNone(total.Accuracy)), ("groups", ranking.Count)));
             sb.AppendLine();
             sb.AppendLine(t["digest.weekly.ranking.header"]);
             // Thousands of groups: the best and the worst, with how many are left out between them.
@@ -218,8 +218,8 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
                     sb.AppendLine(t.Get("digest.more_groups", ("count", ranking.Count - MaxNames)));
                 var r = shown[i];
                 sb.AppendLine(t.Get("digest.weekly.ranking.entry", ("rank", r.Rank), ("group", r.Group.Name.In(t.Language)),
-                    ("rate", Percent(t, r.Total.CheckInRate)), ("participation", Percent(t, r.Total.Participation)),
-                    ("accuracy", Percent(t, r.Total.Accuracy))));
+                    ("rate", PercentOrNone(r.Total.CheckInRate)), ("participation", PercentOrNone(r.Total.Participation)),
+                    ("accuracy", PercentOrNone(r.Total.Accuracy))));
             }
         }
         if (unreachable.Count > 0)
@@ -265,6 +265,10 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
 
     private static string Percent(Localizer t, double? fraction) =>
         fraction is { } f ? Math.Round(f * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : t["digest.not_available"];
+
+    // For a message that says in words what an unknown rate means ({accuracy, select, none {no quiz answers} …}) instead of showing a dash.
+    private static string PercentOrNone(double? fraction) =>
+        fraction is { } f ? Math.Round(f * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : "none";
 
     private static string Shorten(string text, int max)
     {

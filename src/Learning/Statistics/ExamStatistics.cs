@@ -28,7 +28,9 @@ public sealed record ScoreBands(int Perfect, int Ninety, int Eighty, int Sixty, 
 /// <summary>One exam's figures over a set of enrolled learners (a group or a cohort).</summary>
 /// <param name="Enrolled">Learners (role learner) in the scope.</param>
 /// <param name="Took">Of those, learners with a counted (finished) attempt.</param>
-public sealed record ExamFigures(long ExamId, string ExamCode, string Kind, int Enrolled, int Took, double? Average, double? PassRate, ScoreBands Bands)
+/// <param name="Title">The exam's title, as learners see it.</param>
+public sealed record ExamFigures(long ExamId, string ExamCode, string Kind, int Enrolled, int Took, double? Average, double? PassRate, ScoreBands Bands,
+    LocalizedText? Title = null)
 {
     public double? Participation => Enrolled == 0 ? null : (double)Took / Enrolled;
 }
@@ -91,9 +93,9 @@ public sealed class ExamStatistics(ExamResults results)
             ORDER BY l.name, e.learner_id
             """, new { cohortId })).Select(l => new Enrolled(l.Item1, l.Item2, l.Item3)).ToList();
         var counted = (await results.ForCohortAsync(s, cohortId)).ToLookup(r => r.LearnerId);
-        var exams = (await s.QueryAsync<(long, string, string)>(
-            "SELECT e.id, e.code, e.kind FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND e.retired = 0",
-            new { cohortId })).Select(e => new Exam(e.Item1, e.Item2, e.Item3))
+        var exams = (await s.QueryAsync<(long, string, string, string)>(
+            "SELECT e.id, e.code, e.kind, e.definition FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND e.retired = 0",
+            new { cohortId })).Select(e => new Exam(e.Item1, e.Item2, e.Item3, StoredJson.Deserialize<ExamDefinition>(e.Item4).Title))
             .OrderBy(e => Array.IndexOf(KindOrder, e.Kind) is var i && i < 0 ? KindOrder.Length : i).ThenBy(e => e.Code, StringComparer.Ordinal)
             .ToList();
         var answers = (await s.QueryAsync<AnswerRow>(
@@ -112,7 +114,7 @@ public sealed class ExamStatistics(ExamResults results)
 
     private sealed record Enrolled(long LearnerId, string Name, long? GroupId);
 
-    private sealed record Exam(long Id, string Code, string Kind);
+    private sealed record Exam(long Id, string Code, string Kind, LocalizedText Title);
 
     private sealed record Data(List<Enrolled> Learners, ILookup<long, CountedResult> Counted, List<Exam> Exams, ILookup<long, AnswerRow> Answers,
         IReadOnlyDictionary<long, LocalizedText> Texts)
@@ -127,7 +129,7 @@ public sealed class ExamStatistics(ExamResults results)
                 return new ExamFigures(e.Id, e.Code, e.Kind, learners.Count, scores.Count,
                     scores.Count == 0 ? null : scores.Average(r => r.Score),
                     scores.Count == 0 ? null : (double)scores.Count(r => r.Passed) / scores.Count,
-                    ScoreBands.Of(scores.Select(r => r.Score)));
+                    ScoreBands.Of(scores.Select(r => r.Score)), e.Title);
             }).ToList();
 
             var codes = Exams.ToDictionary(e => e.Id, e => e.Code);

@@ -42,12 +42,13 @@ public sealed class AnnouncementPlaygroundTests
         var preview = await WaitForBotAsync(app, dm, m => Text(m).StartsWith($"Preview of announcement #{id}", StringComparison.Ordinal));
         var previewText = Text(preview.GetProperty("message"));
         Assert.Contains("The exam is on Friday at 14:00.", previewText, StringComparison.Ordinal);
-        Assert.Contains("To: groups HN-01", previewText, StringComparison.Ordinal);
-        Assert.Contains("1 group chats: 1 groups with 7 learners (0 groups have no chat)", previewText, StringComparison.Ordinal);
+        Assert.Contains("To: group HN-01", previewText, StringComparison.Ordinal);
+        Assert.Contains("1 group chat: 1 group with 7 learners\n", previewText, StringComparison.Ordinal);
+        Assert.DoesNotContain("no chat", previewText, StringComparison.Ordinal);
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_copies"));
 
         await admin.PressAsync(dm, $"an:{id}:ok");
-        await WaitForBotAsync(app, dm, m => Text(m).StartsWith($"Announcement #{id} is going out to 1 chats", StringComparison.Ordinal));
+        await WaitForBotAsync(app, dm, m => Text(m).StartsWith($"Announcement #{id} is going out to 1 chat.", StringComparison.Ordinal));
         var copy = await WaitForBotAsync(app, HanoiGroup, m => Text(m) == "The exam is on Friday at 14:00.");
         // The admin's words as written; the button in the group's language (Vietnamese).
         Assert.Equal([("✅ Tôi đã đọc", $"ar:{id}")], Buttons(copy.GetProperty("message")).Select(b => (b.Label, b.Data)));

@@ -61,7 +61,7 @@ public sealed class AnnouncementScheduleTests
         await admin.PressAsync(dm, $"an:{id}:all");
         await WaitForBotAsync(app, dm, after: after, match: m => ButtonData(m).Contains($"an:{id}:at"));
         await admin.PressAsync(dm, $"an:{id}:at");
-        await WaitForBotAsync(app, dm, after: after, match: m => Text(m).StartsWith("Type the time in Asia/Ho_Chi_Minh (the time zone of sample-2026)", StringComparison.Ordinal));
+        await WaitForBotAsync(app, dm, after: after, match: m => Text(m).StartsWith("Type the time in Asia/Ho_Chi_Minh (the time zone of Everyday Digital Safety — December 2026)", StringComparison.Ordinal));
         if (badTimesFirst)
         {
             await admin.SayAsync(dm, "25:99");

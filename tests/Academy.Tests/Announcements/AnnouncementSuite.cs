@@ -78,7 +78,7 @@ public abstract class AnnouncementSuite : StoreTestBase
             Assert.Equal((2, 1, 0, 1, 1, 20, 2, 18), (report.Copies, report.Sent, report.Pending, report.Failed, report.NotReachable, report.Learners, report.Read, report.NotReadCount));
             Assert.Equal(new FailureReason("failed", "400 Bad Request: chat not found", 1), report.Failures.Single());
             var text = report.Render(En);
-            Assert.Contains("Not reachable (no bound chat): 1 groups", text, StringComparison.Ordinal);
+            Assert.Contains("Not reachable (no bound chat): 1 group\n", text, StringComparison.Ordinal);
             Assert.Contains("Read: 2 of 20 learners", text, StringComparison.Ordinal);
             Assert.Contains("and 8 more", text, StringComparison.Ordinal); // 10 names shown of 18
         }

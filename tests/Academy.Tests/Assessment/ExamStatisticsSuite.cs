@@ -102,7 +102,7 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         // (pw-05 ties pw-04 at 75% and is left out; pw-01, right every time, is not "hard").
         var liaison = (await digests.LiaisonDigestsAsync(s, cohort, 1, [])).Single().Message.Text!;
         Assert.EndsWith($"""
-            🏁 Kiểm tra cuối khóa (post): 2/{hanoiLearners.Count} người đã làm, điểm trung bình 82.5, tỷ lệ đạt 50%
+            🏁 Kiểm tra cuối khóa: 2/{hanoiLearners.Count} người đã làm, điểm trung bình 82.5, tỷ lệ đạt 50%
             Phân bố điểm 100 / ≥90 / ≥80 / ≥60 / <60: 0 / 1 / 0 / 1 / 0
             Câu hỏi khó nhất:
             • Rủi ro chính của việc dùng cùng một mật khẩu trên nhiều trang web là gì? (pw-02): đúng 25%, 2 lượt trả lời
@@ -113,7 +113,7 @@ public abstract class ExamStatisticsSuite : StoreTestBase
         var enrolled = await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments WHERE role = 'learner'");
         var weekly = (await digests.WeeklyDigestsAsync(s, cohort, 1, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 3), [])).Single().Message.Text!;
         Assert.EndsWith($"""
-            🏁 Post-test (post): 3 of {enrolled} took it, average 88.3, pass rate 67%
+            🏁 Post-test: 3 of {enrolled} took it, average 88.3, pass rate 67%
             Scores 100 / ≥90 / ≥80 / ≥60 / <60: 1 / 1 / 0 / 1 / 0
             Hardest questions:
             • What is the main risk of using the same password on many websites? (pw-02): 50% right, 3 answered

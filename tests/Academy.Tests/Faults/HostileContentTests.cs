@@ -49,7 +49,7 @@ public sealed class HostileContentTests : StoreTestBase
                 [
                     $"{csv}: the file is 50.0 MB; an import file may be at most 20 MB (split a roster into several files)",
                     $"{yaml}: the file is 50.0 MB; an import file may be at most 20 MB (split a roster into several files)",
-                    "2 error(s) found; nothing was imported.",
+                    "2 errors found; nothing was imported.",
                 ],
                 report.Render(En).ToList());
             Assert.True(allocated < 8_000_000, $"refusing two 50 MB files allocated {allocated:N0} bytes: they were read");
@@ -87,7 +87,7 @@ public sealed class HostileContentTests : StoreTestBase
                 "gb18030.csv:2: this line is not valid UTF-8 (was the file saved as GBK, Big5 or Windows-1258?); save the file as UTF-8",
                 "cp1258.csv:2: this line is not valid UTF-8 (was the file saved as GBK, Big5 or Windows-1258?); save the file as UTF-8",
                 "latin1.yaml:3: this line is not valid UTF-8 (was the file saved as GBK, Big5 or Windows-1258?); save the file as UTF-8",
-                "5 error(s) found; nothing was imported.",
+                "5 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
         Assert.Equal(before, await CountsAsync());
@@ -129,7 +129,7 @@ public sealed class HostileContentTests : StoreTestBase
         Assert.Contains("deep.yaml:3: the YAML is nested more than 64 levels deep", lines);
         Assert.Contains("deep-block.yaml:66: the YAML is nested more than 64 levels deep", lines);
         Assert.Contains(lines, l => l.StartsWith("dup.yaml:4: YAML syntax error: ", StringComparison.Ordinal) && l.Contains("title", StringComparison.Ordinal));
-        Assert.Equal("4 error(s) found; nothing was imported.", lines[^1]);
+        Assert.Equal("4 errors found; nothing was imported.", lines[^1]);
         Assert.Equal(before, await CountsAsync());
     }
 

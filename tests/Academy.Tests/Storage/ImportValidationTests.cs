@@ -75,7 +75,7 @@ public class ImportValidationTests : StoreTestBase
             "broken.yaml:33: questions[q1].answer: 'maybe' is not true or false",
             "broken.yaml:34: questions[q4].accept: no correct answer is given",
             "broken.yaml:43: questions[q5].answer: a single-choice question has exactly one correct answer",
-            "9 error(s) found; nothing was imported.",
+            "9 errors found; nothing was imported.",
         ];
         Assert.Equal(expected, lines);
         Assert.Equal(0, await CountAsync("courses"));
@@ -102,7 +102,7 @@ public class ImportValidationTests : StoreTestBase
             [
                 "gbk.csv:3: this line is not valid UTF-8 (was the file saved as GBK, Big5 or Windows-1258?); save the file as UTF-8",
                 "utf16.csv:1: the file is saved as UTF-16; save it as UTF-8",
-                "2 error(s) found; nothing was imported.",
+                "2 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
     }
@@ -132,10 +132,10 @@ public class ImportValidationTests : StoreTestBase
                 "r.csv:7: role: 'captain' is not one of: learner, liaison, admin",
                 "r.csv:8: group: is required for a liaison",
                 "r.csv:9: language: 'fr' is not a supported language (en, zh-Hans, vi)",
-                "r.csv:10: has 3 field(s) but the header has 6",
+                "r.csv:10: has 3 fields but the header has 6",
                 "r.csv:4: group: 'ZZ-09' is not a group of cohort sample-2026",
                 "r.csv:5: cohort: unknown cohort 'nope'; import the cohort first or in the same command",
-                "8 error(s) found; nothing was imported.",
+                "8 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
         Assert.Equal(counts, await CountAsync("learners"));
@@ -263,13 +263,13 @@ public class SurveyImportValidationTests : StoreTestBase
         string[] expected =
         [
             "broken.yaml:28: surveys[evaluation].exam: is used only with opens: after_exam",
-            "broken.yaml:33: surveys[evaluation].items[rating].options: has 1 option(s); a question needs 2 to 10",
+            "broken.yaml:33: surveys[evaluation].items[rating].options: has 1 option; a question needs 2 to 10",
             "broken.yaml:37: surveys[evaluation].items[why].min_length: is more than max_length (50)",
             "broken.yaml:20: credit.lesson.minutes: unknown field (allowed here: daily_cap)",
             "broken.yaml:19: credit.answer.daily_cap: 'lots' is not a whole number from 0 to 1440",
             "broken.yaml:22: completion.lessons: '3' is not 'all' or a number of required lessons from 0 to 1",
             "broken.yaml:23: completion.survey: unknown survey 'evalution'; declare it under surveys",
-            "7 error(s) found; nothing was imported.",
+            "7 errors found; nothing was imported.",
         ];
         Assert.Equal(expected, report.Render(Catalog.Default.For("en")).ToList());
         Assert.Equal(0, await CountAsync("courses"));
@@ -333,7 +333,7 @@ public class SurveyImportValidationTests : StoreTestBase
             "misnamed.yaml:39: surveys[evaluation].exam: unknown exam 'posttest'; declare it under exams",
             "misnamed.yaml:34: completion.post_test: unknown exam 'post-tset'; declare it under exams",
             "misnamed.yaml:34: completion.post_test: 'warm-up' is a practice test, which never counts toward completion",
-            "3 error(s) found; nothing was imported.",
+            "3 errors found; nothing was imported.",
         ];
         Assert.Equal(expected, report.Render(Catalog.Default.For("en")).ToList());
         Assert.Equal(0, await CountAsync("courses"));

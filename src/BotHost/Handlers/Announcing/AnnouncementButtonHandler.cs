@@ -58,7 +58,7 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : Annou
                 break;
             case AnnouncementButtons.PickCohort:
                 await turn.AnswerButtonAsync(null);
-                var cohorts = (await s.QueryAsync<(long Id, string Code)>("SELECT id, code FROM cohorts ORDER BY code")).ToList();
+                var cohorts = (await s.QueryAsync<(long Id, string Name)>("SELECT id, name FROM cohorts ORDER BY code")).ToList();
                 if (cohorts.Count == 0)
                 {
                     await turn.ReplyAsync(turn.Text["announce.no_cohorts"]);
@@ -66,7 +66,8 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : Annou
                 }
                 await turn.ReplyAsync(turn.Text["announce.pick_cohort"],
                     [.. cohorts.Chunk(2).Select(row => (IReadOnlyList<Learning.Messaging.Button>)row
-                        .Select(c => new Learning.Messaging.Button(c.Code, AnnouncementButtons.Data(a.Id, AnnouncementButtons.Cohort, c.Id))).ToList()),
+                        .Select(c => new Learning.Messaging.Button(Learning.Storage.StoredText.In(c.Name, turn.Text.Language),
+                            AnnouncementButtons.Data(a.Id, AnnouncementButtons.Cohort, c.Id))).ToList()),
                      [AnnouncementFlow.CancelButton(turn, a.Id)]]);
                 break;
             case AnnouncementButtons.Cohort when arg is { } cohortId:
@@ -139,7 +140,7 @@ public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServicePro
             await turn.ReplyAsync(turn.Text["announce.no_scheduler"]);
             return;
         }
-        var (_, zoneId, cohorts) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience);
+        var (_, zoneId, cohorts) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience, turn.Text.Language);
         await AnnouncementFlow.SetStepAsync(turn, a.Id, AnnouncementFlow.TimeStep, time);
         await turn.ReplyAsync(turn.Text.Get("announce.ask_time", ("zone", zoneId), ("cohorts", cohorts)), [[AnnouncementFlow.CancelButton(turn, a.Id)]]);
     }
@@ -155,7 +156,7 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
         await turn.AnswerButtonAsync(null);
         if (a.SendAt is { } at)
         {
-            var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience);
+            var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience, turn.Text.Language);
             if (at <= time.GetUtcNow())
             {
                 await turn.ReplyAsync(turn.Text.Get("announce.past_time", ("time", $"{AnnouncementFlow.Local(at, zone)} ({zoneId})")));

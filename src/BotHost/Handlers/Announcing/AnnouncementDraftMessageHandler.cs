@@ -81,7 +81,7 @@ public sealed class AnnouncementDraftMessageHandler(TimeProvider time) : Pipelin
         }
         if (unknown.Count > 0)
         {
-            await turn.ReplyAsync(turn.Text.Get("announce.groups_unknown", ("codes", string.Join(", ", unknown))));
+            await turn.ReplyAsync(turn.Text.Get("announce.groups_unknown", ("codes", string.Join(", ", unknown)), ("count", unknown.Count)));
             return;
         }
         var audience = new Audience(AudienceKind.Groups, GroupIds: chosen);
@@ -92,7 +92,7 @@ public sealed class AnnouncementDraftMessageHandler(TimeProvider time) : Pipelin
     private async Task TimeAsync(TurnContext turn, Announcement draft)
     {
         var input = turn.Event.Text?.Trim() ?? "";
-        var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, draft.Audience);
+        var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, draft.Audience, turn.Text.Language);
         var now = time.GetUtcNow();
         if (ParseLocal(input, zone, now) is not { } at)
         {

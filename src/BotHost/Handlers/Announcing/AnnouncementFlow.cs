@@ -94,10 +94,10 @@ internal static class AnnouncementFlow
             "SELECT g.id AS Id, g.code AS Code, c.code AS CohortCode FROM study_groups g JOIN cohorts c ON c.id = g.cohort_id ORDER BY c.code, g.code"))
         .ToList();
 
-    /// <summary>The time zone a typed time is read in: that of the first cohort the audience concerns, and those cohorts' codes.</summary>
-    public static async Task<(TimeZoneInfo Zone, string ZoneId, string Cohorts)> ZoneAsync(DbSession s, Audience? audience)
+    /// <summary>The time zone a typed time is read in: that of the first cohort the audience concerns, and those cohorts' names.</summary>
+    public static async Task<(TimeZoneInfo Zone, string ZoneId, string Cohorts)> ZoneAsync(DbSession s, Audience? audience, string language)
     {
-        var cohorts = (await s.QueryAsync<(long Id, string Code, string TimeZone)>("SELECT id, code, time_zone FROM cohorts ORDER BY id")).ToList();
+        var cohorts = (await s.QueryAsync<(long Id, string Name, string TimeZone)>("SELECT id, name, time_zone FROM cohorts ORDER BY id")).ToList();
         if (audience is { Kind: AudienceKind.Cohort, CohortId: { } c }) cohorts = cohorts.Where(x => x.Id == c).ToList();
         else if (audience is { Kind: AudienceKind.Groups, GroupIds: { } ids })
         {
@@ -109,7 +109,7 @@ internal static class AnnouncementFlow
         TimeZoneInfo zone;
         try { zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId); }
         catch (TimeZoneNotFoundException) { zone = TimeZoneInfo.Utc; zoneId = "UTC"; }
-        var names = cohorts.Where(x => x.TimeZone == zoneId).Select(x => x.Code).ToList();
+        var names = cohorts.Where(x => x.TimeZone == zoneId).Select(x => StoredText.In(x.Name, language)).ToList();
         return (zone, zoneId, names.Count == 0 ? zoneId : string.Join(", ", names));
     }
 
@@ -127,7 +127,7 @@ internal static class AnnouncementFlow
         string when;
         if (a.SendAt is { } at)
         {
-            var (zone, zoneId, _) = await ZoneAsync(turn.Session, audience);
+            var (zone, zoneId, _) = await ZoneAsync(turn.Session, audience, turn.Text.Language);
             when = turn.Text.Get("announce.when.at", ("time", Local(at, zone)), ("zone", zoneId));
         }
         else when = turn.Text["announce.when.now"];
@@ -143,12 +143,12 @@ internal static class AnnouncementFlow
         switch (audience.Kind)
         {
             case AudienceKind.Cohort:
-                var code = await turn.Session.QuerySingleOrDefaultAsync<string?>("SELECT code FROM cohorts WHERE id = @CohortId", new { audience.CohortId });
-                return turn.Text.Get("announce.audience.cohort_named", ("cohort", code ?? "?"));
+                var name = await turn.Session.QuerySingleOrDefaultAsync<string?>("SELECT name FROM cohorts WHERE id = @CohortId", new { audience.CohortId });
+                return turn.Text.Get("announce.audience.cohort_named", ("cohort", name is null ? "?" : StoredText.In(name, turn.Text.Language)));
             case AudienceKind.Groups:
                 var ids = audience.GroupIds ?? [];
-                var names = (await GroupsAsync(turn.Session)).Where(g => ids.Contains(g.Id)).Select(g => g.Label);
-                return turn.Text.Get("announce.audience.groups_named", ("groups", string.Join(", ", names)));
+                var names = (await GroupsAsync(turn.Session)).Where(g => ids.Contains(g.Id)).Select(g => g.Label).ToList();
+                return turn.Text.Get("announce.audience.groups_named", ("groups", string.Join(", ", names)), ("count", names.Count));
             case AudienceKind.Learners:
                 return turn.Text["announce.audience.learners_named"];
             default:

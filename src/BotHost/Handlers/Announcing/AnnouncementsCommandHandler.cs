@@ -29,7 +29,7 @@ public sealed class AnnouncementsCommandHandler() : CommandHandler("announcement
         foreach (var a in recent)
         {
             var report = await DeliveryReport.ComputeAsync(turn.Session, a);
-            var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience);
+            var (zone, zoneId, _) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience, turn.Text.Language);
             var when = (a.Status == AnnouncementStatus.Scheduled ? a.SendAt : a.SentAt ?? a.SendAt ?? a.CreatedAt) is { } at
                 ? $"{AnnouncementFlow.Local(at, zone)} ({zoneId})" : "";
             var excerpt = a.Text.Length > ExcerptLength ? a.Text[..ExcerptLength] + "…" : a.Text;
