@@ -37,6 +37,7 @@ public static class DashboardStyle
         th{background:#eef1f5}
         td a{color:#1f3a5f}
         td.text{white-space:normal;overflow-wrap:anywhere;min-width:12rem;max-width:26rem}
+        #announcements td{white-space:normal}
         td.text summary{cursor:pointer}
         td.text .full{margin-top:.3rem;white-space:pre-wrap}
         .zone{font-size:.9rem;color:#555}

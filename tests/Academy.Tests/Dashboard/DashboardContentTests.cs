@@ -30,8 +30,8 @@ public sealed class DashboardContentTests : IAsyncLifetime
         Assert.Contains($"<p class=\"empty\" id=\"prepost\">{En.Get("web.dashboard.exams_no_attempts", ("count", 2))}</p>", overview, StringComparison.Ordinal);
         Assert.Contains("The course has 2 exams, and nobody here has finished one yet.", overview, StringComparison.Ordinal);
         Assert.DoesNotContain("has no exams", overview, StringComparison.Ordinal);
-        Assert.Contains("<td>Pre-test (pre-test)</td><td>0/", overview, StringComparison.Ordinal);
-        Assert.Contains("<td>Post-test (post-test)</td><td>0/", overview, StringComparison.Ordinal);
+        Assert.Contains("<td>Pre-test</td><td>0/", overview, StringComparison.Ordinal); // the title, never the code
+        Assert.Contains("<td>Post-test</td><td>0/", overview, StringComparison.Ordinal);
 
         var learner = await _app.ScalarAsync<long>("SELECT id FROM learners WHERE phone = @p", new { p = LearnerHanoi });
         var record = await PageAsync(client, $"/dashboard/learners/{learner}", cookie);
