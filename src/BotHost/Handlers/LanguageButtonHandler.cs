@@ -6,7 +6,7 @@ using Academy.Learning.Model;
 namespace Academy.BotHost.Handlers;
 
 /// <summary>A language chosen at /start (or later): remembered, then the phone number is asked for.</summary>
-public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IEnumerable<Channels.IChannelAccounts> accounts) : ButtonHandler(Prefix)
+public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IEnumerable<Channels.IChannelAccounts> accounts, Refusals refusals) : ButtonHandler(Prefix)
 {
     public const string Prefix = "lang";
 
@@ -16,7 +16,12 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IE
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        var language = Languages.Normalize(Fields(turn).FirstOrDefault()) ?? Languages.English;
+        // Only the languages offered: anything else is a forged press, and nothing is saved.
+        if (Fields(turn) is not [var chosen] || Languages.Normalize(chosen) is not { } language)
+        {
+            await refusals.RefuseButtonAsync(turn, Learning.Record.Access.Unknown);
+            return;
+        }
         await turn.Session.ExecuteAsync(
             """
             INSERT INTO conversation_state (channel, user_id, state, language, updated_at) VALUES (@Channel, @user, 'awaiting_contact', @language, @now)
