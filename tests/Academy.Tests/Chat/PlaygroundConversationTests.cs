@@ -98,13 +98,14 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
             await learner.PressAsync(group, button);
             return Text((await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last)).GetProperty("message"));
         }
-        Assert.Equal("Hãy chọn ít nhất một phương án trước.", await Press(data[4]));
-        Assert.Equal("Đã chọn: 3. Chọn xong hãy bấm Nộp.", await Press(data[2]));
-        Assert.Equal("Đã chọn: 1, 3. Chọn xong hãy bấm Nộp.", await Press(data[0]));
-        Assert.Equal("Đã chọn: 3. Chọn xong hãy bấm Nộp.", await Press(data[0])); // unticked
+        // The toasts go to the learner alone, in the language they chose (English), not the group's (Vietnamese).
+        Assert.Equal("Tick at least one option first.", await Press(data[4]));
+        Assert.Equal("Ticked: 3. Press Submit when done.", await Press(data[2]));
+        Assert.Equal("Ticked: 1, 3. Press Submit when done.", await Press(data[0]));
+        Assert.Equal("Ticked: 3. Press Submit when done.", await Press(data[0])); // unticked
         await Press(data[3]);
-        Assert.StartsWith("✅ Chính xác!", await Press(data[4]), StringComparison.Ordinal);
-        Assert.Equal("Bạn đã trả lời câu hỏi này; câu trả lời đầu tiên được tính.", await Press(data[4]));
+        Assert.StartsWith("✅ Correct!", await Press(data[4]), StringComparison.Ordinal);
+        Assert.Equal("You have already answered this question; your first answer counts.", await Press(data[4]));
         Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers WHERE correct = 1"));
     }
 

@@ -37,7 +37,7 @@ public abstract class AnnouncementButtonHandler(Refusals refusals, params string
         var wanted = ActionsWithArgument.Contains(fields[2]) ? 4 : 3;
         var announcement = fields.Length == wanted && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? await Learning.Announcements.Announcements.GetAsync(turn.Session, id) : null;
-        long? arg = wanted == 4 && long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : null;
+        long? arg = wanted == 4 && fields.Length == 4 && long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : null;
         if (announcement is null || wanted == 4 && arg is null)
         {
             await Refusals.RefuseButtonAsync(turn, Access.Unknown);
