@@ -110,6 +110,25 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_liaison_the_bot_cannot_write_to_privately_gets_the_counts_and_the_names_never_reach_the_group()
+    {
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            await s.ExecuteAsync("UPDATE channel_identities SET unreachable_at = 1 WHERE external_id = @id", new { id = _liaison.PersonaId });
+            await s.CommitAsync();
+        }
+        var last = await LastIdAsync(_app, Group);
+        var lastPrivate = await LastIdAsync(_app, _liaison.PrivateChat);
+        await _liaison.PressAsync(Group, NudgeButtonHandler.Data(_seed.GroupId, 1));
+        await SettledAsync(_app);
+        var toast = Assert.Single(await BotMessagesAsync(_app, Group, last));
+        Assert.True(toast.GetProperty("notice").GetBoolean());
+        Assert.Equal(En.Get("nudge.toast", ("count", 2), ("unreachable", 4)) + " " + En["nudge.names_need_private_chat"], PlaygroundUser.Text(toast));
+        Assert.Empty(await BotMessagesAsync(_app, _liaison.PrivateChat, lastPrivate));
+        Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM nudges")); // the reminders went out all the same
+    }
+
+    [Fact]
     public async Task Summary_sends_the_days_table_as_xlsx_and_csv_with_formulas_neutralised()
     {
         // The group's reminder went out at 08:30 local: it tagged whoever had not checked in by then.
