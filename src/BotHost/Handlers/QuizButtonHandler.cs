@@ -49,14 +49,14 @@ public sealed class QuizButtonHandler(LearnerRecord record, Completion completio
             var text = turn.Personal;
             if (delivery.QuestionType != QuestionType.Multiple)
             {
-                if (fields.Length != 2 || LongField(turn, 1) is not { } option) { await refusals.RefuseButtonAsync(turn, Access.Unknown); continue; }
+                if (fields.Length != 2 || LongField(turn, 1) is not ({ } option and >= 0 and <= int.MaxValue)) { await refusals.RefuseButtonAsync(turn, Access.Unknown); continue; }
                 answers.Add((turn, new AnswerRequest(delivery.Id, learnerId, Response.Choose((int)option))));
             }
             else if (fields[1] != "submit")
             {
                 // Several answers: a press ticks or unticks an option until Submit. The draft is written at
                 // once, so a Submit later in the batch reads it as it would one update later.
-                if (fields.Length != 2 || LongField(turn, 1) is not { } option || option < 0
+                if (fields.Length != 2 || LongField(turn, 1) is not ({ } option and >= 0 and <= int.MaxValue)
                     || !multipleQuestions.TryGetValue(delivery.QuestionId!.Value, out var question) || option >= question.OptionCount)
                 {
                     await refusals.RefuseButtonAsync(turn, Access.Unknown);

@@ -249,6 +249,8 @@ public sealed class ButtonOwnershipTests : IAsyncLifetime
             new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonQuiz}:x"),
             new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonQuiz}:99"),
             new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonQuiz}:-1"),
+            new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonQuiz}:4294967296"), // option 0, were it cut to 32 bits
+            new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonMultiple}:4294967296"),
             new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonMultiple}:7"),
             new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonMultiple}:submit:1,x"),
             new("q", Forged.Malformed, phuc, zh, Saigon, $"q:{_saigonMultiple}:submit:0,9"),
