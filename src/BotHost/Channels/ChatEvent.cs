@@ -40,6 +40,11 @@ public sealed record ChatEvent
     public required ChatEventKind Kind { get; init; }
     public ChatAddress? Chat { get; init; }
     public bool IsPrivate { get; init; }
+    /// <summary>
+    /// The chat is a one-way broadcast channel (Telegram's <c>channel</c>): its posts name no person
+    /// who could answer, so it is never a study group's chat.
+    /// </summary>
+    public bool IsBroadcast { get; init; }
     public ChatUser? From { get; init; }
     public string? Text { get; init; }
     /// <summary>The command without '/' or '@botname', lower case.</summary>

@@ -17,6 +17,9 @@ public sealed class BindHandler(LearnerDirectory directory, IEnumerable<Channels
 
     public override async Task HandleAsync(TurnContext turn)
     {
+        // A broadcast channel has no learners to answer there, and a post in it speaks for nobody: never
+        // bound, and nothing is posted back to its subscribers.
+        if (turn.Event.IsBroadcast) return;
         if (turn.Event.Args.Count == 0)
         {
             await turn.ReplyAsync(turn.Text["bind.usage"]);

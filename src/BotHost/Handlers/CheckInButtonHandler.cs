@@ -6,27 +6,35 @@ namespace Academy.BotHost.Handlers;
 
 /// <summary>
 /// The check-in button (<c>ci:COHORT</c>): records today's check-in inside the window; its minutes may
-/// be the last the learner needed for the certificate.
+/// be the last the learner needed for the certificate. Pressed in a group's chat it counts only for
+/// that group's learners; a reminder's button in private, for the learner enrolled in the cohort.
 /// </summary>
-public sealed class CheckInButtonHandler(LearnerRecord record, Completion completion) : ButtonHandler(Programme.CheckInButton)
+public sealed class CheckInButtonHandler(LearnerRecord record, Completion completion, Refusals refusals) : ButtonHandler(Programme.CheckInButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (LongField(turn, 0) is not { } cohortId)
+        if (Fields(turn).Length != 1 || LongField(turn, 0) is not { } cohortId)
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return;
         }
-        var outcome = await record.CheckInAsync(turn.Session, cohortId, turn.Learner!.Id);
+        var access = await DeliveryAccess.CheckInAsync(turn.Session, cohortId, turn.Learner!.Id, turn.GroupId, turn.Event.IsPrivate);
+        if (access != Access.Granted)
+        {
+            await refusals.RefuseButtonAsync(turn, access);
+            return;
+        }
+        var outcome = await record.CheckInAsync(turn.Session, cohortId, turn.Learner.Id);
         if (outcome.Status == CheckInStatus.Recorded) await completion.CheckAfterCreditAsync(turn.Session, cohortId, [turn.Learner.Id]);
+        var text = turn.Personal;
         await turn.AnswerButtonAsync(outcome.Status switch
         {
-            CheckInStatus.Recorded => turn.Text.Get("checkin.recorded", ("day", outcome.Day), ("streak", outcome.Streak)),
-            CheckInStatus.AlreadyCheckedIn => turn.Text.Get("checkin.already", ("day", outcome.Day)),
-            CheckInStatus.NotOpenYet => turn.Text["checkin.not_open"],
-            CheckInStatus.Closed => turn.Text["checkin.closed"],
-            CheckInStatus.NotEnrolled => turn.Text["checkin.not_enrolled"],
-            _ => turn.Text["checkin.no_programme"],
+            CheckInStatus.Recorded => text.Get("checkin.recorded", ("day", outcome.Day), ("streak", outcome.Streak)),
+            CheckInStatus.AlreadyCheckedIn => text.Get("checkin.already", ("day", outcome.Day)),
+            CheckInStatus.NotOpenYet => text["checkin.not_open"],
+            CheckInStatus.Closed => text["checkin.closed"],
+            CheckInStatus.NotEnrolled => text["checkin.not_enrolled"],
+            _ => text["checkin.no_programme"],
         });
     }
 }

@@ -6,7 +6,7 @@ using Academy.Learning.Model;
 namespace Academy.BotHost.Handlers;
 
 /// <summary>A language chosen at /start (or later): remembered, then the phone number is asked for.</summary>
-public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IEnumerable<Channels.IChannelAccounts> accounts) : ButtonHandler(Prefix)
+public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IEnumerable<Channels.IChannelAccounts> accounts, Refusals refusals) : ButtonHandler(Prefix)
 {
     public const string Prefix = "lang";
 
@@ -16,11 +16,11 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IE
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (Languages.Normalize(Fields(turn).FirstOrDefault()) is not { } language)
+        // Only the languages offered: anything else is a forged press, and nothing is saved.
+        if (Fields(turn) is not [var chosen] || Languages.Normalize(chosen) is not { } language)
         {
-            // A language not offered (an old or forged button) is not English: nothing is saved, and the choice is offered again.
-            await turn.AnswerButtonAsync(null);
-            await turn.ReplyAsync(turn.Text["language.unknown"], [StartHandler.LanguageButtons(turn.Text)]);
+            await refusals.RefuseButtonAsync(turn, Learning.Record.Access.Unknown);
+            await turn.ReplyAsync(turn.Text["language.unknown"], [StartHandler.LanguageButtons(turn.Text)]); // and the choice offered again
             return;
         }
         await turn.Session.ExecuteAsync(

@@ -4,28 +4,27 @@ using Academy.Learning.Record;
 
 namespace Academy.BotHost.Handlers;
 
-/// <summary>"I have studied this" under a lesson (<c>lr:DELIVERY</c>): credits the lesson's minutes once.</summary>
-public sealed class LessonReadButtonHandler(LearnerRecord record, Completion completion) : ButtonHandler(Programme.LessonReadButton)
+/// <summary>
+/// "I have studied this" under a lesson (<c>lr:DELIVERY</c>): credits the lesson's minutes once, to a
+/// learner of the group the lesson was delivered to.
+/// </summary>
+public sealed class LessonReadButtonHandler(LearnerRecord record, Completion completion, Refusals refusals) : ButtonHandler(Programme.LessonReadButton)
 {
     public override async Task HandleAsync(TurnContext turn)
     {
-        var delivery = LongField(turn, 0) is { } id
-            ? await turn.Session.QuerySingleOrDefaultAsync<DeliveryRow>(
-                "SELECT cohort_id AS CohortId, lesson_id AS LessonId FROM deliveries WHERE id = @id AND kind = 'Lesson'", new { id })
-            : null;
-        if (delivery?.LessonId is not { } lessonId)
+        if (Fields(turn).Length != 1 || LongField(turn, 0) is not { } id)
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return;
         }
-        var recorded = await record.MarkLessonReadAsync(turn.Session, delivery.CohortId, turn.Learner!.Id, lessonId);
+        var (delivery, access) = await DeliveryAccess.CheckAsync(turn.Session, id, turn.Learner!.Id, DeliveryKind.Lesson);
+        if (access != Access.Granted || delivery?.LessonId is not { } lessonId)
+        {
+            await refusals.RefuseButtonAsync(turn, access == Access.Granted ? Access.Unknown : access);
+            return;
+        }
+        var recorded = await record.MarkLessonReadAsync(turn.Session, delivery.CohortId, turn.Learner.Id, lessonId);
         if (recorded) await completion.CheckAsync(turn.Session, delivery.CohortId, turn.Learner.Id);
-        await turn.AnswerButtonAsync(recorded ? turn.Text["lesson.read_recorded"] : turn.Text["lesson.read_already"]);
-    }
-
-    private sealed class DeliveryRow
-    {
-        public long CohortId { get; init; }
-        public long? LessonId { get; init; }
+        await turn.AnswerButtonAsync(recorded ? turn.Personal["lesson.read_recorded"] : turn.Personal["lesson.read_already"]);
     }
 }

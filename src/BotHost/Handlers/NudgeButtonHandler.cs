@@ -1,5 +1,6 @@
 using System.Globalization;
 using Academy.BotHost.Pipeline;
+using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Learning.Record;
 
@@ -7,8 +8,9 @@ namespace Academy.BotHost.Handlers;
 
 /// <summary>
 /// "Nudge the N missing" under <c>/today</c> (<c>nudge:GROUP:DAY</c>): each missing learner who can be
-/// reached gets a private reminder once that day; the presser is told how many, and who cannot be
-/// reached (never started the bot, or blocked it).
+/// reached gets a private reminder once that day; the presser is told how many in a toast, and who was
+/// reminded and who cannot be reached (never started the bot, or blocked it) in their private chat:
+/// those names are the liaison's to act on, not the group's to read.
 /// </summary>
 public sealed class NudgeButtonHandler(LiaisonGroups liaisonGroups, Nudges nudges, Refusals refusals) : ButtonHandler(Prefix)
 {
@@ -20,10 +22,10 @@ public sealed class NudgeButtonHandler(LiaisonGroups liaisonGroups, Nudges nudge
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (LongField(turn, 0) is not { } groupId || LongField(turn, 1) is not { } day || day < 1 || day > 1000 ||
-            await turn.Session.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM study_groups WHERE id = @groupId", new { groupId }) == 0)
+        if (Fields(turn).Length != 2 || LongField(turn, 0) is not { } groupId || LongField(turn, 1) is not { } day || day < 1 || day > 1000 ||
+            !(await LearnerDirectory.GroupsAsync(turn.Session, [groupId])).ContainsKey(groupId))
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return;
         }
         // A liaison is a liaison everywhere in private: the button names a group, so check it is theirs.
@@ -34,21 +36,31 @@ public sealed class NudgeButtonHandler(LiaisonGroups liaisonGroups, Nudges nudge
         }
         var group = await LiaisonGroups.GroupAsync(turn.Session, groupId);
         var outcome = await nudges.NudgeMissingAsync(turn.Session, group.Cohort, groupId, (int)day, turn.Learner!.Id, turn.Event.Channel);
-        var personal = await refusals.PersonalTextAsync(turn);
+        var text = await refusals.PersonalTextAsync(turn);
         if (!outcome.WindowOpen)
         {
-            await turn.AnswerButtonAsync(personal.Get("nudge.closed", ("day", day)));
+            await turn.AnswerButtonAsync(text.Get("nudge.closed", ("day", day)));
             return;
         }
         if (outcome.Missing == 0)
         {
-            await turn.AnswerButtonAsync(personal["nudge.none_missing"]);
+            await turn.AnswerButtonAsync(text["nudge.none_missing"]);
             return;
         }
-        await turn.AnswerButtonAsync(personal.Get("nudge.toast", ("count", outcome.Nudged.Count), ("unreachable", outcome.Unreachable.Count)));
+        var toast = text.Get("nudge.toast", ("count", outcome.Nudged.Count), ("unreachable", outcome.Unreachable.Count));
 
-        // The names, for the chat the button is in: who to ask to start the bot.
-        var text = turn.Text;
+        // The names, privately: who to ask to start the bot.
+        var to = turn.Event.Chat!;
+        if (!turn.Event.IsPrivate)
+        {
+            if (!await LearnerDirectory.IsReachableAsync(turn.Session, turn.Event.Channel, turn.Event.From!.Id))
+            {
+                await turn.AnswerButtonAsync(toast + " " + text["nudge.names_need_private_chat"]);
+                return;
+            }
+            to = new ChatAddress(turn.Event.Channel, turn.Event.From.Id);
+        }
+        await turn.AnswerButtonAsync(toast);
         var lines = new List<string>();
         if (outcome.Nudged.Count > 0)
             lines.Add(TodayHandler.Labelled(text, text.Get("nudge.done", ("count", outcome.Nudged.Count)), outcome.Nudged));
@@ -59,6 +71,6 @@ public sealed class NudgeButtonHandler(LiaisonGroups liaisonGroups, Nudges nudge
             lines.Add(TodayHandler.Labelled(text, text.Get("nudge.unreachable", ("count", outcome.Unreachable.Count)),
                 outcome.Unreachable.Select(u => $"{u.Name} ({text[u.Reason == Unreachable.Blocked ? "nudge.blocked" : "nudge.never_started"]})").ToList(), capped: false) +
                 "\n" + text["nudge.unreachable_hint"]);
-        await turn.ReplyAsync(string.Join('\n', lines));
+        await turn.SendAsync(new OutgoingMessage { To = to, Text = string.Join('\n', lines) });
     }
 }

@@ -8,11 +8,12 @@ using Academy.Learning.Storage;
 namespace Academy.BotHost.Handlers;
 
 /// <summary>
-/// A vote on a native quiz poll: counted once against the delivery the poll was sent for. The
-/// platform shows the verdict and explanation itself; a retracted vote changes nothing. The vote's
-/// minutes may be the last the learner needed for the certificate.
+/// A vote on a native quiz poll: counted once against the delivery the poll was sent for, for a learner
+/// of the group it was sent to (a poll forwarded elsewhere still reports its votes: a stranger's is
+/// refused and audited). The platform shows the verdict and explanation itself; a retracted vote
+/// changes nothing. The vote's minutes may be the last the learner needed for the certificate.
 /// </summary>
-public sealed class PollAnswerHandler(LearnerRecord record, Completion completion, Operations.AcademyMetrics? metrics = null)
+public sealed class PollAnswerHandler(LearnerRecord record, Completion completion, Refusals refusals, Operations.AcademyMetrics? metrics = null)
     : Pipeline.EventHandler(ChatEventKind.PollAnswer), IBatchTurnHandler
 {
     public override Task HandleAsync(TurnContext turn) => HandleManyAsync([turn]);
@@ -31,13 +32,30 @@ public sealed class PollAnswerHandler(LearnerRecord record, Completion completio
                          "SELECT poll_id, delivery_id FROM poll_links WHERE channel = @channel AND poll_id IN @polls", new { channel = channel.Key, polls = SqlList.Of(polls) }))
                 deliveryOf[(channel.Key, pollId)] = deliveryId;
         }
-        var requests = votes
-            .Where(t => t.Event.PollId is { } poll && deliveryOf.ContainsKey((t.Event.Channel, poll)))
-            .Select(t => new AnswerRequest(deliveryOf[(t.Event.Channel, t.Event.PollId!)], t.Learner!.Id, Response.Choose(t.Event.PollOptions.ToArray())))
-            .ToList();
+        var counted = new List<(TurnContext Turn, AnswerRequest Request)>();
+        foreach (var vote in votes)
+        {
+            if (vote.Event.PollId is { } poll && deliveryOf.TryGetValue((vote.Event.Channel, poll), out var deliveryId))
+                counted.Add((vote, new AnswerRequest(deliveryId, vote.Learner!.Id, Response.Choose(vote.Event.PollOptions.ToArray()))));
+            else await refusals.RefuseButtonAsync(vote, Access.Unknown); // a poll we never sent: nothing to count it against
+        }
+        var requests = counted.Select(c => c.Request).ToList();
         var outcomes = await record.RecordAnswersAsync(s, requests);
-        foreach (var outcome in outcomes)
-            if (outcome.Status == AnswerStatus.Recorded) metrics?.AnswerRecorded();
+        for (int i = 0; i < outcomes.Count; i++)
+        {
+            switch (outcomes[i].Status)
+            {
+                case AnswerStatus.Recorded:
+                    metrics?.AnswerRecorded();
+                    break;
+                case AnswerStatus.NotYours or AnswerStatus.NotEnrolled:
+                    await refusals.RefuseButtonAsync(counted[i].Turn, Access.NotYours);
+                    break;
+                case AnswerStatus.UnknownDelivery or AnswerStatus.InvalidResponse:
+                    await refusals.RefuseButtonAsync(counted[i].Turn, Access.Unknown);
+                    break;
+            }
+        }
         await CompletionAfterAnswers.CheckAsync(completion, s, requests, outcomes);
     }
 }

@@ -1,5 +1,6 @@
 using Academy.BotHost.Pipeline;
 using Academy.Learning.Assessment;
+using Academy.Learning.Record;
 
 namespace Academy.BotHost.Handlers;
 
@@ -7,25 +8,36 @@ namespace Academy.BotHost.Handlers;
 /// Survey buttons: <c>sv:SURVEY:open</c> starts or resumes a survey, <c>sv:SURVEY:POSITION:OPTION</c>
 /// answers the choice item at POSITION. A press for an item already answered changes nothing.
 /// </summary>
-public sealed class SurveyButtonHandler(Surveys surveys) : ButtonHandler(SurveyPrompts.Prefix)
+public sealed class SurveyButtonHandler(Surveys surveys, Refusals refusals) : ButtonHandler(SurveyPrompts.Prefix)
 {
     public override ChatScope Scope => ChatScope.Private;
 
     public override async Task HandleAsync(TurnContext turn)
     {
         var fields = Fields(turn);
-        if (turn.CohortId is not { } cohortId || LongField(turn, 0) is not { } surveyId)
+        var open = fields is [_, "open"];
+        var position = fields.Length == 3 ? LongField(turn, 1) : null;
+        var option = fields.Length == 3 ? LongField(turn, 2) : null;
+        if (LongField(turn, 0) is not { } surveyId || !open && (position is not (>= 0 and <= int.MaxValue) || option is not (>= 0 and <= int.MaxValue)))
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
+            return;
+        }
+        if (turn.CohortId is not { } cohortId)
+        {
+            await refusals.RefuseButtonAsync(turn, Access.NotYours);
+            return;
+        }
+        var outcome = open
+            ? await surveys.StartAsync(turn.Session, surveyId, cohortId, turn.Learner!.Id)
+            : await surveys.ChooseAsync(turn.Session, surveyId, cohortId, turn.Learner!.Id, (int)position!.Value, (int)option!.Value);
+        // Another course's survey, none at all, or an option the item does not have: nothing was recorded.
+        if (outcome.Step is SurveyStep.Unknown or SurveyStep.Invalid)
+        {
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return;
         }
         await turn.AnswerButtonAsync(null);
-        if (fields.Length == 2 && fields[1] == "open")
-        {
-            await SurveyPrompts.ReplyAsync(turn, await surveys.StartAsync(turn.Session, surveyId, cohortId, turn.Learner!.Id));
-            return;
-        }
-        if (LongField(turn, 1) is not { } position || LongField(turn, 2) is not { } option) return;
-        await SurveyPrompts.ReplyAsync(turn, await surveys.ChooseAsync(turn.Session, surveyId, cohortId, turn.Learner!.Id, (int)position, (int)option));
+        await SurveyPrompts.ReplyAsync(turn, outcome);
     }
 }

@@ -35,7 +35,25 @@ public sealed class Refusals(LearnerDirectory directory, Catalog catalog, TimePr
     public async Task<Localizer> PersonalTextAsync(TurnContext turn)
     {
         ArgumentNullException.ThrowIfNull(turn);
-        return turn.Event.IsPrivate ? turn.Text : catalog.For(await PersonalLanguageAsync(turn.Session, turn.Event, turn.Learner));
+        if (!turn.KnowsPersonal) turn.Personal = catalog.For(await PersonalLanguageAsync(turn.Session, turn.Event, turn.Learner));
+        return turn.Personal;
+    }
+
+    /// <summary>A press that names what is not the presser's (another group's delivery, someone's attempt) or nothing at all: refused and audited.</summary>
+    public async Task RefuseButtonAsync(TurnContext turn, Access access)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        var text = await PersonalTextAsync(turn);
+        await RefuseAsync(turn, text[access == Access.NotYours ? "button.not_yours" : "button.invalid"], Detail(turn.Event));
+    }
+
+    /// <summary>What an audit row names of a press or vote: the button's data, or the poll and options voted.</summary>
+    public static string Detail(ChatEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Kind == ChatEventKind.PollAnswer
+            ? $"poll:{e.PollId}:{string.Join(',', e.PollOptions)}"
+            : e.ButtonData ?? e.Kind.ToString();
     }
 
     /// <summary>

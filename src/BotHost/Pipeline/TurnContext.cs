@@ -13,10 +13,27 @@ namespace Academy.BotHost.Pipeline;
 public sealed class TurnContext(ChatEvent @event, DbSession session, Outbox outbox, Localizer text, ReplyBuffer? replies = null)
 {
     private int _replies;
+    private Localizer? _personal;
 
     public ChatEvent Event { get; } = @event;
     public DbSession Session { get; } = session;
+
+    /// <summary>The language of the chat: a group's own in its chat, the person's in private. Replies to the chat use it.</summary>
     public Localizer Text { get; set; } = text;
+
+    /// <summary>
+    /// The language the sender reads, even in a group chat that speaks another: what is said to them
+    /// alone (a toast, a private notice) uses it. Known for every button press and every turn outside a
+    /// group's chat; <see cref="Refusals.PersonalTextAsync"/> finds it for the rest.
+    /// </summary>
+    public Localizer Personal
+    {
+        get => Event.IsPrivate ? Text : _personal ?? Text;
+        set => _personal = value;
+    }
+
+    /// <summary>Whether <see cref="Personal"/> is the sender's own language rather than the group chat's.</summary>
+    public bool KnowsPersonal => Event.IsPrivate || _personal is not null;
 
     /// <summary>The roster learner behind the sender, or null for someone not (yet) registered.</summary>
     public Learner? Learner { get; init; }

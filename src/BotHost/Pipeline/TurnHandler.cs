@@ -56,8 +56,11 @@ public abstract class CommandHandler(string command) : TurnHandler
 /// <summary>A handler for buttons whose data starts with "<c>prefix:</c>".</summary>
 public abstract class ButtonHandler(string prefix) : TurnHandler
 {
+    /// <summary>The data prefix of its buttons, before the first ':'.</summary>
+    public string DataPrefix { get; } = prefix;
+
     public override bool Matches(ChatEvent e) =>
-        e.Kind == ChatEventKind.Button && e.ButtonData is { } data && data.StartsWith(prefix + ":", StringComparison.Ordinal);
+        e.Kind == ChatEventKind.Button && e.ButtonData is { } data && data.StartsWith(DataPrefix + ":", StringComparison.Ordinal);
 
     /// <summary>The colon-separated fields after the prefix.</summary>
     protected static string[] Fields(TurnContext turn) => turn.Event.ButtonData!.Split(':')[1..];
@@ -70,5 +73,8 @@ public abstract class ButtonHandler(string prefix) : TurnHandler
 /// <summary>A handler for one kind of event that is not a command or button.</summary>
 public abstract class EventHandler(ChatEventKind kind) : TurnHandler
 {
-    public override bool Matches(ChatEvent e) => e.Kind == kind;
+    /// <summary>The kind of event it takes.</summary>
+    public ChatEventKind EventKind { get; } = kind;
+
+    public override bool Matches(ChatEvent e) => e.Kind == EventKind;
 }

@@ -78,6 +78,12 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
         }
         var enrollments = await directory.EnrollmentsOfAsync(s, learners.Values.Select(l => l.Id).Distinct().ToList());
         var groups = await LearnerDirectory.GroupsAsync(s, groupOfChat.Values.Distinct().ToList());
+        // A press in a group's chat is answered to the presser alone, in their own language: read at once
+        // for those who chose none (a batch of quiz presses costs one read, not one each).
+        var unchosen = events.Where((e, i) => wanted[i] && PressedInGroup(e, groupOfChat))
+            .Select(e => e.From is null ? null : learners.GetValueOrDefault((e.Channel, e.From.Id)))
+            .Where(l => l is { Language: null }).Select(l => l!.Id).Distinct().ToList();
+        var languageOf = await directory.LanguagesOfAsync(s, unchosen);
 
         var turns = new TurnContext?[events.Count];
         for (int i = 0; i < events.Count; i++)
@@ -90,14 +96,20 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
             (long CohortId, string Language)? group = groupId is { } id && groups.TryGetValue(id, out var found) ? found : null;
             // A group chat speaks its group's language; a person in private their own.
             var language = group?.Language ?? await refusals.PersonalLanguageAsync(s, e, learner);
-            turns[i] = new TurnContext(e, s, outbox, catalog.For(language), replies)
+            var turn = turns[i] = new TurnContext(e, s, outbox, catalog.For(language), replies)
             {
                 Learner = learner, Role = RoleHere(mine, groupId, e.IsPrivate), GroupId = groupId,
                 CohortId = group?.CohortId ?? mine.FirstOrDefault()?.CohortId,
             };
+            if (group is null) turn.Personal = turn.Text;
+            else if (PressedInGroup(e, groupOfChat))
+                turn.Personal = catalog.For(learner?.Language ?? (learner is not null ? languageOf[learner.Id] : await refusals.PersonalLanguageAsync(s, e, null)));
         }
         return turns;
     }
+
+    private static bool PressedInGroup(ChatEvent e, Dictionary<(string, string), long> groupOfChat) =>
+        e.Kind == ChatEventKind.Button && e.Chat is not null && !e.IsPrivate && groupOfChat.ContainsKey((e.Channel, e.Chat.ChatId));
 
     // What a person does always names the person; an update without its sender (a mangled or
     // anonymous-channel update) has no one to answer or credit, and handlers rely on From. Likewise a
@@ -121,17 +133,23 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
             // In groups an unknown command may be another bot's: only private chats hear "unknown".
             if (e.Kind == ChatEventKind.Command && e.IsPrivate && e.Chat is not null)
                 await turn.ReplyAsync(turn.Text.Get("turn.unknown_command", ("command", "/" + e.Command)));
+            // Callbacks come only from our own messages, and none of ours carries such data: forged.
+            else if (e.Kind == ChatEventKind.Button && e.From is not null)
+                await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return null;
         }
         if (handler.Scope != ChatScope.Any && e.Chat is null) return null; // no chat to tell where the button belongs
         if (handler.Scope == ChatScope.Private && !e.IsPrivate)
         {
-            await turn.ReplyAsync(turn.Text["turn.private_only"]);
+            // A button of a private conversation never reaches a group's chat but by forging it.
+            if (e.Kind == ChatEventKind.Button) await refusals.RefuseAsync(turn, (await refusals.PersonalTextAsync(turn))["turn.private_only"], Detail(handler, e));
+            else await turn.ReplyAsync(turn.Text["turn.private_only"]);
             return null;
         }
         if (handler.Scope == ChatScope.Group && e.IsPrivate)
         {
-            await turn.ReplyAsync(turn.Text["turn.group_only"]);
+            if (e.Kind == ChatEventKind.Button) await refusals.RefuseAsync(turn, turn.Text["turn.group_only"], Detail(handler, e));
+            else await turn.ReplyAsync(turn.Text["turn.group_only"]);
             return null;
         }
         if (handler.RequiresRegistration && turn.Learner is null)

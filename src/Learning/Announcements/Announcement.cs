@@ -39,6 +39,12 @@ public sealed record Announcement(long Id, long CreatedBy, DateTimeOffset Create
     Audience? Audience, DateTimeOffset? SendAt, string Status, DateTimeOffset? SentAt, ChatAddress? ReportChat, string? ReportKey)
 {
     public bool HasContent => Text.Length > 0 || Attachment is not null;
+
+    /// <summary>
+    /// Whether a person may press this announcement's buttons: a draft is its author's alone (its
+    /// buttons are in their chat only); once scheduled or sent, any admin may cancel it or refresh its report.
+    /// </summary>
+    public bool MayBeHandledBy(long learnerId) => Status != AnnouncementStatus.Draft || CreatedBy == learnerId;
 }
 
 /// <summary>What sending queued: copies (one per chat) and the audience that no chat reaches.</summary>

@@ -48,10 +48,16 @@ public enum ExamAnswerStatus
     Late,
     /// <summary>That question was already answered (a press delivered twice, an old message): nothing recorded.</summary>
     Stale,
-    /// <summary>The attempt is over (or not this learner's).</summary>
+    /// <summary>The attempt is over.</summary>
     Closed,
     /// <summary>Submit pressed with no option ticked: nothing recorded.</summary>
     NothingTicked,
+    /// <summary>The attempt is another learner's: nothing recorded.</summary>
+    NotYours,
+    /// <summary>No attempt has that id: nothing recorded.</summary>
+    Unknown,
+    /// <summary>The press names an option the question does not have, or ticks a question that takes one answer: nothing recorded.</summary>
+    Invalid,
 }
 
 public sealed record ExamAnswerOutcome(ExamAnswerStatus Status, ExamAttempt? Attempt, StoredExam? Exam, Grade? Grade = null);
@@ -148,6 +154,14 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         return (attempt, (await GetExamAsync(s, attempt.ExamId))!);
     }
 
+    /// <summary>Whether an attempt (named by a button) is the learner's own, someone else's, or none at all.</summary>
+    public static async Task<Access> AttemptAccessAsync(DbSession s, long attemptId, long learnerId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var owner = await s.QuerySingleOrDefaultAsync<long?>("SELECT learner_id FROM exam_attempts WHERE id = @attemptId", new { attemptId });
+        return owner is null ? Access.Unknown : owner == learnerId ? Access.Granted : Access.NotYours;
+    }
+
     /// <summary>The learner's attempt in progress whose current question is answered by typing, if any.</summary>
     public async Task<(ExamAttempt Attempt, StoredExam Exam)?> RunningAsync(DbSession s, long learnerId)
     {
@@ -178,6 +192,9 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
     {
         var check = await CheckAsync(s, attemptId, learnerId, position);
         if (check.Status != ExamAnswerStatus.Next) return check;
+        var question = await QuestionAsync(s, check.Attempt!, position);
+        if (question.Type != QuestionType.Multiple || option < 0 || option >= question.OptionCount)
+            return check with { Status = ExamAnswerStatus.Invalid };
         var ticked = check.Attempt!.Ticked.ToHashSet();
         if (!ticked.Remove(option)) ticked.Add(option);
         await s.ExecuteAsync("UPDATE exam_attempts SET ticked = @ticked WHERE id = @attemptId AND position = @position AND finished_at IS NULL",
@@ -197,6 +214,9 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         if (response is null && attempt.Ticked.Count == 0) return check with { Status = ExamAnswerStatus.NothingTicked };
         response ??= Response.Choose([.. attempt.Ticked]);
         var question = await QuestionAsync(s, attempt, position);
+        // A typed answer to a choice question is simply wrong; an option the question does not have is a forged press.
+        if (response.Text is null && response.Options.Any(o => o < 0 || o >= question.OptionCount))
+            return check with { Status = ExamAnswerStatus.Invalid };
         var grade = question.Grade(response, exam.Definition.Scoring);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var inserted = await s.ExecuteAsync(
@@ -254,7 +274,8 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
     private async Task<ExamAnswerOutcome> CheckAsync(DbSession s, long attemptId, long learnerId, int position)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (await GetAsync(s, attemptId, learnerId) is not var (attempt, exam)) return new ExamAnswerOutcome(ExamAnswerStatus.Closed, null, null);
+        if (await GetAsync(s, attemptId, learnerId) is not var (attempt, exam))
+            return new ExamAnswerOutcome(await AttemptAccessAsync(s, attemptId, learnerId) == Access.Unknown ? ExamAnswerStatus.Unknown : ExamAnswerStatus.NotYours, null, null);
         if (attempt.Finished) return new ExamAnswerOutcome(ExamAnswerStatus.Closed, attempt, exam);
         if (time.GetUtcNow() >= attempt.Deadline) return new ExamAnswerOutcome(ExamAnswerStatus.Late, await FinishAsync(s, attempt, exam), exam);
         if (position != attempt.Position) return new ExamAnswerOutcome(ExamAnswerStatus.Stale, attempt, exam);

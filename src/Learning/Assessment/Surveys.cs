@@ -27,8 +27,12 @@ public enum SurveyStep
     Stale,
     TooShort,
     TooLong,
-    /// <summary>Not open to this learner (yet), retired, or unknown.</summary>
+    /// <summary>Not open to this learner (yet).</summary>
     NotOpen,
+    /// <summary>No current survey of the learner's course has that id (retired, another course's, or none).</summary>
+    Unknown,
+    /// <summary>The press names an option the item does not have, or the item takes no choice: nothing recorded.</summary>
+    Invalid,
 }
 
 /// <summary>What an answer did. <see cref="Length"/> is the answer's length in text elements (for too short/long).</summary>
@@ -74,7 +78,8 @@ public sealed class Surveys(LearnerRecord record, Completion completion, ExamRes
     {
         ArgumentNullException.ThrowIfNull(s);
         var survey = (await ForCohortAsync(s, cohortId)).FirstOrDefault(x => x.Id == surveyId);
-        if (survey is null || !await IsOpenAsync(s, survey, cohortId, learnerId)) return new SurveyOutcome(SurveyStep.NotOpen);
+        if (survey is null) return new SurveyOutcome(SurveyStep.Unknown);
+        if (!await IsOpenAsync(s, survey, cohortId, learnerId)) return new SurveyOutcome(SurveyStep.NotOpen);
         if (await IsSubmittedAsync(s, surveyId, cohortId, learnerId)) return new SurveyOutcome(SurveyStep.AlreadySubmitted);
         await s.ExecuteAsync(
             """
@@ -92,9 +97,9 @@ public sealed class Surveys(LearnerRecord record, Completion completion, ExamRes
         ArgumentNullException.ThrowIfNull(s);
         var (survey, draft, early) = await LoadAsync(s, surveyId, cohortId, learnerId);
         if (early is not null) return early;
-        if (draft!.Position != position || survey!.Definition.Items[position] is not { Kind: SurveyItemKind.Choice } item
-            || option < 0 || option >= item.Options.Count)
-            return new SurveyOutcome(SurveyStep.Stale, new SurveyProgress(survey!, draft.Position));
+        if (draft!.Position != position) return new SurveyOutcome(SurveyStep.Stale, new SurveyProgress(survey!, draft.Position));
+        if (survey!.Definition.Items.ElementAtOrDefault(position) is not { Kind: SurveyItemKind.Choice } item || option < 0 || option >= item.Options.Count)
+            return new SurveyOutcome(SurveyStep.Invalid, new SurveyProgress(survey, draft.Position));
         return await AdvanceAsync(s, survey, draft, cohortId, learnerId, item, new DraftAnswer(option, null));
     }
 
@@ -187,7 +192,7 @@ public sealed class Surveys(LearnerRecord record, Completion completion, ExamRes
     private async Task<(StoredSurvey?, Draft?, SurveyOutcome?)> LoadAsync(DbSession s, long surveyId, long cohortId, long learnerId)
     {
         var survey = (await ForCohortAsync(s, cohortId)).FirstOrDefault(x => x.Id == surveyId);
-        if (survey is null) return (null, null, new SurveyOutcome(SurveyStep.NotOpen));
+        if (survey is null) return (null, null, new SurveyOutcome(SurveyStep.Unknown));
         var draft = await DraftAsync(s, surveyId, cohortId, learnerId);
         if (draft is null)
             return (survey, null, new SurveyOutcome(await IsSubmittedAsync(s, surveyId, cohortId, learnerId) ? SurveyStep.AlreadySubmitted : SurveyStep.NotOpen));

@@ -60,6 +60,18 @@ public sealed record Question(
         _ => Options.Count,
     };
 
+    /// <summary>
+    /// Whether a response has a shape this question can take: typed text for fill-in-the-blank; else
+    /// options that exist, one for a single answer or true/false, at least one for several answers.
+    /// </summary>
+    public bool Accepts(Response response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (Type == QuestionType.Fill) return response.Text is not null;
+        if (response.Text is not null || response.Options.Count == 0 || response.Options.Any(o => o < 0 || o >= OptionCount)) return false;
+        return Type == QuestionType.Multiple || response.Options.Distinct().Count() == 1;
+    }
+
     /// <summary>Grades a response: all-or-nothing, with normalised matching for typed answers.</summary>
     public Grade Grade(Response response)
     {

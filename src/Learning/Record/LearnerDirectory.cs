@@ -131,6 +131,31 @@ public sealed class LearnerDirectory(TimeProvider time)
     }
 
     /// <summary>
+    /// <see cref="LanguageOfAsync"/> for many learners in one read: their own choice, else the group's or
+    /// cohort's of their newest enrollment, else English.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, string>> LanguagesOfAsync(DbSession s, IReadOnlyCollection<long> learnerIds)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(learnerIds);
+        var result = new Dictionary<long, string>();
+        if (learnerIds.Count == 0) return result;
+        var rows = await s.QueryAsync<(long LearnerId, string? Language)>(
+            """
+            SELECT l.id, COALESCE(l.language, g.language, c.language)
+            FROM learners l
+            LEFT JOIN enrollments e ON e.learner_id = l.id
+            LEFT JOIN study_groups g ON g.id = e.group_id
+            LEFT JOIN cohorts c ON c.id = e.cohort_id
+            WHERE l.id IN @ids
+            ORDER BY c.start_date DESC, c.id DESC
+            """, new { ids = SqlList.Of(learnerIds) });
+        foreach (var (learnerId, language) in rows)
+            result.TryAdd(learnerId, Languages.Normalize(language) ?? Languages.English);
+        return result;
+    }
+
+    /// <summary>
     /// Binds a chat on a channel to a study group (a group may have one chat per channel). Binding
     /// again re-activates the chat; binding a chat to another group moves it.
     /// </summary>

@@ -26,6 +26,10 @@ public enum AnswerStatus
     NotEnrolled,
     /// <summary>The delivery is unknown or not a question.</summary>
     UnknownDelivery,
+    /// <summary>The delivery went to another group (or another learner) of the cohort: not theirs to answer.</summary>
+    NotYours,
+    /// <summary>The response names options the question does not have (a forged press): nothing recorded.</summary>
+    InvalidResponse,
 }
 
 /// <summary>The result of an answer: whether it counted, whether it was right, and what to show.</summary>
@@ -96,13 +100,15 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
         if (requests.Count == 0) return outcomes;
         var deliveryIds = requests.Select(r => r.DeliveryId).Distinct().ToList();
         var deliveries = (await s.QueryAsync<DeliveryRow>(
-            "SELECT id, cohort_id AS CohortId, question_id AS QuestionId, kind FROM deliveries WHERE id IN @deliveryIds", new { deliveryIds = SqlList.Of(deliveryIds) }))
+            """
+            SELECT id, cohort_id AS CohortId, group_id AS GroupId, learner_id AS LearnerId, question_id AS QuestionId, kind
+            FROM deliveries WHERE id IN @deliveryIds
+            """, new { deliveryIds = SqlList.Of(deliveryIds) }))
             .ToDictionary(d => d.Id);
         var questions = await ContentStore.GetQuestionsAsync(s,
             deliveries.Values.Where(d => d.Kind == nameof(DeliveryKind.Question) && d.QuestionId is not null).Select(d => d.QuestionId!.Value).Distinct().ToList());
         var learnerIds = requests.Select(r => r.LearnerId).Distinct().ToList();
-        var enrolled = (await s.QueryAsync<(long CohortId, long LearnerId)>(
-            "SELECT cohort_id, learner_id FROM enrollments WHERE learner_id IN @learnerIds", new { learnerIds = SqlList.Of(learnerIds) })).ToHashSet();
+        var enrolled = await DeliveryAccess.EnrollmentsAsync(s, learnerIds);
 
         // The answers to write: a learner's second answer to a delivery within the batch is not one of them.
         var toWrite = new List<(int Index, DeliveryRow Delivery, Question Question, Grade Grade)>();
@@ -114,8 +120,12 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
             if (!deliveries.TryGetValue(r.DeliveryId, out var d) || d.Kind != nameof(DeliveryKind.Question) ||
                 d.QuestionId is not { } questionId || !questions.TryGetValue(questionId, out var question))
                 outcomes[i] = new AnswerOutcome(AnswerStatus.UnknownDelivery, false, null);
-            else if (!enrolled.Contains((d.CohortId, r.LearnerId)))
+            else if (!enrolled.TryGetValue((d.CohortId, r.LearnerId), out var group))
                 outcomes[i] = new AnswerOutcome(AnswerStatus.NotEnrolled, false, question);
+            else if (DeliveryAccess.Check(d.Target, DeliveryKind.Question, r.LearnerId, true, group) != Access.Granted)
+                outcomes[i] = new AnswerOutcome(AnswerStatus.NotYours, false, question);
+            else if (!question.Accepts(r.Response))
+                outcomes[i] = new AnswerOutcome(AnswerStatus.InvalidResponse, false, question);
             else if (first.TryGetValue((r.DeliveryId, r.LearnerId), out var earlier))
                 repeats.Add((i, earlier));
             else
@@ -261,8 +271,12 @@ public sealed class LearnerRecord(TimeProvider time, ScoringRules? rules = null)
     {
         public long Id { get; init; }
         public long CohortId { get; init; }
+        public long? GroupId { get; init; }
+        public long? LearnerId { get; init; }
         public long? QuestionId { get; init; }
         public string Kind { get; init; } = "";
+
+        public DeliveryTarget Target => new(Id, CohortId, GroupId, LearnerId, DeliveryKind.Question, null, QuestionId, null);
     }
 
     private static async Task<bool> IsEnrolledAsync(DbSession s, long cohortId, long learnerId) =>

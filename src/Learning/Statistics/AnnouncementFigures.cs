@@ -1,3 +1,4 @@
+using Academy.Learning.Announcements;
 using Academy.Learning.Storage;
 
 namespace Academy.Learning.Statistics;
@@ -39,32 +40,33 @@ public static class AnnouncementFigures
             WHERE c.announcement_id >= @first AND c.announcement_id <= @last
             GROUP BY c.announcement_id, COALESCE(c.group_id, e.group_id), o.status
             """, p);
-        // The audience is the one frozen when the announcement went out (announcement_learners), and only
-        // its reads count: the same figures the admin's report in chat shows.
+        // The audience is the one frozen when the announcement went out (announcement_learners), as far as
+        // a copy reached it (a group without a chat got none), and only its reads count: the same figures
+        // the admin's report in chat shows.
         var audience = await s.QueryAsync<(long Id, long? GroupId, long Count)>(
-            """
+            $"""
             SELECT al.announcement_id, e.group_id, COUNT(DISTINCT al.learner_id)
             FROM announcement_learners al LEFT JOIN enrollments e ON e.learner_id = al.learner_id AND e.role = 'learner'
-            WHERE al.announcement_id >= @first AND al.announcement_id <= @last
+            WHERE al.announcement_id >= @first AND al.announcement_id <= @last AND {DeliveryReport.Reached}
             GROUP BY al.announcement_id, e.group_id
             """, p);
         var reads = await s.QueryAsync<(long Id, long? GroupId, long Count)>(
-            """
+            $"""
             SELECT r.announcement_id, e.group_id, COUNT(DISTINCT r.learner_id)
             FROM announcement_reads r
             JOIN announcement_learners al ON al.announcement_id = r.announcement_id AND al.learner_id = r.learner_id
             LEFT JOIN enrollments e ON e.learner_id = r.learner_id AND e.role = 'learner'
-            WHERE r.announcement_id >= @first AND r.announcement_id <= @last
+            WHERE r.announcement_id >= @first AND r.announcement_id <= @last AND {DeliveryReport.Reached}
             GROUP BY r.announcement_id, e.group_id
             """, p);
         // Admins see whole announcements: a learner enrolled in two groups counts once, not per group.
         var totals = groupIds is not null ? null : (await s.QueryAsync<(long Id, long Audience, long Read)>(
-            """
+            $"""
             SELECT al.announcement_id,
                    COUNT(*),
                    SUM(CASE WHEN EXISTS (SELECT 1 FROM announcement_reads r WHERE r.announcement_id = al.announcement_id AND r.learner_id = al.learner_id) THEN 1 ELSE 0 END)
             FROM announcement_learners al
-            WHERE al.announcement_id >= @first AND al.announcement_id <= @last
+            WHERE al.announcement_id >= @first AND al.announcement_id <= @last AND {DeliveryReport.Reached}
             GROUP BY al.announcement_id
             """, p)).ToDictionary(t => t.Id);
 

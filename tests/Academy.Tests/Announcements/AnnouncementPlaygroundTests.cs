@@ -55,14 +55,16 @@ public sealed class AnnouncementPlaygroundTests
         await Task.Delay(500);
         Assert.DoesNotContain(await TextsAsync(app, "group-HCM-01"), t => t.Contains("exam is on Friday", StringComparison.Ordinal));
 
-        // The learner presses twice; the admin, who is not in the audience, once.
+        // The learner presses twice; the admin, who is not in the audience, once (refused, and noted). Each
+        // is answered in the language they chose (English), not the group's.
         await learner.PressAsync(HanoiGroup, $"ar:{id}");
-        await WaitForBotAsync(app, HanoiGroup, m => Text(m) == "Cảm ơn: đã ghi nhận là đã đọc.");
+        await WaitForBotAsync(app, HanoiGroup, m => Text(m) == "Thank you: recorded as read.");
         await learner.PressAsync(HanoiGroup, $"ar:{id}");
-        await WaitForBotAsync(app, HanoiGroup, m => Text(m) == "Bạn đã đánh dấu là đã đọc rồi.");
+        await WaitForBotAsync(app, HanoiGroup, m => Text(m) == "You have already marked this as read.");
         await admin.PressAsync(HanoiGroup, $"ar:{id}");
-        await WaitForBotAsync(app, HanoiGroup, m => Text(m).StartsWith("Thông báo này không gửi cho bạn", StringComparison.Ordinal));
+        await WaitForBotAsync(app, HanoiGroup, m => Text(m).StartsWith("This announcement was not addressed to you", StringComparison.Ordinal));
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_reads"));
+        Assert.Equal($"ar:{id}", await app.ScalarAsync<string>("SELECT detail FROM audit_log WHERE action = 'refused' AND actor = @actor", new { actor = "playground:" + admin.PersonaId }));
 
         // One report message, edited until it shows the final figures.
         await Eventually.UntilAsync(async () => (await ReportsAsync(app, dm)).SingleOrDefault()?.Contains("Read: 1 of 7 learners", StringComparison.Ordinal) == true,

@@ -75,12 +75,13 @@ public abstract class AnnouncementSuite : StoreTestBase
             var a = (await Academy.Learning.Announcements.Announcements.GetAsync(s, id))!;
             Assert.Equal(AnnouncementStatus.Sent, a.Status);
             var report = await DeliveryReport.ComputeAsync(s, a);
-            Assert.Equal((2, 1, 0, 1, 1, 20, 2, 18), (report.Copies, report.Sent, report.Pending, report.Failed, report.NotReachable, report.Learners, report.Read, report.NotReadCount));
+            // SH-01 has no chat: its 6 learners got no copy, so they are listed apart and not counted as unread.
+            Assert.Equal((2, 1, 0, 1, 1, 14, 2, 12, 6), (report.Copies, report.Sent, report.Pending, report.Failed, report.NotReachable, report.Learners, report.Read, report.NotReadCount, report.Unreached));
             Assert.Equal(new FailureReason("failed", "400 Bad Request: chat not found", 1), report.Failures.Single());
             var text = report.Render(En);
-            Assert.Contains("Not reachable (no bound chat): 1 group\n", text, StringComparison.Ordinal);
-            Assert.Contains("Read: 2 of 20 learners", text, StringComparison.Ordinal);
-            Assert.Contains("and 8 more", text, StringComparison.Ordinal); // 10 names shown of 18
+            Assert.Contains("Not reachable (no bound chat): 1 group\n6 learners in those groups got no copy and are not counted below\n", text, StringComparison.Ordinal);
+            Assert.Contains("Read: 2 of 14 learners", text, StringComparison.Ordinal);
+            Assert.Contains("and 2 more", text, StringComparison.Ordinal); // 10 names shown of 12
         }
         var edit = Outbox.Deserialize(await ScalarAsync<string>("SELECT payload FROM outbox WHERE idem_key = @key", new { key = $"ann/{id}/report/v1" }));
         Assert.Equal($"ann/{id}/report", edit.Edits);
@@ -108,6 +109,60 @@ public abstract class AnnouncementSuite : StoreTestBase
         Assert.Null(Outbox.Deserialize(copies[0].Payload).Attachment);
         Assert.Contains("timetable.pdf", Outbox.Deserialize(copies[0].Payload).Text, StringComparison.Ordinal);
         Assert.Equal("BQAC9", Outbox.Deserialize(copies[1].Payload).Attachment!.PlatformFileId);
+    }
+
+    [Fact]
+    public async Task Reads_count_only_learners_a_copy_reached_and_those_it_could_not_reach_are_listed_apart()
+    {
+        await ImportSamplesAsync();
+        var service = Service();
+        long groups, learners;
+        await using (var s = await Db.BeginAsync())
+        {
+            var hanoi = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'");
+            var shanghai = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'SH-01'");
+            await new LearnerDirectory(Time).BindGroupChatAsync(s, hanoi, new ChatAddress("telegram", "-100111")); // SH-01 has no chat
+            groups = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
+            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, groups, "Hanoi and Shanghai.", null);
+            await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, groups, new Audience(AudienceKind.Groups, GroupIds: [hanoi, shanghai]));
+            Assert.Equal(new SendOutcome(1, 13, 1), await service.SendAsync(s, groups));
+            // A private audience: two of the twenty learners have a private chat with the bot.
+            var ids = (await s.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY learner_id")).ToList();
+            await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', '7001', @a, 1), ('telegram', '7002', @b, 1)",
+                new { a = ids[0], b = ids[1] });
+            learners = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
+            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, learners, "Everyone.", null);
+            await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, learners, new Audience(AudienceKind.Learners));
+            Assert.Equal(new SendOutcome(2, 20, 18), await service.SendAsync(s, learners));
+            var nhung = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
+            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, groups, nhung, Time.GetUtcNow()));
+            await s.CommitAsync();
+        }
+        await using (var s = await Db.BeginReadAsync())
+        {
+            var report = await DeliveryReport.ComputeAsync(s, (await Academy.Learning.Announcements.Announcements.GetAsync(s, groups))!);
+            Assert.Equal((7, 1, 6, 6), (report.Learners, report.Read, report.NotReadCount, report.Unreached));
+            var hanoiNames = (await s.QueryAsync<string>(
+                "SELECT l.name FROM enrollments e JOIN learners l ON l.id = e.learner_id JOIN study_groups g ON g.id = e.group_id WHERE g.code = 'HN-01' AND e.role = 'learner' AND l.phone <> '+84913000111' ORDER BY l.name")).ToList();
+            Assert.Equal(hanoiNames.Order(StringComparer.Ordinal), report.NotRead.Order(StringComparer.Ordinal)); // no Shanghai learner is "not read yet"
+            var text = report.Render(En);
+            Assert.Contains("Not reachable (no bound chat): 1 group\n6 learners in those groups got no copy and are not counted below\nRead: 1 of 7 learners\n", text, StringComparison.Ordinal);
+
+            // A private audience: only those with a copy are counted; the rest are the "not reachable" line already.
+            var privately = await DeliveryReport.ComputeAsync(s, (await Academy.Learning.Announcements.Announcements.GetAsync(s, learners))!);
+            Assert.Equal((2, 0, 2, 18, 18), (privately.Learners, privately.Read, privately.NotReadCount, privately.NotReachable, privately.Unreached));
+            var privateText = privately.Render(En);
+            Assert.Contains("Not reachable (no private chat with the bot): 18 learners\nRead: 0 of 2 learners", privateText, StringComparison.Ordinal);
+            Assert.DoesNotContain("got no copy", privateText, StringComparison.Ordinal);
+
+            // The dashboard's figures are the same.
+            var figures = (await Academy.Learning.Statistics.AnnouncementFigures.LatestAsync(s, null)).ToDictionary(f => f.Id);
+            Assert.Equal((7, 1), (figures[groups].Audience, figures[groups].Read));
+            Assert.Equal((2, 0), (figures[learners].Audience, figures[learners].Read));
+            var hanoiOnly = (await Academy.Learning.Statistics.AnnouncementFigures.LatestAsync(s,
+                [await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'")])).Single(f => f.Id == groups);
+            Assert.Equal((7, 1), (hanoiOnly.Audience, hanoiOnly.Read));
+        }
     }
 
     [Fact]

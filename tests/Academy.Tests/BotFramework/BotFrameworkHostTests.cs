@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Academy.Learning.Announcements;
 using Academy.Learning.Daily;
+using Academy.Learning.Localization;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -83,10 +84,11 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Equal(3, QuizCards().Count);
         Assert.All(_connector.Posted, p => Assert.Equal("Bearer " + FakeBotConnector.ConnectorToken, p.Authorization));
 
-        // The learner checks in on the card in the channel: the notice comes to her private chat, not the channel.
+        // The learner checks in on the card in the channel: the notice comes to her private chat, not the channel,
+        // in the language she chose (English), not the channel's (Vietnamese).
         var beforeCheckIn = _connector.Posted.Count(p => p.ConversationId == TeamChannel);
         await PostAsync(host, Submit(Learner, TeamChannel + ";messageid=1700000000009", checkIn.SubmitData[0], personal: false));
-        await WaitForPostAsync(PersonalConversation(Learner), a => a.Text.Contains('1', StringComparison.Ordinal) && a.Text.Contains("Chuỗi", StringComparison.Ordinal));
+        await WaitForPostAsync(PersonalConversation(Learner), a => a.Text == Catalog.Default.For("en").Get("checkin.recorded", ("day", 1), ("streak", 1)));
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM checkins"));
 
         // She answers the first single-answer quiz card; the connector re-delivers the same Activity, some at once;
@@ -102,8 +104,9 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
         Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
         var notices = _connector.Posted.Where(p => p.ConversationId == PersonalConversation(Learner)).Select(p => p.Text).ToList();
-        Assert.Single(notices, n => n.StartsWith("✅ Chính xác!", StringComparison.Ordinal) || n.StartsWith("❌ Chưa đúng.", StringComparison.Ordinal));
-        Assert.Single(notices, n => n.StartsWith("Bạn đã trả lời câu hỏi này", StringComparison.Ordinal));
+        var en = Catalog.Default.For("en");
+        Assert.Single(notices, n => n.StartsWith(en["quiz.correct"], StringComparison.Ordinal) || n.StartsWith(en["quiz.wrong"], StringComparison.Ordinal));
+        Assert.Single(notices, n => n == en["quiz.already"]);
         Assert.Equal(beforeCheckIn, _connector.Posted.Count(p => p.ConversationId == TeamChannel)); // nothing posted to the channel
 
         // One token for everything so far: fetched once, cached.

@@ -77,10 +77,11 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
         var data = NudgeButtonHandler.Data(_seed.GroupId, 1);
         var (toast, details) = await PressAsync(_liaison, Group, data);
         Assert.Equal(En.Get("nudge.toast", ("count", 2), ("unreachable", 4)), toast); // the presser's language
+        // Who was reminded and who cannot be reached: to the liaison privately, in their language (English).
         Assert.Equal(
-            Vi.Get("nudge.done", ("count", 2)) + ": Đặng Quốc Bảo, Đỗ Ngọc Trâm\n" +
-            Vi.Get("nudge.unreachable", ("count", 4)) + $": {LiaisonDay.Attack} (chưa từng mở bot), Bùi Thị Lan (chưa từng mở bot), Hoàng Đức Anh (chưa từng mở bot), Vũ Thu Hà (đã chặn bot)\n" +
-            Vi["nudge.unreachable_hint"], details);
+            En.Get("nudge.done", ("count", 2)) + ": Đặng Quốc Bảo, Đỗ Ngọc Trâm\n" +
+            En.Get("nudge.unreachable", ("count", 4)) + $": {LiaisonDay.Attack} (never started the bot), Bùi Thị Lan (never started the bot), Hoàng Đức Anh (never started the bot), Vũ Thu Hà (blocked the bot)\n" +
+            En["nudge.unreachable_hint"], details);
 
         // Each reachable one gets one private reminder in their own language, with the check-in button.
         var toBao = Assert.Single(await BotMessagesAsync(_app, _bao.PrivateChat, await LastBeforeNudgeAsync(_bao)));
@@ -93,7 +94,7 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
         // Pressed again: nobody gets a second reminder.
         var (again, againDetails) = await PressAsync(_liaison, Group, data);
         Assert.Equal(En.Get("nudge.toast", ("count", 0), ("unreachable", 4)), again);
-        Assert.StartsWith(Vi.Get("nudge.already", ("count", 2)) + ": Đặng Quốc Bảo, Đỗ Ngọc Trâm\n", againDetails, StringComparison.Ordinal);
+        Assert.StartsWith(En.Get("nudge.already", ("count", 2)) + ": Đặng Quốc Bảo, Đỗ Ngọc Trâm\n", againDetails, StringComparison.Ordinal);
         Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE idem_key LIKE '%/nudge/%'"));
         Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM nudges"));
         Assert.Single(await BotMessagesAsync(_app, _bao.PrivateChat, await LastBeforeNudgeAsync(_bao)));
@@ -106,6 +107,25 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
         Assert.Contains(Vi.Get("today.missing", ("count", 5)) + $": {LiaisonDay.Attack}, Bùi Thị Lan, Hoàng Đức Anh, Vũ Thu Hà, Đặng Quốc Bảo (đã nhắc)\n",
             PlaygroundUser.Text(today), StringComparison.Ordinal);
         Assert.Equal("🔔 Nhắc 4 người chưa điểm danh", today.GetProperty("buttons")[0][0].GetProperty("label").GetString());
+    }
+
+    [Fact]
+    public async Task A_liaison_the_bot_cannot_write_to_privately_gets_the_counts_and_the_names_never_reach_the_group()
+    {
+        await using (var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            await s.ExecuteAsync("UPDATE channel_identities SET unreachable_at = 1 WHERE external_id = @id", new { id = _liaison.PersonaId });
+            await s.CommitAsync();
+        }
+        var last = await LastIdAsync(_app, Group);
+        var lastPrivate = await LastIdAsync(_app, _liaison.PrivateChat);
+        await _liaison.PressAsync(Group, NudgeButtonHandler.Data(_seed.GroupId, 1));
+        await SettledAsync(_app);
+        var toast = Assert.Single(await BotMessagesAsync(_app, Group, last));
+        Assert.True(toast.GetProperty("notice").GetBoolean());
+        Assert.Equal(En.Get("nudge.toast", ("count", 2), ("unreachable", 4)) + " " + En["nudge.names_need_private_chat"], PlaygroundUser.Text(toast));
+        Assert.Empty(await BotMessagesAsync(_app, _liaison.PrivateChat, lastPrivate));
+        Assert.Equal(2, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM nudges")); // the reminders went out all the same
     }
 
     [Fact]
@@ -188,14 +208,17 @@ public sealed class LiaisonToolsTests : IAsyncLifetime
         return Assert.Single(await BotMessagesAsync(_app, chat, last));
     }
 
+    // The toast shows where the button was pressed; the names go to the presser's private chat, never to the group.
     private async Task<(string Toast, string Details)> PressAsync(PlaygroundUser user, string chat, string data)
     {
         var last = await LastIdAsync(_app, chat);
+        var lastPrivate = await LastIdAsync(_app, user.PrivateChat);
         await user.PressAsync(chat, data);
         await SettledAsync(_app);
-        var shown = await BotMessagesAsync(_app, chat, last);
-        var toast = Assert.Single(shown, m => m.GetProperty("notice").GetBoolean());
-        var details = Assert.Single(shown, m => !m.GetProperty("notice").GetBoolean());
+        var toast = Assert.Single(await BotMessagesAsync(_app, chat, last));
+        Assert.True(toast.GetProperty("notice").GetBoolean());
+        var details = Assert.Single(await BotMessagesAsync(_app, user.PrivateChat, lastPrivate));
+        Assert.False(details.GetProperty("notice").GetBoolean());
         return (PlaygroundUser.Text(toast), PlaygroundUser.Text(details));
     }
 

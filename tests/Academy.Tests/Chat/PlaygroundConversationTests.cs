@@ -98,14 +98,53 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
             await learner.PressAsync(group, button);
             return Text((await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last)).GetProperty("message"));
         }
-        Assert.Equal("Hãy chọn ít nhất một phương án trước.", await Press(data[4]));
-        Assert.Equal("Đã chọn: 3. Chọn xong hãy bấm Nộp.", await Press(data[2]));
-        Assert.Equal("Đã chọn: 1, 3. Chọn xong hãy bấm Nộp.", await Press(data[0]));
-        Assert.Equal("Đã chọn: 3. Chọn xong hãy bấm Nộp.", await Press(data[0])); // unticked
+        // The toasts go to the learner alone, in the language they chose (English), not the group's (Vietnamese).
+        Assert.Equal("Tick at least one option first.", await Press(data[4]));
+        Assert.Equal("Ticked: 3. Press Submit when done.", await Press(data[2]));
+        Assert.Equal("Ticked: 1, 3. Press Submit when done.", await Press(data[0]));
+        Assert.Equal("Ticked: 3. Press Submit when done.", await Press(data[0])); // unticked
         await Press(data[3]);
-        Assert.StartsWith("✅ Chính xác!", await Press(data[4]), StringComparison.Ordinal);
-        Assert.Equal("Bạn đã trả lời câu hỏi này; câu trả lời đầu tiên được tính.", await Press(data[4]));
+        Assert.StartsWith("✅ Correct!", await Press(data[4]), StringComparison.Ordinal);
+        Assert.Equal("You have already answered this question; your first answer counts.", await Press(data[4]));
         Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM answers WHERE correct = 1"));
+    }
+
+    [Fact]
+    public async Task Toasts_speak_the_pressers_own_language_while_the_group_hears_its_own()
+    {
+        var en = Academy.Learning.Localization.Catalog.Default.For("en");
+        var zh = Academy.Learning.Localization.Catalog.Default.For("zh-Hans");
+        var vi = Academy.Learning.Localization.Catalog.Default.For("vi");
+        var admin = new PlaygroundUser(_app, await PersonaAsync("+84903100200"));
+        var nhung = new PlaygroundUser(_app, await PersonaAsync("+84913000111"));
+        var tuan = new PlaygroundUser(_app, await PersonaAsync("+84914222333"));
+        await RegisterAsync(admin, "lang:en", "Welcome,");
+        await RegisterAsync(nhung, "lang:en", "Welcome,");
+        await RegisterAsync(tuan, "lang:zh-Hans", "欢迎");
+        const string group = "group-HN-01"; // speaks Vietnamese
+        await admin.SayAsync(group, "/push");
+        var lesson = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("lr:", StringComparison.Ordinal)));
+        var checkIn = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("ci:", StringComparison.Ordinal)));
+        var quiz = await WaitForBotAsync(_app, group, m => ButtonData(m).Any(d => d.StartsWith("q:", StringComparison.Ordinal)) &&
+                                                           !ButtonData(m).Any(d => d.EndsWith(":submit", StringComparison.Ordinal)));
+
+        async Task<string> Press(PlaygroundUser user, string data)
+        {
+            var last = await LastIdAsync(group);
+            await user.PressAsync(group, data);
+            return Text((await WaitForBotAsync(_app, group, m => m.GetProperty("notice").GetBoolean(), last)).GetProperty("message"));
+        }
+        Assert.Equal(en.Get("checkin.recorded", ("day", 1), ("streak", 1)), await Press(nhung, ButtonData(checkIn.GetProperty("message")).Single()));
+        Assert.Equal(zh.Get("checkin.recorded", ("day", 1), ("streak", 1)), await Press(tuan, ButtonData(checkIn.GetProperty("message")).Single()));
+        Assert.Equal(zh["lesson.read_recorded"], await Press(tuan, ButtonData(lesson.GetProperty("message")).Single()));
+        var verdict = await Press(nhung, ButtonData(quiz.GetProperty("message")).First());
+        Assert.True(verdict.StartsWith(en["quiz.correct"], StringComparison.Ordinal) || verdict.StartsWith(en["quiz.wrong"], StringComparison.Ordinal), verdict);
+        verdict = await Press(tuan, ButtonData(quiz.GetProperty("message")).First());
+        Assert.True(verdict.StartsWith(zh["quiz.correct"], StringComparison.Ordinal) || verdict.StartsWith(zh["quiz.wrong"], StringComparison.Ordinal), verdict);
+
+        // What is said to the group stays in the group's language, whoever asked (the admin reads English).
+        await admin.SayAsync(group, "/push 1");
+        await WaitForBotAsync(_app, group, m => Text(m) == vi.Get("push.already", ("day", 1)));
     }
 
     [Fact]

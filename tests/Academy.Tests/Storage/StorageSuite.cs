@@ -164,13 +164,23 @@ public abstract class StorageSuite : StoreTestBase
     public async Task Concurrent_writers_for_different_learners_all_land()
     {
         await ImportSamplesAsync();
-        var (_, _, deliveryId) = await PrepareQuestionDeliveryAsync("sc-01");
-        var learners = (await QueryAsync<long>("SELECT learner_id FROM enrollments")).ToList();
         var question = await QuestionAsync("sc-01");
-        await Task.WhenAll(learners.Select(async (learnerId, i) =>
+        // Each answers the question as delivered to them: to their group's chat, or (the admin, in no group) privately.
+        var learners = (await QueryAsync<(long LearnerId, long CohortId, long? GroupId)>("SELECT learner_id, cohort_id, group_id FROM enrollments")).ToList();
+        var deliveries = new Dictionary<long, long>();
+        await using (var s = await Db.BeginAsync())
+        {
+            var questionId = await s.ExecuteScalarAsync<long>("SELECT id FROM questions WHERE code = 'sc-01'");
+            foreach (var (learnerId, cohortId, groupId) in learners)
+                deliveries[learnerId] = await Record.RecordDeliveryAsync(s, groupId is { } g
+                    ? new Delivery($"c{cohortId}/d1/question/g{g}/sc-01", cohortId, g, null, 1, DeliveryKind.Question, QuestionId: questionId)
+                    : new Delivery($"c{cohortId}/d1/question/l{learnerId}/sc-01", cohortId, null, learnerId, 1, DeliveryKind.Question, QuestionId: questionId));
+            await s.CommitAsync();
+        }
+        await Task.WhenAll(learners.Select(async (l, i) =>
         {
             await using var s = await Db.BeginAsync();
-            await Record.RecordAnswerAsync(s, deliveryId, learnerId, Response.Choose(i % question.OptionCount));
+            await Record.RecordAnswerAsync(s, deliveries[l.LearnerId], l.LearnerId, Response.Choose(i % question.OptionCount));
             await s.CommitAsync();
         }));
         Assert.Equal(learners.Count, await CountAsync("answers"));
@@ -270,6 +280,40 @@ public abstract class StorageSuite : StoreTestBase
             await s.CommitAsync();
         }
         Assert.Equal(0, await CountAsync("answers"));
+    }
+
+    [Fact]
+    public async Task An_answer_to_another_groups_delivery_or_naming_options_the_question_lacks_is_not_counted()
+    {
+        await ImportSamplesAsync();
+        var (cohortId, learnerId, deliveryId) = await PrepareQuestionDeliveryAsync("pw-01"); // to HN-01
+        IReadOnlyList<AnswerOutcome> outcomes;
+        await using (var s = await Db.BeginAsync())
+        {
+            var otherGroup = await s.ExecuteScalarAsync<long>(
+                "SELECT learner_id FROM enrollments WHERE cohort_id = @cohortId AND role = 'learner' AND group_id <> (SELECT group_id FROM enrollments WHERE learner_id = @learnerId) LIMIT 1",
+                new { cohortId, learnerId });
+            var admin = await s.ExecuteScalarAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'admin' LIMIT 1");
+            var privateDelivery = await Record.RecordDeliveryAsync(s, new Delivery("c/private/pw-01", cohortId, null, otherGroup, 1, DeliveryKind.Question,
+                QuestionId: await s.ExecuteScalarAsync<long>("SELECT id FROM questions WHERE code = 'pw-01'")));
+            outcomes = await Record.RecordAnswersAsync(s,
+            [
+                new(deliveryId, otherGroup, Response.Choose(0)),      // a learner of HCM-01 or SH-01
+                new(deliveryId, admin, Response.Choose(0)),           // an admin belongs to no group
+                new(privateDelivery, learnerId, Response.Choose(0)),  // someone else's private question
+                new(deliveryId, learnerId, Response.Choose(7)),       // pw-01 has four options
+                new(deliveryId, learnerId, Response.Choose(0, 1)),    // one answer only
+                new(deliveryId, learnerId, Response.Choose()),
+                new(privateDelivery, otherGroup, Response.Choose(0)), // theirs: counted
+            ]);
+            await s.CommitAsync();
+        }
+        Assert.Equal(
+            [AnswerStatus.NotYours, AnswerStatus.NotYours, AnswerStatus.NotYours, AnswerStatus.InvalidResponse, AnswerStatus.InvalidResponse,
+             AnswerStatus.InvalidResponse, AnswerStatus.Recorded],
+            outcomes.Select(o => o.Status));
+        Assert.Equal(1, await CountAsync("answers"));
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
     }
 
     [Fact]

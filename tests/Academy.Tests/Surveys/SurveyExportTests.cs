@@ -29,6 +29,9 @@ public sealed class SurveyExportTests : StoreTestBase
             for (int position = 0; position < 5; position++)
                 Assert.Equal(SurveyStep.Next, (await surveys.ChooseAsync(s, survey.Id, cohortId, learnerId, position, 1)).Step);
             Assert.Equal(SurveyStep.Stale, (await surveys.ChooseAsync(s, survey.Id, cohortId, learnerId, 4, 0)).Step);
+            // A forged press: a choice for the item that wants text; a survey of no course of the learner's.
+            Assert.Equal(SurveyStep.Invalid, (await surveys.ChooseAsync(s, survey.Id, cohortId, learnerId, 5, 0)).Step);
+            Assert.Equal(SurveyStep.Unknown, (await surveys.StartAsync(s, survey.Id + 999, cohortId, learnerId)).Step);
             var essay = "=HYPERLINK(\"http://evil.example\") " + new string('x', 80);
             Assert.Equal(SurveyStep.Next, (await surveys.WriteAsync(s, cohortId, learnerId, essay))!.Step);
             var tooLong = await surveys.WriteAsync(s, cohortId, learnerId, new string('y', 1001));

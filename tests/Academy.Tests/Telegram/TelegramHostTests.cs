@@ -71,11 +71,12 @@ public sealed class TelegramHostTests : IAsyncLifetime
         Assert.Contains(_api.Requests, r => r.Method == "sendPoll" && r.ChatId == Group);
         Assert.All(_api.Requests.Where(r => r.Method == "sendPoll"), p => Assert.Equal("false", p.Field("is_anonymous")));
 
-        // The learner checks in with the button: a toast answers, nothing is posted to the group.
+        // The learner checks in with the button: a toast answers, nothing is posted to the group. She chose
+        // English: the toast is hers, in English, while the group's messages are Vietnamese.
         var data = checkIn.FieldJson("reply_markup").GetProperty("inline_keyboard")[0][0].GetProperty("callback_data").GetString()!;
         Assert.Equal(HttpStatusCode.OK, await PostAsync(host, _updates.Callback(Learner, Group, data)));
         var toast = await WaitForAsync(() => _api.Requests.LastOrDefault(r => r.Method == "answerCallbackQuery" && r.Field("text") is not null), "toast");
-        Assert.Equal("Đã điểm danh ngày 1. Chuỗi: 1 ngày.", toast.Field("text"));
+        Assert.Equal(Academy.Learning.Localization.Catalog.Default.For("en").Get("checkin.recorded", ("day", 1), ("streak", 1)), toast.Field("text"));
 
         // The learner answers a quiz poll; Telegram re-delivers the update five times, some at once.
         string? pollId = null;

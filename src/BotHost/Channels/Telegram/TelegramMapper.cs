@@ -12,6 +12,9 @@ public static partial class TelegramMapper
 {
     public const string Channel = "telegram";
 
+    /// <summary>The chat type of a broadcast channel, as opposed to a group or supergroup.</summary>
+    public const string BroadcastChat = "channel";
+
     /// <summary>The service account anonymous group admins post as; never a learner.</summary>
     public const long GroupAnonymousBotId = 1087968824;
 
@@ -73,6 +76,8 @@ public static partial class TelegramMapper
     private static ChatEvent FromMessage(long updateId, Message message, long botUserId, string? botUsername)
     {
         if (message.Chat is null) return Ignored(updateId);
+        // A broadcast channel's posts (however they arrive) are nobody's requests: /bind there binds nothing.
+        if (message.Chat.Type == BroadcastChat) return Base(updateId, message, ChatEventKind.Ignored);
 
         if (message.MigrateToChatId is { } newChatId)
             return Base(updateId, message, ChatEventKind.ChatMigrated) with { MigratedToChatId = Id(newChatId) };
@@ -139,6 +144,7 @@ public static partial class TelegramMapper
             Kind = ChatEventKind.Button,
             Chat = chat is null ? null : Address(chat, callback.Message!),
             IsPrivate = chat?.Type == "private",
+            IsBroadcast = chat?.Type == BroadcastChat,
             From = Sender(callback.From, null),
             ButtonData = callback.Data,
             CallbackId = callback.Id,
@@ -174,6 +180,7 @@ public static partial class TelegramMapper
             Kind = kind,
             Chat = new ChatAddress(Channel, Id(change.Chat.Id)),
             IsPrivate = change.Chat.Type == "private",
+            IsBroadcast = change.Chat.Type == BroadcastChat,
             From = Sender(change.From, null),
             Member = now.User is null ? null : ToUser(now.User),
             SentAt = FromUnix(change.Date),
@@ -187,6 +194,7 @@ public static partial class TelegramMapper
         Kind = kind,
         Chat = message.Chat is null ? null : Address(message.Chat, message),
         IsPrivate = message.Chat?.Type == "private",
+        IsBroadcast = message.Chat?.Type == BroadcastChat,
         From = Sender(message.From, message.SenderChat),
         SentAt = FromUnix(message.Date),
     };

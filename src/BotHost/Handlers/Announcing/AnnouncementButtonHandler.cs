@@ -3,11 +3,13 @@ using Academy.BotHost.Channels;
 using Academy.BotHost.Pipeline;
 using Academy.Learning.Announcements;
 using Academy.Learning.Model;
+using Academy.Learning.Record;
+using Academy.Learning.Storage;
 
 namespace Academy.BotHost.Handlers.Announcing;
 
 /// <summary>An admin's announcement button <c>an:ID:ACTION[:ARG]</c> whose action is one of <paramref name="actions"/>.</summary>
-public abstract class AnnouncementButtonHandler(params string[] actions) : TurnHandler
+public abstract class AnnouncementButtonHandler(Refusals refusals, params string[] actions) : TurnHandler
 {
     public override Role RequiredRole => Role.Admin;
 
@@ -17,19 +19,38 @@ public abstract class AnnouncementButtonHandler(params string[] actions) : TurnH
         e.Kind == ChatEventKind.Button && e.ButtonData is { } data && data.Split(':') is [AnnouncementButtons.Prefix, _, var action, ..]
         && actions.Contains(action);
 
+    protected Refusals Refusals { get; } = refusals;
+
+    /// <summary>The actions it answers (<c>an:ID:ACTION</c>).</summary>
+    public IReadOnlyList<string> Actions => actions;
+
+    /// <summary>Actions that name one more thing (a cohort, a group): <c>an:ID:ACTION:ARG</c>.</summary>
+    protected virtual IReadOnlyList<string> ActionsWithArgument => [];
+
+    /// <summary>
+    /// The announcement the press names, once it exists and the presser may act on it (a draft is its
+    /// author's); any other press is refused and audited.
+    /// </summary>
     public override async Task HandleAsync(TurnContext turn)
     {
         var fields = turn.Event.ButtonData!.Split(':');
-        var announcement = long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+        var wanted = ActionsWithArgument.Contains(fields[2]) ? 4 : 3;
+        var announcement = fields.Length == wanted && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? await Learning.Announcements.Announcements.GetAsync(turn.Session, id) : null;
-        long? arg = fields.Length > 3 && long.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var a) ? a : null;
-        if (announcement is null)
+        long? arg = wanted == 4 && fields.Length == 4 && long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : null;
+        if (announcement is null || wanted == 4 && arg is null)
         {
-            await turn.AnswerButtonAsync(null);
+            await Refusals.RefuseButtonAsync(turn, Access.Unknown);
+            return;
+        }
+        if (!announcement.MayBeHandledBy(turn.Learner!.Id))
+        {
+            await Refusals.RefuseButtonAsync(turn, Access.NotYours);
             return;
         }
         await HandleAsync(turn, announcement, fields[2], arg);
     }
+
 
     protected abstract Task HandleAsync(TurnContext turn, Announcement announcement, string action, long? arg);
 
@@ -43,10 +64,12 @@ public abstract class AnnouncementButtonHandler(params string[] actions) : TurnH
 }
 
 /// <summary>Who an announcement goes to: all groups, a cohort (then which), chosen groups (toggles, then Done), or all learners privately.</summary>
-public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : AnnouncementButtonHandler(
+public sealed class AnnouncementAudienceButtonHandler(TimeProvider time, Refusals refusals) : AnnouncementButtonHandler(refusals,
     AnnouncementButtons.AllGroups, AnnouncementButtons.PickCohort, AnnouncementButtons.Cohort, AnnouncementButtons.PickGroups,
     AnnouncementButtons.ToggleGroup, AnnouncementButtons.GroupsDone, AnnouncementButtons.Learners)
 {
+    protected override IReadOnlyList<string> ActionsWithArgument => [AnnouncementButtons.Cohort, AnnouncementButtons.ToggleGroup];
+
     protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
     {
         if (!await StillDraftAsync(turn, a)) return;
@@ -71,9 +94,9 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : Annou
                      [AnnouncementFlow.CancelButton(turn, a.Id)]]);
                 break;
             case AnnouncementButtons.Cohort when arg is { } cohortId:
-                if (await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cohorts WHERE id = @cohortId", new { cohortId }) == 0)
+                if (await CohortStore.GetAsync(s, cohortId) is null)
                 {
-                    await turn.AnswerButtonAsync(null);
+                    await Refusals.RefuseButtonAsync(turn, Access.Unknown);
                     return;
                 }
                 await Chosen(new Audience(AudienceKind.Cohort, CohortId: cohortId));
@@ -86,6 +109,11 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : Annou
                 await AnnouncementFlow.ShowGroupsAsync(turn, a with { Audience = start });
                 break;
             case AnnouncementButtons.ToggleGroup when arg is { } groupId:
+                if (!(await LearnerDirectory.GroupsAsync(s, [groupId])).ContainsKey(groupId))
+                {
+                    await Refusals.RefuseButtonAsync(turn, Access.Unknown);
+                    return;
+                }
                 await turn.AnswerButtonAsync(null);
                 var chosen = (a.Audience?.GroupIds ?? []).ToList();
                 if (!chosen.Remove(groupId)) chosen.Add(groupId);
@@ -117,8 +145,8 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time) : Annou
 }
 
 /// <summary>Send now (straight to the preview) or at a time (asks for it, naming the time zone it is read in).</summary>
-public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServiceProvider services)
-    : AnnouncementButtonHandler(AnnouncementButtons.Now, AnnouncementButtons.Later)
+public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServiceProvider services, Refusals refusals)
+    : AnnouncementButtonHandler(refusals, AnnouncementButtons.Now, AnnouncementButtons.Later)
 {
     protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
     {
@@ -147,8 +175,8 @@ public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServicePro
 }
 
 /// <summary>Confirm: sends now (copies queued, the live report posted) or schedules the one-off job.</summary>
-public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Announcements announcements, TimeProvider time, IServiceProvider services)
-    : AnnouncementButtonHandler(AnnouncementButtons.Confirm)
+public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Announcements announcements, TimeProvider time, IServiceProvider services, Refusals refusals)
+    : AnnouncementButtonHandler(refusals, AnnouncementButtons.Confirm)
 {
     protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
     {
@@ -189,7 +217,7 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
 }
 
 /// <summary>Cancel: a draft is dropped; a scheduled announcement is cancelled and its job removed, so it never sends.</summary>
-public sealed class AnnouncementCancelButtonHandler() : AnnouncementButtonHandler(AnnouncementButtons.Cancel)
+public sealed class AnnouncementCancelButtonHandler(Refusals refusals) : AnnouncementButtonHandler(refusals, AnnouncementButtons.Cancel)
 {
     protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
     {
@@ -206,7 +234,8 @@ public sealed class AnnouncementCancelButtonHandler() : AnnouncementButtonHandle
 }
 
 /// <summary>Refresh under the live report: brings it up to date now, without waiting for the next round.</summary>
-public sealed class AnnouncementRefreshButtonHandler(Learning.Announcements.Announcements announcements) : AnnouncementButtonHandler(AnnouncementButtons.Refresh)
+public sealed class AnnouncementRefreshButtonHandler(Learning.Announcements.Announcements announcements, Refusals refusals)
+    : AnnouncementButtonHandler(refusals, AnnouncementButtons.Refresh)
 {
     protected override async Task HandleAsync(TurnContext turn, Announcement a, string action, long? arg)
     {

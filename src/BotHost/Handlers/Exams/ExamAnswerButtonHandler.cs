@@ -2,6 +2,7 @@ using System.Globalization;
 using Academy.BotHost.Pipeline;
 using Academy.Learning.Assessment;
 using Academy.Learning.Model;
+using Academy.Learning.Record;
 
 namespace Academy.BotHost.Handlers.Exams;
 
@@ -10,16 +11,16 @@ namespace Academy.BotHost.Handlers.Exams;
 /// option N of a multiple-answer question (the question message is edited to show it) and <c>s</c>
 /// submits the ticks. The position makes a press on an old question, or one delivered twice, a no-op.
 /// </summary>
-public sealed class ExamAnswerButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow, ExamOutcomes outcomes) : ButtonHandler(ExamMessages.AnswerButton)
+public sealed class ExamAnswerButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow, ExamOutcomes outcomes, Refusals refusals) : ButtonHandler(ExamMessages.AnswerButton)
 {
     public override ChatScope Scope => ChatScope.Private;
 
     public override async Task HandleAsync(TurnContext turn)
     {
         var fields = Fields(turn);
-        if (LongField(turn, 0) is not { } attemptId || LongField(turn, 1) is not { } position || fields.Length < 3)
+        if (fields.Length != 3 || LongField(turn, 0) is not { } attemptId || LongField(turn, 1) is not { } position || position is < 0 or > int.MaxValue)
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return;
         }
         var learnerId = turn.Learner!.Id;
@@ -27,6 +28,7 @@ public sealed class ExamAnswerButtonHandler(Learning.Assessment.Exams exams, Exa
         if (action.StartsWith('t') && int.TryParse(action[1..], NumberStyles.None, CultureInfo.InvariantCulture, out var tick))
         {
             var toggled = await exams.ToggleAsync(turn.Session, attemptId, learnerId, (int)position, tick);
+            if (await RefusedAsync(turn, toggled)) return;
             if (toggled.Status != ExamAnswerStatus.Next)
             {
                 await outcomes.TellAsync(turn, toggled);
@@ -44,9 +46,24 @@ public sealed class ExamAnswerButtonHandler(Learning.Assessment.Exams exams, Exa
         else if (int.TryParse(action, NumberStyles.None, CultureInfo.InvariantCulture, out var option)) response = Response.Choose(option);
         else
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Access.Unknown);
             return;
         }
-        await outcomes.TellAsync(turn, await exams.AnswerAsync(turn.Session, attemptId, learnerId, (int)position, response));
+        var answered = await exams.AnswerAsync(turn.Session, attemptId, learnerId, (int)position, response);
+        if (!await RefusedAsync(turn, answered)) await outcomes.TellAsync(turn, answered);
+    }
+
+    // Someone else's attempt, none at all, or an option the question does not have: nothing was recorded, and that is noted.
+    private async Task<bool> RefusedAsync(TurnContext turn, ExamAnswerOutcome outcome)
+    {
+        var access = outcome.Status switch
+        {
+            ExamAnswerStatus.NotYours => Access.NotYours,
+            ExamAnswerStatus.Unknown or ExamAnswerStatus.Invalid => Access.Unknown,
+            _ => Access.Granted,
+        };
+        if (access == Access.Granted) return false;
+        await refusals.RefuseButtonAsync(turn, access);
+        return true;
     }
 }

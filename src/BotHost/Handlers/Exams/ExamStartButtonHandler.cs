@@ -8,15 +8,20 @@ namespace Academy.BotHost.Handlers.Exams;
 /// Start (<c>xs:EXAM</c>): begins an attempt and asks the first question, or resumes the attempt in
 /// progress where it stopped; an attempt whose time ran out meanwhile gets its result instead.
 /// </summary>
-public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow) : ButtonHandler(ExamMessages.StartButton)
+public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, ExamFlow flow, Refusals refusals) : ButtonHandler(ExamMessages.StartButton)
 {
     public override ChatScope Scope => ChatScope.Private;
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (LongField(turn, 0) is not { } examId || turn.CohortId is not { } cohortId)
+        if (Fields(turn).Length != 1 || LongField(turn, 0) is not { } examId)
         {
-            await turn.AnswerButtonAsync(null);
+            await refusals.RefuseButtonAsync(turn, Learning.Record.Access.Unknown);
+            return;
+        }
+        if (turn.CohortId is not { } cohortId)
+        {
+            await refusals.RefuseButtonAsync(turn, Learning.Record.Access.NotYours);
             return;
         }
         var chat = turn.Event.Chat!;
@@ -46,7 +51,8 @@ public sealed class ExamStartButtonHandler(Learning.Assessment.Exams exams, Exam
                 await turn.ReplyAsync(turn.Text["exam.not_open"]);
                 break;
             default:
-                await turn.AnswerButtonAsync(null);
+                // No exam of the learner's course has that id: another course's, or none.
+                await refusals.RefuseButtonAsync(turn, Learning.Record.Access.Unknown);
                 break;
         }
     }
