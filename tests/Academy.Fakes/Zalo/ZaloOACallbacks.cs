@@ -140,6 +140,16 @@ public sealed class ZaloOACallbacks(FakeZaloOA fake, HttpClient host, string pat
         return await TextAsync(received.UserId, button.Payload);
     }
 
+    /// <summary>A query button's payload as the follower's text, for a button the fake did not record (e.g. a forged or stale one).</summary>
+    public Task<ZaloCallbackResult> ButtonPayloadAsync(string userId, string payload) => TextAsync(userId, payload);
+
+    /// <summary>Zalo sends an event again (it did not see the 200 in time): the same body, marked with <c>num_retry</c>.</summary>
+    public Task<ZaloCallbackResult> RedeliverAsync(ZaloCallbackResult earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        return PostAsync(earlier.Body, earlier.MsgId, retryOffset: 1);
+    }
+
     public Task<ZaloCallbackResult> FollowAsync(string userId, string source = "oa_profile")
     {
         fake.SetFollower(userId, true);
@@ -185,7 +195,7 @@ public sealed class ZaloOACallbacks(FakeZaloOA fake, HttpClient host, string pat
     /// Posts any body as Zalo would: signed (or with <paramref name="signature"/> as the header, null to sign,
     /// "" to send none), retried on timeouts, cut connections and non-200 answers after each scheduled delay.
     /// </summary>
-    public async Task<ZaloCallbackResult> PostAsync(string body, string? msgId, string? signature = null, CancellationToken ct = default)
+    public async Task<ZaloCallbackResult> PostAsync(string body, string? msgId, string? signature = null, int retryOffset = 0, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         var header = signature ?? Sign(body);
@@ -202,7 +212,7 @@ public sealed class ZaloOACallbacks(FakeZaloOA fake, HttpClient host, string pat
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                 if (header.Length > 0) request.Headers.TryAddWithoutValidation("X-ZEvent-Signature", header);
                 if (SendTimestampHeader && timestamp is not null) request.Headers.TryAddWithoutValidation("X-ZEvent-Timestamp", timestamp);
-                if (number > 1) request.Headers.TryAddWithoutValidation("num_retry", (number - 1).ToString(CultureInfo.InvariantCulture));
+                if (number - 1 + retryOffset > 0) request.Headers.TryAddWithoutValidation("num_retry", (number - 1 + retryOffset).ToString(CultureInfo.InvariantCulture));
                 using var response = await host.SendAsync(request, deadline.Token);
                 var answer = await response.Content.ReadAsStringAsync(deadline.Token);
                 tries.Add(new CallbackAttempt(number, (int)response.StatusCode, answer, false, null, watch.Elapsed));
