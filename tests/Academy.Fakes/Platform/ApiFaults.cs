@@ -101,12 +101,20 @@ public sealed class ApiFaults
     /// Serves an HTTP fault. Returns true when the request is answered (or cut) and nothing else may run,
     /// false when the call should go on (after a <see cref="FaultKind.Slow"/> delay).
     /// </summary>
-    public static async Task<bool> ServeAsync(HttpContext context, ApiFault fault, CancellationToken stopping)
+    /// <param name="errorAnswer">The platform's own error answer (status and JSON body) for an <see cref="FaultKind.Errcode"/> fault; WeChat's <c>{errcode, errmsg}</c> with 200 when null.</param>
+    public static async Task<bool> ServeAsync(HttpContext context, ApiFault fault, CancellationToken stopping,
+        Func<ApiFault, (int Status, string Body)>? errorAnswer = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(fault);
         switch (fault.Kind)
         {
+            case FaultKind.Errcode when errorAnswer is not null:
+                var (status, body) = errorAnswer(fault);
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(body);
+                return true;
             case FaultKind.Errcode:
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(
