@@ -20,7 +20,6 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IE
         if (Fields(turn) is not [var chosen] || Languages.Normalize(chosen) is not { } language)
         {
             await refusals.RefuseButtonAsync(turn, Learning.Record.Access.Unknown);
-            await turn.ReplyAsync(turn.Text["language.unknown"], [StartHandler.LanguageButtons(turn.Text)]); // and the choice offered again
             return;
         }
         await turn.Session.ExecuteAsync(

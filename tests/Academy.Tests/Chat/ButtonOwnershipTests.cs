@@ -354,7 +354,7 @@ public sealed class ButtonOwnershipTests : IAsyncLifetime
             text["button.not_yours"], text["button.invalid"], text["announce.read_not_addressed"], text["turn.private_only"], text["turn.group_only"],
         };
         foreach (var role in Enum.GetValues<Role>())
-            set.Add(text.Get("turn.refused", ("role", text["role." + role.ToString().ToLowerInvariant()])));
+            set.Add(text.Get("turn.refused", ("role", role.ToString().ToLowerInvariant())));
         return set;
     }
 }

@@ -16,6 +16,8 @@ public sealed class WordingConversationTests : IAsyncLifetime
     private readonly AcademyApp _app = new(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
 
     private const string Cohort = "Everyday Digital Safety — December 2026";
+    private static readonly Academy.Learning.Localization.Localizer En = Academy.Learning.Localization.Catalog.Default.For("en");
+
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -81,7 +83,7 @@ public sealed class WordingConversationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_language_button_with_an_unknown_code_saves_nothing_and_offers_the_languages_again()
+    public async Task A_language_button_with_an_unknown_code_saves_nothing_and_says_so_in_the_pressers_language()
     {
         var guest = new PlaygroundUser(_app, "guest");
         await guest.SayAsync(guest.PrivateChat, "/start");
@@ -89,8 +91,8 @@ public sealed class WordingConversationTests : IAsyncLifetime
         var last = await LastIdAsync(_app, guest.PrivateChat);
         await guest.PressAsync(guest.PrivateChat, "lang:xx");
         var refusal = await WaitForBotAsync(_app, guest.PrivateChat, m => Text(m).Length > 0, last);
-        Assert.Equal("Sorry, I do not speak that language, so nothing was changed. Please choose one of these:", Text(refusal.GetProperty("message")));
-        Assert.Equal(["lang:en", "lang:zh-Hans", "lang:vi"], ButtonData(refusal.GetProperty("message")));
+        // Refused as a button that offers nothing (the same answer as any forged press), and it says nothing was recorded.
+        Assert.Equal(En["button.invalid"], Text(refusal.GetProperty("message")));
         Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM conversation_state WHERE user_id = 'guest'"));
         await SettledAsync(_app);
         Assert.DoesNotContain(await BotMessagesAsync(_app, guest.PrivateChat, last), m => m.TryGetProperty("contactRequest", out var c) && c.ValueKind == JsonValueKind.String);
@@ -101,7 +103,7 @@ public sealed class WordingConversationTests : IAsyncLifetime
         last = await LastIdAsync(_app, learner.PrivateChat);
         await learner.PressAsync(learner.PrivateChat, "lang:xx");
         var vi = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).Length > 0, last);
-        Assert.StartsWith("Xin lỗi, tôi chưa hỗ trợ ngôn ngữ đó", Text(vi.GetProperty("message")), StringComparison.Ordinal);
+        Assert.Equal(Academy.Learning.Localization.Catalog.Default.Get("vi", "button.invalid"), Text(vi.GetProperty("message")));
         Assert.Equal("vi", await _app.ScalarAsync<string>("SELECT language FROM learners WHERE phone = '+84913000111'"));
     }
 
