@@ -35,8 +35,14 @@ public sealed class Registration(LearnerDirectory directory, Catalog catalog, Ti
             WHERE e.learner_id = @Id ORDER BY c.start_date DESC LIMIT 1
             """, new { learner.Id });
         var cohortName = place is null ? "" : StoredText.In(place.Cohort, turn.Text.Language);
-        await turn.ReplyAsync(turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", cohortName),
-            ("group", place?.GroupCode ?? "—"), ("role", turn.Text["role." + (place?.Role ?? "learner")])));
+        // The number is given: the keyboard that asked for it goes (where the channel shows one).
+        await turn.SendAsync(new Learning.Messaging.OutgoingMessage
+        {
+            To = e.Chat ?? throw new InvalidOperationException("Registration happens in a chat."),
+            Text = turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", cohortName),
+                ("group", place?.GroupCode ?? "—"), ("role", turn.Text["role." + (place?.Role ?? "learner")])),
+            EndsContactRequest = true,
+        });
         // A pre-test open from enrolment is offered right away, with its Start button.
         if (place?.Role == "learner" && place.CohortId is { } cohortId && e.Chat is { } chat)
             await examFlow.InviteAsync(turn.Session, exams, cohortId, learner.Id, chat, turn.Text.Language);

@@ -26,6 +26,12 @@ public sealed class SurveyButtonHandler(Surveys surveys) : ButtonHandler(SurveyP
             return;
         }
         if (LongField(turn, 1) is not { } position || LongField(turn, 2) is not { } option) return;
-        await SurveyPrompts.ReplyAsync(turn, await surveys.ChooseAsync(turn.Session, surveyId, cohortId, turn.Learner!.Id, (int)position, (int)option));
+        var outcome = await surveys.ChooseAsync(turn.Session, surveyId, cohortId, turn.Learner!.Id, (int)position, (int)option);
+        await SurveyPrompts.ReplyAsync(turn, outcome);
+        // The item is answered (now, or before: an old or repeated press): its buttons are spent.
+        if (outcome.Step is SurveyStep.Next or SurveyStep.Submitted or SurveyStep.Stale or SurveyStep.AlreadySubmitted)
+            await turn.SpendButtonsAsync(outcome.Step is SurveyStep.Next or SurveyStep.Submitted
+                ? outcome.Progress?.Survey.Definition.Items.ElementAtOrDefault((int)position)?.Options.ElementAtOrDefault((int)option)?.In(turn.Text.Language)
+                : null);
     }
 }
