@@ -275,7 +275,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
     [Fact]
     public async Task Registration_leaves_no_button_or_keyboard_that_can_no_longer_be_used()
     {
-        await using var host = StartHost("Webhook");
+        await using var host = StartHost("Webhook", playground: true); // the playground seeds the roster
         await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook");
         await PostAsync(host, _updates.PrivateText(Learner, "/start"));
         var choose = await WaitForSendAsync("sendMessage", Learner, text => text.Contains("choose your language", StringComparison.Ordinal));
