@@ -90,6 +90,9 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
         Assert.Contains($"Read: {Readers} of {Recipients + SampleLearners} learners", report, StringComparison.Ordinal);
         Assert.Contains($"and {Recipients + SampleLearners - Readers - 10} more", report, StringComparison.Ordinal);
         Assert.Equal(Readers, await host.ScalarAsync<long>("SELECT COUNT(*) FROM announcement_reads WHERE announcement_id = @id", new { id }));
+        // A reader's private copy loses its button once read (their first message is the copy); an unread one keeps it.
+        await WaitAsync(() => readers.All(r => _api.Message(r, 1)?["reply_markup"] is null), "read copies without their button");
+        Assert.NotNull(_api.Message(FirstLearner + Blocked + Rejected + Readers, 1)!["reply_markup"]);
 
         // One report message, changed in place: every edit names the message the first send created.
         Assert.Single(_api.Requests, r => r.Method == "sendMessage" && r.ChatId == Admin && (r.Field("text") ?? "").StartsWith("📣", StringComparison.Ordinal));

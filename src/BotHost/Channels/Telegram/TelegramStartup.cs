@@ -50,13 +50,16 @@ public sealed class TelegramStartup(
             catch (Exception ex) when (ex is TelegramApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 logger.LogError("Telegram {Step} failed ({Error}); retrying", step, ex.Message);
-                warnings.Add(WarningKey(step), $"Telegram {step} failed: {ex.Message}. The channel waits for it, retrying.");
+                warnings.Add(WarningKey(step), $"Telegram {step} failed: {Describe(ex)}. The channel waits for it, retrying.");
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, 2 * attempt)), ct);
             }
         }
     }
 
     private static string WarningKey(string step) => "telegram." + step;
+
+    // Telegram's own words when it answered; the (token-free) network error otherwise.
+    private static string Describe(Exception ex) => ex is TelegramApiException api ? $"{api.ErrorCode} {api.Description}" : ex.Message;
 
     // Each audience sees the commands it may use: learners in private, everyone in groups, and the
     // groups' administrators (liaisons, admins) the group commands too. The administrators' scope is
@@ -85,7 +88,7 @@ public sealed class TelegramStartup(
                 catch (Exception ex) when (ex is TelegramApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
                     logger.LogWarning("setMyCommands ({Scope}, {Language}) failed: {Error}", scope.Type, language, ex.Message);
-                    refused.Add($"{scope.Type}/{language} ({ex.Message})");
+                    refused.Add($"{scope.Type}/{language} ({Describe(ex)})");
                 }
             }
         if (refused.Count == 0) warnings.Clear(WarningKey(TelegramMethods.SetMyCommands));

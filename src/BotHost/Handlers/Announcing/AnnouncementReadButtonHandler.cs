@@ -21,5 +21,7 @@ public sealed class AnnouncementReadButtonHandler(TimeProvider time) : ButtonHan
             ReadOutcome.NotAddressed => turn.Text["announce.read_not_addressed"],
             _ => null,
         });
+        // A private copy is this learner's alone: once read, its button is spent (a group's copy stays for the others).
+        if (turn.Event.IsPrivate && outcome is ReadOutcome.Recorded or ReadOutcome.AlreadyRecorded) await turn.SpendButtonsAsync();
     }
 }
