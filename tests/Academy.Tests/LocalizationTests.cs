@@ -45,6 +45,25 @@ public partial class LocalizationTests
         Assert.Empty(used.Except(Catalog.Default.Keys(Languages.English)));
     }
 
+    [Fact]
+    public void A_features_own_catalog_files_are_part_of_the_catalog()
+    {
+        // NAME.en.json looks like a culture's resource to MSBuild, which would put it in a satellite assembly out of the catalog's sight.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Academy.sln"))) root = root.Parent!;
+        var files = Directory.EnumerateFiles(Path.Combine(root.FullName, "src", "Learning"), "*.*.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var language = Path.GetFileNameWithoutExtension(file).Split('.')[^1];
+            var keys = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!.Keys;
+            Assert.All(keys, k => Assert.Contains(k, Catalog.Default.Keys(language)));
+        }
+    }
+
     [Theory]
     [InlineData("vi-VN", "vi")]
     [InlineData("zh-CN", "zh-Hans")]

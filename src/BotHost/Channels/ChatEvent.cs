@@ -52,6 +52,8 @@ public sealed record ChatEvent
     public IReadOnlyList<string> Args { get; init; } = [];
     public string? ButtonData { get; init; }
     public string? CallbackId { get; init; }
+    /// <summary>The platform's id of the message whose button was pressed, where the platform says (to change its buttons).</summary>
+    public string? ButtonMessageId { get; init; }
     public string? PollId { get; init; }
     public IReadOnlyList<int> PollOptions { get; init; } = [];
     public string? ContactPhone { get; init; }

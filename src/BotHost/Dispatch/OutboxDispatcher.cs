@@ -208,7 +208,7 @@ public sealed class OutboxDispatcher(
             var message = Learning.Messaging.Outbox.Deserialize(row.Payload);
             // The row's chat id wins over the payload's: a migrated group's pending rows were re-addressed.
             message = message with { To = message.To with { ChatId = row.ChatId }, OutboxId = row.Id };
-            if (message.Edits is { } edits) message = await ResolveEditAsync(message, edits);
+            if (message.Edits is not null || message.EditsButtonsOnly) message = await ResolveEditAsync(message);
             SendResult result;
             try
             {
@@ -250,14 +250,18 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    // An edit names the message it replaces by its outbox key; the chat's order guarantees that row
-    // was finished first. Where it never reached the platform, the edit goes out as a new message.
-    private async Task<OutgoingMessage> ResolveEditAsync(OutgoingMessage message, string edits)
+    // An edit names the message it replaces by its outbox key (or, for a press, by the platform's id);
+    // the chat's order guarantees that row was finished first. Where it never reached the platform, a
+    // replacement goes out as a new message, and a change of only its buttons goes nowhere. A choice
+    // shown in place of the buttons needs the text it goes under, for channels that replace text whole.
+    private async Task<OutgoingMessage> ResolveEditAsync(OutgoingMessage message)
     {
         await using var s = await database.BeginReadAsync(CancellationToken.None);
-        var original = await s.QuerySingleOrDefaultAsync<string?>(
-            "SELECT platform_message_id FROM outbox WHERE idem_key = @edits AND status = 'sent'", new { edits });
-        return message with { EditMessageId = original };
+        if (message.Edits is { } edits) message = message with { EditMessageId = await Learning.Messaging.Outbox.SentMessageIdAsync(s, edits) };
+        if (message is { EditsButtonsOnly: true, EditMessageId: { } id } && !string.IsNullOrEmpty(message.Text)
+            && await Learning.Messaging.Outbox.ShownAsync(s, message.To, id) is { Text: { } shown, Quiz: null, Attachment: null, Mentions.Count: 0 } earlier)
+            message = message with { EditedText = shown, EditedFormat = earlier.Format };
+        return message;
     }
 
     private async Task<HashSet<long>> ClaimAsync(List<long> ids, CancellationToken ct)

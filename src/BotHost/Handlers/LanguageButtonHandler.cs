@@ -31,22 +31,17 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IE
             await turn.Session.ExecuteAsync("UPDATE learners SET language = @language WHERE id = @Id", new { language, learner.Id });
         turn.Text = catalog.For(language);
         await turn.AnswerButtonAsync(null);
-        if (turn.Learner is not null)
-        {
-            await turn.ReplyAsync(turn.Text["start.language_saved"]);
-            return;
-        }
+        if (turn.Learner is not null) await turn.ReplyAsync(turn.Text["start.language_saved"]);
         // Where no contact can be shared (Teams, Web Chat), the number is typed.
-        if (accounts.Any(a => a.Channel == turn.Event.Channel))
-        {
-            await turn.ReplyAsync(turn.Text["phone.type_it"]);
-            return;
-        }
-        await turn.SendAsync(new OutgoingMessage
-        {
-            To = turn.Event.Chat!,
-            Text = turn.Text["start.share_phone"],
-            RequestContactLabel = turn.Text["start.share_phone_button"],
-        });
+        else if (accounts.Any(a => a.Channel == turn.Event.Channel)) await turn.ReplyAsync(turn.Text["phone.type_it"]);
+        else
+            await turn.SendAsync(new OutgoingMessage
+            {
+                To = turn.Event.Chat!,
+                Text = turn.Text["start.share_phone"],
+                RequestContactLabel = turn.Text["start.share_phone_button"],
+            });
+        // The language is chosen: its buttons are done, and show the choice.
+        await turn.SpendButtonsAsync(turn.Text["language.name." + language]);
     }
 }

@@ -3,15 +3,21 @@ using Academy.BotHost.Pipeline;
 
 namespace Academy.BotHost.Handlers;
 
-/// <summary>The bot was added to a group: explain how to bind it.</summary>
-public sealed class BotAddedHandler() : Pipeline.EventHandler(ChatEventKind.BotAdded)
+/// <summary>
+/// The bot was added to a group: explain how to bind it, once per arrival (Telegram reports an arrival
+/// twice: my_chat_member and the new_chat_members service message).
+/// </summary>
+public sealed class BotAddedHandler(Learning.Record.LearnerDirectory directory) : Pipeline.EventHandler(ChatEventKind.BotAdded)
 {
     public override bool RequiresRegistration => false;
 
     public override ChatScope Scope => ChatScope.Group;
 
-    public override Task HandleAsync(TurnContext turn) =>
-        turn.GroupId is null ? turn.ReplyAsync(turn.Text["group.added"]) : Task.CompletedTask;
+    public override async Task HandleAsync(TurnContext turn)
+    {
+        if (turn.Event.Chat is not { } chat || !await directory.RecordArrivalAsync(turn.Session, chat with { ThreadId = null })) return;
+        if (turn.GroupId is null) await turn.ReplyAsync(turn.Text["group.added"]);
+    }
 }
 
 /// <summary>
@@ -24,7 +30,9 @@ public sealed class BotRemovedHandler(Learning.Record.LearnerDirectory directory
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        if (turn.Event.Chat is { } chat) await directory.MarkUnreachableAsync(turn.Session, chat);
+        if (turn.Event.Chat is not { } chat) return;
+        await directory.MarkUnreachableAsync(turn.Session, chat);
+        await Learning.Record.LearnerDirectory.RecordDepartureAsync(turn.Session, chat with { ThreadId = null });
     }
 }
 

@@ -36,11 +36,17 @@ public sealed class Registration(LearnerDirectory directory, Catalog catalog, Ti
             """, new { learner.Id });
         var lang = turn.Text.Language;
         // Said as it is: an admin's rights span every group, so an admin is named by role alone, never "group —".
-        await turn.ReplyAsync(place is null
-            ? turn.Text.Get("contact.welcome_not_enrolled", ("name", learner.Name))
-            : turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", StoredText.In(place.Cohort, lang)),
-                ("role", place.Role), ("grouped", place.GroupCode is null || place.Role == "admin" ? "no" : "yes"),
-                ("group", place.GroupName is null ? "" : StoredText.In(place.GroupName, lang)), ("code", place.GroupCode ?? "")));
+        // The number is given: the keyboard that asked for it goes (where the channel shows one).
+        await turn.SendAsync(new Learning.Messaging.OutgoingMessage
+        {
+            To = e.Chat ?? throw new InvalidOperationException("Registration happens in a chat."),
+            Text = place is null
+                ? turn.Text.Get("contact.welcome_not_enrolled", ("name", learner.Name))
+                : turn.Text.Get("contact.welcome", ("name", learner.Name), ("cohort", StoredText.In(place.Cohort, lang)),
+                    ("role", place.Role), ("grouped", place.GroupCode is null || place.Role == "admin" ? "no" : "yes"),
+                    ("group", place.GroupName is null ? "" : StoredText.In(place.GroupName, lang)), ("code", place.GroupCode ?? "")),
+            EndsContactRequest = true,
+        });
         // A pre-test open from enrolment is offered right away, with its Start button.
         if (place?.Role == "learner" && place.CohortId is { } cohortId && e.Chat is { } chat)
             await examFlow.InviteAsync(turn.Session, exams, cohortId, learner.Id, chat, turn.Text.Language);

@@ -39,5 +39,10 @@ public sealed class SurveyButtonHandler(Surveys surveys, Refusals refusals) : Bu
         }
         await turn.AnswerButtonAsync(null);
         await SurveyPrompts.ReplyAsync(turn, outcome);
+        // The item is answered (now, or before: an old or repeated press): its buttons are spent.
+        if (!open && outcome.Step is SurveyStep.Next or SurveyStep.Submitted or SurveyStep.Stale or SurveyStep.AlreadySubmitted)
+            await turn.SpendButtonsAsync(outcome.Step is SurveyStep.Next or SurveyStep.Submitted
+                ? outcome.Progress?.Survey.Definition.Items.ElementAtOrDefault((int)position!.Value)?.Options.ElementAtOrDefault((int)option!.Value)?.In(turn.Text.Language)
+                : null);
     }
 }

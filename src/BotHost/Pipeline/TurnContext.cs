@@ -72,6 +72,36 @@ public sealed class TurnContext(ChatEvent @event, DbSession session, Outbox outb
         if (Event.CallbackId is null || Event.Chat is null) return Task.CompletedTask;
         return SendAsync(new OutgoingMessage { To = Event.Chat, AnswersCallbackId = Event.CallbackId, Text = notice });
     }
+
+    /// <summary>
+    /// The buttons of the message just pressed are spent (a one-time choice was made, or they no
+    /// longer apply): they are taken off it, and <paramref name="choice"/>, when given, is shown in
+    /// their place. Queue it after the turn's replies: on a paced chat it need not hold them up.
+    /// </summary>
+    public Task SpendButtonsAsync(string? choice = null)
+    {
+        if (Event.ButtonMessageId is null || Event.Chat is null) return Task.CompletedTask;
+        return SendAsync(SpentButtons.Message(Event.Chat, choice, Text) with { EditMessageId = Event.ButtonMessageId });
+    }
+}
+
+/// <summary>Taking spent buttons off an earlier message.</summary>
+public static class SpentButtons
+{
+    /// <summary>
+    /// The change that takes the buttons off an earlier message (name it with Edits or EditMessageId),
+    /// with "✓ choice" shown in their place when a choice is given.
+    /// </summary>
+    public static OutgoingMessage Message(ChatAddress chat, string? choice, Localizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new OutgoingMessage
+        {
+            To = chat,
+            EditsButtonsOnly = true,
+            Text = string.IsNullOrWhiteSpace(choice) ? null : text.Get("buttons.chosen", ("choice", choice)),
+        };
+    }
 }
 
 /// <summary>

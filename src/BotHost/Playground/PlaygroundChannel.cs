@@ -20,6 +20,8 @@ public sealed record PlaygroundUpdate
     public string ChatId { get; init; } = "";
     public string? Text { get; init; }
     public string? Button { get; init; }
+    /// <summary>The transcript id of the message whose button was pressed.</summary>
+    public long? MessageId { get; init; }
     public bool ShareContact { get; init; }
     public string? Phone { get; init; }
     public long SentAt { get; init; }
@@ -71,7 +73,12 @@ public sealed class PlaygroundMapper : IInboundMapper
             SentAt = DateTimeOffset.FromUnixTimeMilliseconds(u.SentAt),
         };
         if (u.ShareContact) return e with { Kind = ChatEventKind.ContactShared, ContactPhone = u.Phone, ContactUserId = u.PersonaId };
-        if (u.Button is { } data) return e with { Kind = ChatEventKind.Button, ButtonData = data, CallbackId = u.UpdateId };
+        if (u.Button is { } data)
+            return e with
+            {
+                Kind = ChatEventKind.Button, ButtonData = data, CallbackId = u.UpdateId,
+                ButtonMessageId = u.MessageId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
         if (u.Text is { } text && text.TrimStart().StartsWith('/'))
         {
             var parts = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -105,6 +112,7 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.EditsButtonsOnly) return await ChangeButtonsAsync(message, ct);
         var shown = new PlaygroundMessage
         {
             Text = message.Quiz?.Question ?? WithMentions(message),
@@ -141,8 +149,47 @@ public sealed class PlaygroundClient(AcademyDatabase database, TimeProvider time
             """,
             new { ChatId = PlaygroundChannel.TranscriptOf(message.To.ChatId), payload = JsonSerializer.Serialize(shown, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds(), message.OutboxId })
             ?? await s.ExecuteScalarAsync<long>("SELECT id FROM playground_messages WHERE outbox_id = @OutboxId", new { message.OutboxId });
+        if (message.EndsContactRequest) await EndContactRequestsAsync(s, PlaygroundChannel.TranscriptOf(message.To.ChatId));
         await s.CommitAsync(ct);
         return new SendResult(SendStatus.Sent, PlatformMessageId: id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // Spent buttons come off the message they are on; the choice made, if any, is written under its text.
+    private async Task<SendResult> ChangeButtonsAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        if (message.EditMessageId is not { } editId
+            || !long.TryParse(editId, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var original))
+            return new SendResult(SendStatus.Sent); // nothing known to change
+        await using var s = await database.BeginAsync(ct);
+        var chat = PlaygroundChannel.TranscriptOf(message.To.ChatId);
+        var payload = await s.QuerySingleOrDefaultAsync<string?>(
+            "SELECT payload FROM playground_messages WHERE id = @original AND chat_id = @chat AND sender = 'bot'", new { original, chat });
+        if (payload is null || JsonSerializer.Deserialize<PlaygroundMessage>(payload, PlaygroundUpdate.Json) is not { } shown)
+            return new SendResult(SendStatus.Sent);
+        var line = string.IsNullOrEmpty(message.Text) || (shown.Text ?? "").EndsWith(message.Text, StringComparison.Ordinal) ? null : message.Text;
+        if (line is null && shown.Buttons.Count == 0 && message.Buttons.Count == 0) return new SendResult(SendStatus.Sent, editId);
+        var changed = shown with
+        {
+            Buttons = message.Buttons,
+            Text = line is null ? shown.Text : (string.IsNullOrEmpty(shown.Text) ? "" : shown.Text + "\n\n") + line,
+        };
+        await s.ExecuteAsync("UPDATE playground_messages SET payload = @payload, edited_at = @at WHERE id = @original",
+            new { original, payload = JsonSerializer.Serialize(changed, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        await s.CommitAsync(ct);
+        return new SendResult(SendStatus.Sent, editId);
+    }
+
+    // The number was given: the share button on the message that asked for it goes, as Telegram's keyboard does.
+    private async Task EndContactRequestsAsync(DbSession s, string chat)
+    {
+        var asking = await s.QueryAsync<(long Id, string Payload)>(
+            "SELECT id, payload FROM playground_messages WHERE chat_id = @chat AND sender = 'bot' AND payload LIKE '%\"contactRequest\"%'", new { chat });
+        foreach (var (id, payload) in asking)
+        {
+            if (JsonSerializer.Deserialize<PlaygroundMessage>(payload, PlaygroundUpdate.Json) is not { ContactRequest: not null } shown) continue;
+            await s.ExecuteAsync("UPDATE playground_messages SET payload = @payload, edited_at = @at WHERE id = @id",
+                new { id, payload = JsonSerializer.Serialize(shown with { ContactRequest = null }, PlaygroundUpdate.Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        }
     }
 
     /// <summary>A file's content type by its name, and whether a browser shows it rather than saves it.</summary>

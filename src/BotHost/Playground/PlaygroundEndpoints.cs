@@ -158,7 +158,7 @@ public static class PlaygroundEndpoints
     }
 
     /// <summary>What the page posts.</summary>
-    public sealed record SendRequest(string? PersonaId, string? ChatId, string? Text, string? Button, bool ShareContact);
+    public sealed record SendRequest(string? PersonaId, string? ChatId, string? Text, string? Button, bool ShareContact, long? MessageId = null);
 
     private static async Task<IResult> SendAsync(SendRequest request, AcademyDatabase database, InboxProcessor processor,
         TimeProvider time, Operations.AcademyMetrics metrics, CancellationToken ct)
@@ -182,7 +182,8 @@ public static class PlaygroundEndpoints
         {
             UpdateId = Guid.NewGuid().ToString("N"),
             PersonaId = persona.Id, PersonaName = persona.Name, ChatId = request.ChatId,
-            Text = request.Text, Button = request.Button, ShareContact = request.ShareContact,
+            Text = request.Text, Button = request.Button, MessageId = request.Button is null ? null : request.MessageId,
+            ShareContact = request.ShareContact,
             Phone = request.ShareContact ? persona.Phone : null, SentAt = now,
         };
         // What the person did shows in the transcript; button presses are not messages.

@@ -60,7 +60,8 @@ public enum ExamAnswerStatus
     Invalid,
 }
 
-public sealed record ExamAnswerOutcome(ExamAnswerStatus Status, ExamAttempt? Attempt, StoredExam? Exam, Grade? Grade = null);
+/// <param name="Answer">For Next and Finished: the answer recorded (the options ticked, for a Submit).</param>
+public sealed record ExamAnswerOutcome(ExamAnswerStatus Status, ExamAttempt? Attempt, StoredExam? Exam, Grade? Grade = null, Response? Answer = null);
 
 /// <summary>One question of a finished attempt, for the review.</summary>
 public sealed record ReviewItem(int Position, Question Question, Response? Response, double Score);
@@ -229,8 +230,8 @@ public sealed class Exams(TimeProvider time, LearnerRecord record, Completion co
         await s.ExecuteAsync("UPDATE exam_attempts SET position = @next, ticked = '' WHERE id = @attemptId AND position = @position",
             new { next = (long)position + 1, attemptId, position = (long)position });
         attempt = attempt with { Position = position + 1, Ticked = [] };
-        if (attempt.Position < attempt.Questions.Count) return new ExamAnswerOutcome(ExamAnswerStatus.Next, attempt, exam, grade);
-        return new ExamAnswerOutcome(ExamAnswerStatus.Finished, await FinishAsync(s, attempt, exam), exam, grade);
+        if (attempt.Position < attempt.Questions.Count) return new ExamAnswerOutcome(ExamAnswerStatus.Next, attempt, exam, grade, response);
+        return new ExamAnswerOutcome(ExamAnswerStatus.Finished, await FinishAsync(s, attempt, exam), exam, grade, response);
     }
 
     /// <summary>

@@ -186,7 +186,7 @@ public sealed class Surveys(LearnerRecord record, Completion completion, ExamRes
                     new { responseId, item.Code, a.Choice, a.Text });
         await record.CreditAsync(s, cohortId, learnerId, $"survey/{survey.Id}", "survey", 0, null);
         var completed = await completion.CheckAsync(s, cohortId, learnerId);
-        return new SurveyOutcome(SurveyStep.Submitted, CompletedCourse: completed);
+        return new SurveyOutcome(SurveyStep.Submitted, new SurveyProgress(survey, survey.Definition.Items.Count), CompletedCourse: completed);
     }
 
     private async Task<(StoredSurvey?, Draft?, SurveyOutcome?)> LoadAsync(DbSession s, long surveyId, long cohortId, long learnerId)

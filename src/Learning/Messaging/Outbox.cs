@@ -1,3 +1,4 @@
+using Academy.Learning.Model;
 using Academy.Learning.Storage;
 
 namespace Academy.Learning.Messaging;
@@ -56,6 +57,32 @@ public sealed class Outbox(TimeProvider time)
 
     /// <summary>Tells the dispatcher that committed rows are waiting.</summary>
     public void Notify() => Enqueued?.Invoke();
+
+    /// <summary>The platform's id of the message sent under <paramref name="idempotencyKey"/>, or null when it never went out.</summary>
+    public static Task<string?> SentMessageIdAsync(DbSession s, string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.QuerySingleOrDefaultAsync<string?>(
+            "SELECT platform_message_id FROM outbox WHERE idem_key = @idempotencyKey AND status = 'sent'", new { idempotencyKey });
+    }
+
+    /// <summary>
+    /// What the platform's message <paramref name="platformMessageId"/> in a chat shows now: the latest
+    /// sent row that wrote it (the first send or an edit of its text), not an edit of only its buttons.
+    /// Null when no row of ours is known to have written it.
+    /// </summary>
+    public static async Task<OutgoingMessage?> ShownAsync(DbSession s, ChatAddress chat, string platformMessageId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(chat);
+        var payloads = await s.QueryAsync<string>(
+            """
+            SELECT payload FROM outbox
+            WHERE channel = @Channel AND chat_id = @ChatId AND status = 'sent' AND platform_message_id = @platformMessageId
+            ORDER BY id DESC LIMIT 20
+            """, new { chat.Channel, chat.ChatId, platformMessageId });
+        return payloads.Select(Deserialize).FirstOrDefault(m => !m.EditsButtonsOnly && m.AnswersCallbackId is null);
+    }
 
     /// <summary>Reads a stored payload back.</summary>
     public static OutgoingMessage Deserialize(string payload) => StoredJson.Deserialize<OutgoingMessage>(payload);

@@ -87,8 +87,32 @@ public sealed record OutgoingMessage
     /// one goes out as a new message.
     /// </summary>
     public string? Edits { get; init; }
-    /// <summary>Set by the dispatcher from <see cref="Edits"/>: the platform's id of the message to change.</summary>
+    /// <summary>
+    /// The platform's id of the message to change: set by the dispatcher from <see cref="Edits"/>, or
+    /// by a handler that knows it (the message whose button was just pressed).
+    /// </summary>
     public string? EditMessageId { get; init; }
+    /// <summary>
+    /// This message changes only the buttons of the earlier one it names (<see cref="Edits"/> or
+    /// <see cref="EditMessageId"/>), once they can no longer be used: they become <see cref="Buttons"/>
+    /// (none: removed), and <see cref="Text"/>, when set, is a line shown under that message's text in
+    /// their place — the choice made. The earlier message is otherwise left as it is. Where it is
+    /// unknown, or the channel cannot change a sent message, nothing is sent: a new message saying so
+    /// would only be noise.
+    /// </summary>
+    public bool EditsButtonsOnly { get; init; }
+    /// <summary>
+    /// Set by the dispatcher for <see cref="EditsButtonsOnly"/> with a choice line: the text and format
+    /// of the earlier message as last sent, for a channel that can only replace a message's text whole.
+    /// </summary>
+    public string? EditedText { get; init; }
+    /// <summary>The format of <see cref="EditedText"/>.</summary>
+    public TextFormat EditedFormat { get; init; }
+    /// <summary>
+    /// The phone number asked for with <see cref="RequestContactLabel"/> earlier has been given: a
+    /// channel that keeps that request standing (Telegram's reply keyboard) takes it away with this message.
+    /// </summary>
+    public bool EndsContactRequest { get; init; }
     /// <summary>
     /// Set by the dispatcher: the outbox row this send carries out. A send cut off by a dead host is
     /// made again; a channel whose "platform" is this store (the playground) keys its write by it, so

@@ -74,6 +74,28 @@ public sealed class LearnerDirectory(TimeProvider time)
             new { chat.Channel, chat.ChatId, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
     }
 
+    /// <summary>
+    /// Records that the bot was added to <paramref name="chat"/>. True only for the first report of an
+    /// arrival: a platform that reports it twice (Telegram: my_chat_member and the new_chat_members
+    /// service message), or an update delivered again, gets false, so the chat is greeted once.
+    /// </summary>
+    public async Task<bool> RecordArrivalAsync(DbSession s, ChatAddress chat)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(chat);
+        return await s.ExecuteAsync(
+            "INSERT INTO chat_arrivals (channel, chat_id, arrived_at) VALUES (@Channel, @ChatId, @now) ON CONFLICT (channel, chat_id) DO NOTHING",
+            new { chat.Channel, chat.ChatId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }) > 0;
+    }
+
+    /// <summary>The bot left <paramref name="chat"/> (removed, or blocked in private): its next arrival is a new one.</summary>
+    public static Task RecordDepartureAsync(DbSession s, ChatAddress chat)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(chat);
+        return s.ExecuteAsync("DELETE FROM chat_arrivals WHERE channel = @Channel AND chat_id = @ChatId", new { chat.Channel, chat.ChatId });
+    }
+
     /// <summary>Whether the person can be written to privately on a channel (linked, and not refused).</summary>
     public static async Task<bool> IsReachableAsync(DbSession s, string channel, string externalId)
     {

@@ -116,8 +116,19 @@ public sealed partial class FakeBotApi
         if (options.Count > 12) return Reply.BadRequest("poll can't have more than 12 options");
         if (options.Any(o => o.Length is 0 or > 100)) return Reply.BadRequest("poll options length must not exceed 100");
         var type = f.GetValueOrDefault("type") ?? "regular";
-        int? correct = int.TryParse(f.GetValueOrDefault("correct_option_id"), CultureInfo.InvariantCulture, out var cid) ? cid : null;
-        if (type == "quiz" && (correct is null || correct < 0 || correct >= options.Count)) return Reply.BadRequest("wrong correct option ID specified");
+        // Bot API 9.6: a quiz names its correct options in correct_option_ids, strictly increasing
+        // (the single correct_option_id it replaced is not read); several are chosen together.
+        var correct = f.TryGetValue("correct_option_ids", out var correctJson) && JsonNode.Parse(correctJson) is JsonArray ids
+            ? ids.Select(n => n is JsonValue v && v.TryGetValue<int>(out var i) ? i : -1).ToList()
+            : [];
+        var multiple = f.GetValueOrDefault("allows_multiple_answers") == "true";
+        if (type == "quiz")
+        {
+            if (correct.Count == 0 || correct.Any(c => c < 0 || c >= options.Count) || correct.Zip(correct.Skip(1)).Any(p => p.First >= p.Second))
+                return Reply.BadRequest("wrong correct option IDs specified");
+            if (correct.Count > 1 && !multiple) return Reply.BadRequest("a quiz with one answer must have exactly one correct option");
+        }
+        else if (correct.Count > 0) return Reply.BadRequest("correct option IDs can be specified only for quizzes");
         if (f.GetValueOrDefault("explanation") is { Length: > 200 }) return Reply.BadRequest("explanation is too long");
         if (CheckMarkup(f) is { } markupError) return markupError;
 
@@ -132,9 +143,11 @@ public sealed partial class FakeBotApi
             // Telegram's default is an anonymous poll, whose answers never reach the bot.
             ["is_anonymous"] = f.GetValueOrDefault("is_anonymous") != "false",
             ["type"] = type,
-            ["allows_multiple_answers"] = f.GetValueOrDefault("allows_multiple_answers") == "true",
-            ["correct_option_id"] = correct,
+            ["allows_multiple_answers"] = multiple,
+            // Votes can be changed in a regular poll unless the sender says otherwise; in a quiz only when it says so.
+            ["allows_revoting"] = f.TryGetValue("allows_revoting", out var revoting) ? revoting == "true" : type != "quiz",
         };
+        if (type == "quiz") message["poll"]!["correct_option_ids"] = new JsonArray([.. correct.Select(c => (JsonNode)c)]);
         return Reply.Ok(message.DeepClone());
     }
 
@@ -157,16 +170,22 @@ public sealed partial class FakeBotApi
         return Reply.Ok(message.DeepClone());
     }
 
+    // An edit replaces the inline keyboard with the one it carries: one left out is removed. An edit
+    // that would change nothing (same text, same keyboard) is refused, as Telegram refuses it.
     private Reply Edit(string method, long chat, Dictionary<string, string> f)
     {
         if (!_messages.TryGetValue((chat, LongField(f, "message_id")), out var message)) return Reply.BadRequest("message to edit not found");
         if (CheckMarkup(f) is { } markupError) return markupError;
-        if (method == "editMessageText")
-        {
-            if (ParseText(f.GetValueOrDefault("text"), f.GetValueOrDefault("parse_mode"), out var text) is { } error) return error;
-            if (text == message["text"]?.GetValue<string>()) return Reply.BadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
-            message["text"] = text;
-        }
+        var keyboard = f.TryGetValue("reply_markup", out var markup) && JsonNode.Parse(markup) is JsonObject m && m["inline_keyboard"] is JsonArray { Count: > 0 }
+            ? m : null;
+        var sameKeyboard = JsonNode.DeepEquals(keyboard, message["reply_markup"]);
+        var text = message["text"]?.GetValue<string>();
+        if (method == "editMessageText" && ParseText(f.GetValueOrDefault("text"), f.GetValueOrDefault("parse_mode"), out text) is { } error) return error;
+        if (sameKeyboard && text == message["text"]?.GetValue<string>())
+            return Reply.BadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+        if (text is not null) message["text"] = text;
+        if (keyboard is null) message.Remove("reply_markup");
+        else message["reply_markup"] = keyboard.DeepClone();
         message["edit_date"] = _time.GetUtcNow().ToUnixTimeSeconds();
         return Reply.Ok(message.DeepClone());
     }
@@ -181,9 +200,16 @@ public sealed partial class FakeBotApi
             if (!CommandPattern().IsMatch(name)) return Reply.BadRequest("BOT_COMMAND_INVALID");
             if (description.Length is 0 or > 256) return Reply.BadRequest("BOT_COMMAND_DESCRIPTION_INVALID");
         }
-        if (f.TryGetValue("scope", out var scope)
-            && JsonNode.Parse(scope)?["type"]?.GetValue<string>() is not ("default" or "all_private_chats" or "all_group_chats" or "all_chat_administrators" or "chat_administrators" or "chat" or "chat_member"))
-            return Reply.BadRequest("can't parse BotCommandScope");
+        if (f.TryGetValue("scope", out var scopeJson))
+        {
+            var scope = JsonNode.Parse(scopeJson);
+            var type = scope?["type"]?.GetValue<string>();
+            if (type is not ("default" or "all_private_chats" or "all_group_chats" or "all_chat_administrators" or "chat_administrators" or "chat" or "chat_member"))
+                return Reply.BadRequest("can't parse BotCommandScope");
+            // The scopes of one chat (its members, its administrators, one member) name it; without it Telegram refuses.
+            if (type is "chat" or "chat_administrators" or "chat_member" && scope?["chat_id"] is null) return Reply.BadRequest("chat_id is empty");
+            if (type is "chat_member" && scope?["user_id"] is null) return Reply.BadRequest("user_id is empty");
+        }
         return Reply.Ok(true);
     }
 

@@ -60,6 +60,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private DateTimeOffset _botThrottledUntil = DateTimeOffset.MinValue;
     private readonly HashSet<long> _hanging = [];
     private readonly HashSet<string> _brokenMethods = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _refusedMethods = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource _updateArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextUpdateId = 100_000_001;
     private long _nextPollId = 5_370_000_000_000_000_001;
@@ -100,6 +101,19 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public string? WebhookUrl
     {
         get { lock (_gate) return _webhookUrl; }
+    }
+
+    /// <summary>A message the bot sent, as the chat shows it now (after edits), or null.</summary>
+    public JsonObject? Message(long chatId, long messageId)
+    {
+        lock (_gate) return _messages.TryGetValue((chatId, messageId), out var message) ? (JsonObject)message.DeepClone() : null;
+    }
+
+    /// <summary>The messages the bot sent to a chat, as it shows them now, oldest first.</summary>
+    public IReadOnlyList<JsonObject> Messages(long chatId)
+    {
+        lock (_gate)
+            return [.. _messages.Where(m => m.Key.Chat == chatId).OrderBy(m => m.Key.Message).Select(m => (JsonObject)m.Value.DeepClone())];
     }
 
     public static async Task<FakeBotApi> StartAsync(TimeProvider? time = null)
@@ -198,6 +212,19 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         lock (_gate) _brokenMethods.Add(method);
     }
 
+    /// <summary>
+    /// Every call of this method gets 400 with <paramref name="description"/> (a setting Telegram will not
+    /// take, a webhook address it cannot reach); null lifts the refusal.
+    /// </summary>
+    public void RefuseMethod(string method, string? description)
+    {
+        lock (_gate)
+        {
+            if (description is null) _refusedMethods.Remove(method);
+            else _refusedMethods[method] = description;
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> calls for the chat get 500.</summary>
     public void FailNext(long chatId, int count)
     {
@@ -261,9 +288,16 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
         Reply reply;
         bool broken;
-        lock (_gate) broken = _brokenMethods.Contains(method);
+        string? refusal;
+        lock (_gate)
+        {
+            broken = _brokenMethods.Contains(method);
+            refusal = _refusedMethods.GetValueOrDefault(method);
+        }
         if (broken)
             reply = Reply.Error(500, "Internal Server Error");
+        else if (refusal is not null)
+            reply = Reply.BadRequest(refusal);
         else if (method.Equals("getUpdates", StringComparison.OrdinalIgnoreCase))
             reply = await GetUpdatesAsync(fields, context.RequestAborted);
         else

@@ -98,6 +98,46 @@ public sealed class AnnouncementPlaygroundTests
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'refused'"));
     }
 
+    [Fact]
+    public async Task Each_step_pressed_shows_the_choice_in_place_of_its_buttons_and_a_sent_drafts_buttons_go()
+    {
+        await using var app = new AcademyApp(time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
+        var admin = new PlaygroundUser(app, await PersonaAsync(app, "+84903100200"));
+        await RegisterAsync(app, admin, "Welcome, Nguyễn Thị Mai Anh!");
+        var dm = admin.PrivateChat;
+        await admin.SayAsync(dm, "/announce");
+        await WaitForBotAsync(app, dm, m => Text(m).StartsWith("New announcement #", StringComparison.Ordinal));
+        var id = await app.ScalarAsync<long>("SELECT MAX(id) FROM announcements");
+        await admin.SayAsync(dm, "Bring your laptop.");
+
+        // Press a step's button as the page does (naming the message), and see that message afterwards.
+        async Task<JsonElement> PressOn(JsonElement step, string data, Func<JsonElement, bool> next)
+        {
+            var stepId = step.GetProperty("id").GetInt64();
+            await admin.PressAsync(dm, data, stepId);
+            await WaitForBotAsync(app, dm, next, stepId);
+            await PlaygroundSteps.SettledAsync(app);
+            var items = await app.Client.GetFromJsonAsync<JsonElement>(new Uri($"/playground/api/messages?chat={dm}", UriKind.Relative));
+            return items.EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == stepId).GetProperty("message");
+        }
+        var audience = await WaitForBotAsync(app, dm, m => Text(m) == "Who should receive it?");
+        var chosen = await PressOn(audience, $"an:{id}:all", m => Text(m) == "Send it now, or at a set time?");
+        Assert.Equal("Who should receive it?\n\n✓ Your choice: All groups", Text(chosen));
+        Assert.Empty(Buttons(chosen));
+        var when = await WaitForBotAsync(app, dm, m => Text(m) == "Send it now, or at a set time?");
+        Assert.EndsWith("✓ Your choice: Send now", Text(await PressOn(when, $"an:{id}:now", m => Text(m).StartsWith("Preview of", StringComparison.Ordinal))), StringComparison.Ordinal);
+        var preview = await WaitForBotAsync(app, dm, m => Text(m).StartsWith("Preview of", StringComparison.Ordinal));
+        var confirmed = await PressOn(preview, $"an:{id}:ok", m => Text(m).StartsWith($"Announcement #{id} is going out", StringComparison.Ordinal));
+        Assert.EndsWith("✓ Your choice: Confirm", Text(confirmed), StringComparison.Ordinal);
+        Assert.Empty(Buttons(confirmed));
+
+        // A press on a step of a draft already sent (as an old client could still send it) changes nothing and leaves no button.
+        var audienceBefore = await app.ScalarAsync<string>("SELECT audience FROM announcements WHERE id = @id", new { id });
+        var stale = await PressOn(audience, $"an:{id}:learners", m => m.GetProperty("notice").GetBoolean());
+        Assert.Empty(Buttons(stale));
+        Assert.Equal(audienceBefore, await app.ScalarAsync<string>("SELECT audience FROM announcements WHERE id = @id", new { id }));
+    }
+
     internal static IEnumerable<(string Label, string Data)> Buttons(JsonElement message) =>
         message.GetProperty("buttons").EnumerateArray().SelectMany(r => r.EnumerateArray())
             .Select(b => (b.GetProperty("label").GetString()!, b.GetProperty("data").GetString()!));

@@ -155,6 +155,21 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Spent_buttons_post_nothing_on_Teams_where_this_client_does_not_change_a_sent_card()
+    {
+        await using var host = StartHost();
+        var client = host.Services.GetServices<Academy.BotHost.Channels.IChannelClient>().Single(c => c.Channel == "botframework");
+        var result = await client.SendAsync(new Academy.Learning.Messaging.OutgoingMessage
+        {
+            To = new Academy.Learning.Model.ChatAddress("botframework", Learner), EditMessageId = "1700000000010",
+            EditsButtonsOnly = true, Text = "✓ Your choice: A",
+        }, default);
+        // Not a new message saying "✓ Your choice: A" under nothing: the card keeps its buttons, a press on them is answered as stale.
+        Assert.Equal(Academy.BotHost.Channels.SendStatus.Sent, result.Status);
+        Assert.Empty(_connector.Posted);
+    }
+
+    [Fact]
     public async Task Forged_expired_and_foreign_tokens_are_refused_with_401_and_nothing_is_recorded()
     {
         await using var host = StartHost();

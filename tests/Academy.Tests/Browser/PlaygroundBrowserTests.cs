@@ -55,6 +55,10 @@ public sealed class PlaygroundBrowserTests : BrowserTest
         await page.Locator(".msg button", new() { HasText = language }).Last.ClickAsync();
         await page.Locator("button.contact").Last.ClickAsync();
         await Assertions.Expect(page.Locator(".msg", new() { HasText = welcome })).ToBeVisibleAsync();
+        // Nothing left to press twice: the language buttons gave way to the choice made, and the share button went.
+        await Assertions.Expect(page.Locator(".msg", new() { HasText = "✓" }).Filter(new() { HasText = language })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".msg button", new() { HasText = language })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("button.contact")).ToHaveCountAsync(0);
     }
 
     private static async Task SendAsync(IPage page, string text)

@@ -196,6 +196,52 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(12, paced.Texts(group).Count(t => t.StartsWith("checked in", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Spent_buttons_name_the_message_that_carried_them_with_the_text_it_shows_and_go_nowhere_when_it_never_went_out()
+    {
+        var editing = new EditingChannel();
+        await using var app = new AcademyApp(services: s => s.AddSingleton<IChannelClient>(editing));
+        var outbox = app.Services.GetRequiredService<Outbox>();
+        var chat = new ChatAddress("editing", "7");
+        await using (var s = await app.Services.GetRequiredService<AcademyDatabase>().BeginAsync())
+        {
+            await outbox.EnqueueAsync(s, "q/1", new OutgoingMessage { To = chat, Text = "Question **1**", Format = TextFormat.Markdown, Buttons = [[new Button("A", "x:1:0:0")]] });
+            await outbox.EnqueueAsync(s, "q/1/ticked", new OutgoingMessage { To = chat, Text = "Question **1** (ticked)", Format = TextFormat.Markdown, Edits = "q/1" });
+            await outbox.EnqueueAsync(s, "q/1/spent", new OutgoingMessage { To = chat, Edits = "q/1", EditsButtonsOnly = true, Text = "✓ A" });
+            await outbox.EnqueueAsync(s, "q/2/spent", new OutgoingMessage { To = chat, Edits = "q/2", EditsButtonsOnly = true, Text = "✓ B" });
+            // A press names the message by the platform's id: the latest text it shows is found all the same.
+            await outbox.EnqueueAsync(s, "press/spent", new OutgoingMessage { To = chat, EditMessageId = "m1", EditsButtonsOnly = true, Text = "✓ again" });
+            await s.CommitAsync();
+        }
+        outbox.Notify();
+        await Eventually.UntilAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0);
+        var spent = editing.Received.Where(m => m.EditsButtonsOnly).ToList();
+        Assert.Equal(3, spent.Count);
+        Assert.Equal(("m1", "Question **1** (ticked)", TextFormat.Markdown), (spent[0].EditMessageId, spent[0].EditedText, spent[0].EditedFormat));
+        Assert.Null(spent[1].EditMessageId); // q/2 never went out: the channel gets nothing to change
+        Assert.Null(spent[1].EditedText);
+        Assert.Equal(("m1", "Question **1** (ticked)"), (spent[2].EditMessageId, spent[2].EditedText)); // not "✓ A": a buttons-only edit shows no text of its own
+    }
+
+    /// <summary>A channel that numbers what it creates, edits in place, and keeps every message it was given.</summary>
+    private sealed class EditingChannel : IChannelClient
+    {
+        private int _next;
+
+        public ConcurrentQueue<OutgoingMessage> Received { get; } = new();
+
+        public string Channel => "editing";
+
+        public ChannelCapabilities Capabilities { get; } = new(200, TimeSpan.Zero, int.MaxValue, 4096, false, 64);
+
+        public Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
+        {
+            Received.Enqueue(message);
+            var id = message.EditMessageId ?? (message.EditsButtonsOnly ? null : $"m{Interlocked.Increment(ref _next)}");
+            return Task.FromResult(new SendResult(SendStatus.Sent, id));
+        }
+    }
+
     private async Task EnqueueAsync(string chat, string text, string? key = null)
     {
         var outbox = _app.Services.GetRequiredService<Outbox>();

@@ -148,6 +148,28 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chosen_language_replaces_its_buttons_and_the_share_button_goes_once_the_number_is_given()
+    {
+        var learner = new PlaygroundUser(_app, await PersonaAsync("+84913000111"));
+        await learner.SayAsync(learner.PrivateChat, "/start");
+        var choose = await WaitForBotAsync(_app, learner.PrivateChat, m => ButtonData(m).Contains("lang:vi"));
+        var chooseId = choose.GetProperty("id").GetInt64();
+        await learner.PressAsync(learner.PrivateChat, "lang:vi", chooseId);
+        var share = await WaitForBotAsync(_app, learner.PrivateChat, m => m.GetProperty("contactRequest").ValueKind == JsonValueKind.String);
+        var chosen = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).EndsWith("✓ Bạn đã chọn: Tiếng Việt", StringComparison.Ordinal));
+        Assert.Equal(chooseId, chosen.GetProperty("id").GetInt64()); // the same message, changed in place
+        Assert.StartsWith(Text(choose.GetProperty("message")), Text(chosen.GetProperty("message")), StringComparison.Ordinal);
+        Assert.Empty(ButtonData(chosen.GetProperty("message")));
+
+        await learner.ShareContactAsync();
+        await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).StartsWith("Chào mừng Lê Thị Hồng Nhung!", StringComparison.Ordinal));
+        var asked = (await _app.Client.GetFromJsonAsync<JsonElement>(new Uri($"/playground/api/messages?chat={learner.PrivateChat}", UriKind.Relative)))
+            .EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == share.GetProperty("id").GetInt64());
+        Assert.Equal(JsonValueKind.Null, asked.GetProperty("message").GetProperty("contactRequest").ValueKind);
+        Assert.True(asked.GetProperty("editedAt").ValueKind == JsonValueKind.Number, "the page redraws the changed message");
+    }
+
+    [Fact]
     public async Task Someone_not_on_the_roster_is_told_so_and_cannot_act()
     {
         var guest = new PlaygroundUser(_app, "guest");

@@ -253,6 +253,34 @@ public sealed class ExamConversationTests : IAsyncDisposable
         await WaitAsync(early.PrivateChat, m => T(m).StartsWith("Pre-test · question 1/10", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_answered_question_shows_the_answer_instead_of_its_buttons_and_a_timed_out_one_loses_them()
+    {
+        await PinSeedAsync(types => types[0] == QuestionType.Single && types[1] is QuestionType.Single or QuestionType.TrueFalse);
+        var user = await PersonaAsync(_app, LiaisonDay.Tuan);
+        await RegisterAsync(_app, user, "en");
+        var preId = await _app.ScalarAsync<long>("SELECT id FROM exams WHERE code = 'pre-test'");
+        await user.PressAsync(user.PrivateChat, $"xs:{preId}");
+        await SettledAsync(_app);
+        var attemptId = await _app.ScalarAsync<long>("SELECT id FROM exam_attempts");
+        var first = await QuestionAtAsync(attemptId, 0);
+        await AnswerRightAsync(user, attemptId, 0);
+
+        var answered = await CurrentQuestionMessageAsync(user, 0);
+        Assert.Empty(PlaygroundUser.ButtonData(answered));
+        Assert.EndsWith("\n\n" + En.Get("buttons.chosen", ("choice", first.Options[first.Correct[0]].In("en"))), T(answered), StringComparison.Ordinal);
+        Assert.NotEmpty(PlaygroundUser.ButtonData(await CurrentQuestionMessageAsync(user, 1)));
+
+        // Time runs out on question 2: the sweep finishes the attempt, and its buttons go (nothing is chosen).
+        _time.Jump(TimeSpan.FromMinutes(16));
+        await _app.Services.GetRequiredService<ExamSweep>().RunOnceAsync(invite: false);
+        await SettledAsync(_app);
+        var abandoned = await CurrentQuestionMessageAsync(user, 1);
+        Assert.Empty(PlaygroundUser.ButtonData(abandoned));
+        Assert.DoesNotContain("✓", T(abandoned), StringComparison.Ordinal);
+        Assert.Equal(0, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"));
+    }
+
     // Answers the question at a position right, in whatever way its type is answered.
     private async Task AnswerRightAsync(PlaygroundUser user, long attemptId, int position)
     {
@@ -275,6 +303,20 @@ public sealed class ExamConversationTests : IAsyncDisposable
         await SettledAsync(_app);
         Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM exam_answers WHERE attempt_id = @attemptId AND position = @position AND score = 1",
             new { attemptId, position = (long)position }));
+    }
+
+    private async Task PinSeedAsync(Func<IReadOnlyList<QuestionType>, bool> wanted)
+    {
+        await using var s = await _app.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync();
+        var exam = (await ExamService.ExamsOfCourseAsync(s, await s.ExecuteScalarAsync<long>("SELECT id FROM courses"))).Single(e => e.Definition.Code == "pre-test");
+        var bank = (await ContentStore.QuestionBankAsync(s, exam.CourseId)).Select(b => b.Question).ToList();
+        for (long seed = 1; seed < 10_000; seed++)
+            if (wanted(ExamDraw.Draw(exam.Definition, bank, seed).Select(id => bank.Single(q => q.Id == id).Type).ToList()))
+            {
+                _seeds.Seed = seed;
+                return;
+            }
+        Assert.Fail("No seed draws the questions this test needs.");
     }
 
     private async Task PinSeedCoveringEveryTypeAsync()

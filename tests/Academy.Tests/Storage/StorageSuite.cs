@@ -547,6 +547,33 @@ public abstract class StorageSuite : StoreTestBase
         Assert.True(await LearnerDirectory.IsReachableAsync(again, "telegram", "5003"));
     }
 
+    [Fact]
+    public async Task An_arrival_in_a_chat_is_recorded_once_until_the_bot_leaves_it()
+    {
+        var directory = new LearnerDirectory(Time);
+        var group = new ChatAddress("telegram", "-1009876543210");
+        async Task<bool> ArriveAsync()
+        {
+            await using var s = await Db.BeginAsync();
+            var first = await directory.RecordArrivalAsync(s, group);
+            await s.CommitAsync();
+            return first;
+        }
+        // Two reports of one arrival, at once (two hosts, or a batch): one of them is the first.
+        var firsts = await Task.WhenAll(ArriveAsync(), ArriveAsync());
+        Assert.Equal(1, firsts.Count(f => f));
+        Assert.False(await ArriveAsync());
+        await using (var s = await Db.BeginAsync())
+        {
+            // The same id on another channel is another chat.
+            Assert.True(await directory.RecordArrivalAsync(s, group with { Channel = "botframework" }));
+            await LearnerDirectory.RecordDepartureAsync(s, group);
+            await s.CommitAsync();
+        }
+        Assert.True(await ArriveAsync());
+        Assert.False(await ArriveAsync());
+    }
+
     // ---- helpers ----
 
     private async Task<(long CohortId, long LearnerId, long DeliveryId)> PrepareQuestionDeliveryAsync(string code)

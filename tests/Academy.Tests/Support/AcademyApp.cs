@@ -111,6 +111,10 @@ public sealed class PlaygroundUser(AcademyApp app, string personaId)
 
     public async Task PressAsync(string chat, string data) => await PostAsync(new { personaId = PersonaId, chatId = chat, button = data });
 
+    /// <summary>A press on a button of the transcript's message <paramref name="messageId"/>, as the page sends it.</summary>
+    public async Task PressAsync(string chat, string data, long messageId) =>
+        await PostAsync(new { personaId = PersonaId, chatId = chat, button = data, messageId });
+
     public async Task ShareContactAsync() => await PostAsync(new { personaId = PersonaId, chatId = PrivateChat, shareContact = true });
 
     private async Task PostAsync(object body)

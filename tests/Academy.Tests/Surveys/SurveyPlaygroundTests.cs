@@ -103,6 +103,28 @@ public sealed class SurveyPlaygroundTests : IAsyncLifetime
         Assert.Contains(chinese[..100], lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answered_item_shows_the_choice_instead_of_its_buttons()
+    {
+        var learner = await PersonaAsync(_app, "+8613912345678");
+        await RegisterAsync(_app, learner, "en");
+        var last = await LastIdAsync(_app, learner.PrivateChat);
+        await learner.SayAsync(learner.PrivateChat, "/survey");
+        var item = await WaitForBotAsync(_app, learner.PrivateChat, m => Text(m).StartsWith("Course evaluation — question 1 of 7", StringComparison.Ordinal), last);
+        var first = item.GetProperty("message");
+        var option = first.GetProperty("buttons")[0][0];
+        var itemId = item.GetProperty("id").GetInt64();
+
+        await learner.PressAsync(learner.PrivateChat, option.GetProperty("data").GetString()!, itemId);
+        await SettledAsync(_app);
+        await learner.PressAsync(learner.PrivateChat, option.GetProperty("data").GetString()!, itemId); // a double tap
+        await SettledAsync(_app);
+        var answered = (await BotMessagesAsync(_app, learner.PrivateChat, itemId - 1)).First();
+        Assert.Empty(ButtonData(answered));
+        Assert.Equal(Text(first) + "\n\n✓ Your choice: " + option.GetProperty("label").GetString(), Text(answered));
+        Assert.Equal(1, await _app.ScalarAsync<long>("SELECT COUNT(*) FROM survey_drafts"));
+    }
+
     private async Task<JsonElement> SayAsync(PlaygroundUser user, string text, Func<JsonElement, bool> match)
     {
         var last = await LastIdAsync(_app, user.PrivateChat);

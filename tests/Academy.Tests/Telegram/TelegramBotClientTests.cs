@@ -135,9 +135,11 @@ public sealed class TelegramBotClientTests : IAsyncLifetime
         _api.EnforceRateLimits = false; // many sends into one group, faster than Telegram allows
         var client = Client();
         const long group = -1001987654321;
-        var poll = await client.SendPollAsync(new SendPollRequest(group, "2+2?", [new("3"), new("4")]) { CorrectOptionId = 1, Explanation = "basic" });
+        var poll = await client.SendPollAsync(new SendPollRequest(group, "2+2?", [new("3"), new("4")]) { CorrectOptionIds = [1], Explanation = "basic" });
         Assert.False(poll.Poll!.IsAnonymous);
         Assert.Equal("quiz", poll.Poll.Type);
+        Assert.Equal([1], poll.Poll.CorrectOptions);
+        Assert.False(poll.Poll.AllowsRevoting);
         Assert.NotEmpty(poll.Poll.Id);
         var stopped = await client.StopPollAsync(group, poll.MessageId);
         Assert.True(stopped.IsClosed);
@@ -147,7 +149,11 @@ public sealed class TelegramBotClientTests : IAsyncLifetime
         {
             ReplyMarkup = new InlineKeyboardMarkup([[new InlineKeyboardButton("A", "q:1:0")]]),
         });
-        var edited = await client.EditMessageTextAsync(new EditMessageTextRequest(group, text.MessageId, "Question (closed)"));
+        // The keyboard goes along with the new text (an edit without one removes it, and then there would be nothing left to remove).
+        var edited = await client.EditMessageTextAsync(new EditMessageTextRequest(group, text.MessageId, "Question (closed)")
+        {
+            ReplyMarkup = new InlineKeyboardMarkup([[new InlineKeyboardButton("A", "q:1:0")]]),
+        });
         Assert.Equal("Question (closed)", edited.Text);
         await client.EditMessageReplyMarkupAsync(new EditMessageReplyMarkupRequest(group, text.MessageId, null));
         Assert.True(await client.AnswerCallbackQueryAsync(new AnswerCallbackQueryRequest("4382bf") { Text = "Saved" }));
@@ -214,6 +220,27 @@ public sealed class TelegramBotClientTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client().SendMessageAsync(new SendMessageRequest(5123456789, "hi"), cts.Token));
         Assert.IsNotType<TimeoutException>(ex.InnerException);
+    }
+
+    [Theory]
+    [InlineData("\"correct_option_id\":2", new[] { 2 })]                       // before Bot API 9.6
+    [InlineData("\"correct_option_ids\":[0,2],\"allows_revoting\":false", new[] { 0, 2 })] // 9.6 and later
+    [InlineData("\"correct_option_ids\":[1],\"correct_option_id\":1", new[] { 1 })]  // a server writing both
+    public async Task A_quizs_correct_options_are_read_from_either_shape_of_the_poll(string fields, int[] expected)
+    {
+        var body = "{\"ok\":true,\"result\":{\"id\":\"53\",\"question\":\"Q\",\"options\":[{\"text\":\"a\",\"voter_count\":0},{\"text\":\"b\",\"voter_count\":0},{\"text\":\"c\",\"voter_count\":1}],"
+                   + "\"total_voter_count\":1,\"is_closed\":true,\"is_anonymous\":false,\"type\":\"quiz\",\"allows_multiple_answers\":" + (expected.Length > 1 ? "true" : "false") + "," + fields + "}}";
+        using var http = new HttpClient(new Answering(body));
+        var client = new TelegramBotClient(http, new TelegramOptions { BotToken = _api.Token, ApiBaseUrl = "http://127.0.0.1:1" });
+        var poll = await client.StopPollAsync(-1001987654321, 7);
+        Assert.Equal(expected, poll.CorrectOptions);
+    }
+
+    /// <summary>A server that answers every request with one body, as a Bot API of another version would.</summary>
+    private sealed class Answering(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
     }
 
     [Fact]

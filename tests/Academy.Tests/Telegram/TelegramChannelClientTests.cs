@@ -60,7 +60,8 @@ public sealed class TelegramChannelClientTests : IAsyncLifetime
         Assert.Equal("sendPoll", poll.Method);
         Assert.Equal("false", poll.Field("is_anonymous"));
         Assert.Equal("quiz", poll.Field("type"));
-        Assert.Equal("1", poll.Field("correct_option_id"));
+        Assert.Equal("[1]", poll.Field("correct_option_ids"));
+        Assert.Null(poll.Field("correct_option_id")); // the shape Bot API 9.6 replaced
         Assert.Equal("42", poll.Field("message_thread_id"));
     }
 
@@ -247,5 +248,100 @@ public sealed class TelegramChannelClientTests : IAsyncLifetime
         Assert.True(upload.IsMultipart);
         Assert.Equal("Your <b>progress</b>", upload.Field("caption"));
         Assert.Equal([1, 2, 3, 4], upload.Files["photo"].Content);
+    }
+
+    [Fact]
+    public async Task A_multiple_answer_question_goes_out_as_a_native_quiz_with_its_correct_options()
+    {
+        var result = await Channel().SendAsync(new OutgoingMessage
+        {
+            To = new ChatAddress("telegram", Group.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Quiz = new QuizContent("Which make a password harder to crack?", ["o → 0", "a birth year", "random words", "length"], [3, 2], true, "Length and randomness", 993),
+        }, default);
+        Assert.Equal(SendStatus.Sent, result.Status);
+        Assert.NotNull(result.PollId);
+        var poll = Assert.Single(_api.Requests);
+        Assert.Equal(("sendPoll", 200), (poll.Method, poll.StatusCode));
+        Assert.Equal("quiz", poll.Field("type"));
+        Assert.Equal("true", poll.Field("allows_multiple_answers"));
+        Assert.Equal("[2,3]", poll.Field("correct_option_ids"));
+        Assert.Equal("false", poll.Field("allows_revoting"));
+        Assert.Equal("false", poll.Field("is_anonymous"));
+        var shown = _api.Message(Group, long.Parse(result.PlatformMessageId!, System.Globalization.CultureInfo.InvariantCulture))!["poll"]!;
+        Assert.Equal("[2,3]", shown["correct_option_ids"]!.ToJsonString());
+        Assert.False(shown["allows_revoting"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Inline_code_with_hostile_content_is_accepted_by_telegrams_html_parser_and_shows_as_written()
+    {
+        var result = await Channel().SendAsync(new OutgoingMessage
+        {
+            To = new ChatAddress("telegram", Learner.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Format = TextFormat.Markdown,
+            Text = "Type `</code><b onclick=\"x\">&amp; <i>` then **press `Enter`**",
+        }, default);
+        Assert.Equal(SendStatus.Sent, result.Status);
+        Assert.Equal("Type <code>&lt;/code&gt;&lt;b onclick=\"x\"&gt;&amp;amp; &lt;i&gt;</code> then <b>press Enter</b>", _api.Requests[0].Field("text"));
+        Assert.Equal("Type </code><b onclick=\"x\">&amp; <i> then press Enter", _api.Message(Learner, 1)!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Spent_buttons_come_off_the_message_and_a_choice_is_written_in_their_place()
+    {
+        var channel = Channel();
+        var to = new ChatAddress("telegram", Learner.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var asked = await channel.SendAsync(new OutgoingMessage
+        {
+            To = to, Text = "Choose <your> language", Buttons = [[new Button("English", "lang:en"), new Button("Tiếng Việt", "lang:vi")]],
+        }, default);
+        Assert.NotNull(_api.Message(Learner, 1)!["reply_markup"]);
+
+        var spent = await channel.SendAsync(new OutgoingMessage
+        {
+            To = to, EditMessageId = asked.PlatformMessageId, EditsButtonsOnly = true, Text = "✓ Your choice: English",
+            EditedText = "Choose <your> language",
+        }, default);
+        Assert.Equal(new SendResult(SendStatus.Sent, "1"), spent);
+        var shown = _api.Message(Learner, 1)!;
+        Assert.Equal("Choose <your> language\n\n✓ Your choice: English", shown["text"]!.GetValue<string>());
+        Assert.Null(shown["reply_markup"]);
+
+        // Taken off again (a second press on the same message): Telegram finds nothing to change, and that is fine.
+        var again = await channel.SendAsync(new OutgoingMessage { To = to, EditMessageId = "1", EditsButtonsOnly = true }, default);
+        Assert.Equal(SendStatus.Sent, again.Status);
+        Assert.Equal(400, _api.Requests[^1].StatusCode);
+        Assert.Equal("editMessageReplyMarkup", _api.Requests[^1].Method);
+
+        // A message that never went out: nothing to change, and nothing is sent.
+        var count = _api.Requests.Count;
+        Assert.Equal(SendStatus.Sent, (await channel.SendAsync(new OutgoingMessage { To = to, EditsButtonsOnly = true, Text = "✓ x" }, default)).Status);
+        Assert.Equal(count, _api.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Buttons_alone_come_off_with_the_text_left_as_it_was()
+    {
+        var channel = Channel();
+        var to = new ChatAddress("telegram", Learner.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await channel.SendAsync(new OutgoingMessage { To = to, Text = "Question 3", Buttons = [[new Button("A", "x:1:2:0")]] }, default);
+        Assert.Equal(SendStatus.Sent, (await channel.SendAsync(new OutgoingMessage { To = to, EditMessageId = "1", EditsButtonsOnly = true }, default)).Status);
+        var edit = _api.Requests[^1];
+        Assert.Equal(("editMessageReplyMarkup", 200), (edit.Method, edit.StatusCode));
+        Assert.Null(edit.Field("reply_markup"));
+        Assert.Equal("Question 3", _api.Message(Learner, 1)!["text"]!.GetValue<string>());
+        Assert.Null(_api.Message(Learner, 1)!["reply_markup"]);
+    }
+
+    [Fact]
+    public async Task The_welcome_after_a_shared_contact_removes_the_contact_keyboard()
+    {
+        await Channel().SendAsync(new OutgoingMessage
+        {
+            To = new ChatAddress("telegram", Learner.ToString(System.Globalization.CultureInfo.InvariantCulture)), Text = "Welcome, Linh!", EndsContactRequest = true,
+        }, default);
+        var welcome = Assert.Single(_api.Requests);
+        Assert.Equal(200, welcome.StatusCode);
+        Assert.True(welcome.FieldJson("reply_markup").GetProperty("remove_keyboard").GetBoolean());
     }
 }

@@ -205,6 +205,128 @@ public sealed class TelegramHostTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Every_audience_gets_its_command_menu_and_the_group_administrators_menu_is_accepted()
+    {
+        await using var host = StartHost("Polling");
+        await WaitAsync(() => _api.Requests.Any(r => r.Method == "deleteWebhook"), "start-up done");
+        var menus = _api.Requests.Where(r => r.Method == "setMyCommands").ToList();
+        Assert.Equal(9, menus.Count); // three audiences, three languages
+        Assert.All(menus, r => Assert.Equal(200, r.StatusCode));
+        var admins = menus.Where(r => r.FieldJson("scope").GetProperty("type").GetString() == "all_chat_administrators").ToList();
+        Assert.Equal(3, admins.Count);
+        Assert.Contains(admins, r => r.FieldJson("commands").EnumerateArray().Any(c => c.GetProperty("command").GetString() == "bind"));
+        var health = await HealthAsync(host);
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("warnings").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_set_up_call_telegram_refuses_is_a_warning_on_health_until_it_is_accepted()
+    {
+        _api.BreakMethod("setMyCommands");
+        _api.RefuseMethod("setWebhook", "bad webhook: Failed to resolve host: Name or service not known");
+        await using var host = StartHost("Webhook");
+        string Warnings(System.Text.Json.JsonElement health) =>
+            health.GetProperty("checks").GetProperty("warnings").GetProperty("description").GetString() ?? "";
+        await Eventually.UntilAsync(async () => Warnings(await HealthAsync(host)).Contains("setWebhook", StringComparison.Ordinal), "setWebhook warning");
+        var health = await HealthAsync(host);
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("warnings").GetProperty("status").GetString());
+        var text = Warnings(health);
+        Assert.Contains("400 Bad Request: bad webhook: Failed to resolve host", text, StringComparison.Ordinal);
+        Assert.Contains("setMyCommands failed for all_private_chats/en", text, StringComparison.Ordinal);
+        Assert.Contains("all_chat_administrators/vi", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Token, text, StringComparison.Ordinal);
+
+        // Accepted on a later try: that warning goes; the menus, tried once a start, stay reported.
+        _api.RefuseMethod("setWebhook", null);
+        await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook retried", seconds: 30);
+        await Eventually.UntilAsync(async () => !Warnings(await HealthAsync(host)).Contains("setWebhook", StringComparison.Ordinal), "setWebhook warning cleared");
+        Assert.Contains("setMyCommands", Warnings(await HealthAsync(host)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Adding_the_bot_to_a_group_greets_it_once_whichever_report_comes_first(bool myChatMemberFirst)
+    {
+        await using var host = StartHost("Webhook");
+        await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook");
+        const long newGroup = -1009876543210;
+        var status = _updates.MyChatMember(newGroup, Liaison, "left", "member");
+        var service = _updates.NewChatMembers(newGroup, Liaison);
+        foreach (var update in myChatMemberFirst ? new[] { status, service } : [service, status])
+            Assert.Equal(HttpStatusCode.OK, await PostAsync(host, update));
+        // Telegram delivers both again (it did not see our answers in time).
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, service));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(host, status));
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "inbox drained");
+        await SentSettledAsync(host);
+        bool Greeting(RecordedRequest r) => r.Method == "sendMessage" && r.ChatId == newGroup && (r.Field("text") ?? "").Contains("/bind", StringComparison.Ordinal);
+        Assert.Single(_api.Requests, Greeting);
+
+        // Removed, then added again: that is a new arrival, greeted again (once).
+        await PostAsync(host, _updates.MyChatMember(newGroup, Liaison, "member", "left"));
+        await PostAsync(host, _updates.NewChatMembers(newGroup, Liaison));
+        await PostAsync(host, _updates.MyChatMember(newGroup, Liaison, "left", "member"));
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "inbox drained");
+        await SentSettledAsync(host);
+        Assert.Equal(2, _api.Requests.Count(Greeting));
+    }
+
+    [Fact]
+    public async Task Registration_leaves_no_button_or_keyboard_that_can_no_longer_be_used()
+    {
+        await using var host = StartHost("Webhook", playground: true); // the playground seeds the roster
+        await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook");
+        await PostAsync(host, _updates.PrivateText(Learner, "/start"));
+        var choose = await WaitForSendAsync("sendMessage", Learner, text => text.Contains("choose your language", StringComparison.Ordinal));
+        var chooseId = _api.Messages(Learner).Single(m => m["text"]!.GetValue<string>().Contains("choose your language", StringComparison.Ordinal))["message_id"]!.GetValue<long>();
+        Assert.NotNull(_api.Message(Learner, chooseId)!["reply_markup"]);
+
+        await PostAsync(host, _updates.Callback(Learner, Learner, "lang:en", chooseId));
+        await WaitForSendAsync("sendMessage", Learner, text => text.Contains("share your phone number", StringComparison.Ordinal));
+        await WaitAsync(() => _api.Message(Learner, chooseId)!["reply_markup"] is null, "language buttons taken off");
+        var chosen = _api.Message(Learner, chooseId)!["text"]!.GetValue<string>();
+        Assert.Equal(choose.Field("text") + "\n\n✓ Your choice: English", chosen);
+
+        await PostAsync(host, _updates.Contact(Learner, "84913000111"));
+        var welcome = await WaitForSendAsync("sendMessage", Learner, text => text.StartsWith("Welcome, ", StringComparison.Ordinal));
+        Assert.True(welcome.FieldJson("reply_markup").GetProperty("remove_keyboard").GetBoolean());
+        await SentSettledAsync(host);
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"));
+    }
+
+    [Fact]
+    public async Task A_quiz_vote_changed_or_retracted_leaves_the_first_answer_counted()
+    {
+        await using var host = StartHost("Webhook", playground: true); // the playground seeds the sample course
+        await WaitAsync(() => _api.WebhookUrl is not null, "setWebhook");
+        await RegisterAsync(host, Admin, "+84903100200", "Welcome, Nguyễn Thị Mai Anh!");
+        await RegisterAsync(host, Liaison, "+84912345678", "Welcome, Trần Văn Hùng!");
+        await RegisterAsync(host, Learner, "84913000111", "Welcome, Lê Thị Hồng Nhung!");
+        await PostAsync(host, GroupCommand(Liaison, "/bind HN-01"));
+        await WaitForSendAsync("sendMessage", Group, text => text.Contains("(HN-01)", StringComparison.Ordinal));
+        await PostAsync(host, GroupCommand(Admin, "/push"));
+        string? pollId = null;
+        await Eventually.UntilAsync(async () => (pollId = await host.ScalarAsync<string?>("SELECT poll_id FROM poll_links ORDER BY delivery_id LIMIT 1")) is not null, "poll link");
+        var questionId = await host.ScalarAsync<long>(
+            "SELECT d.question_id FROM poll_links p JOIN deliveries d ON d.id = p.delivery_id WHERE p.poll_id = @pollId", new { pollId });
+        Academy.Learning.Model.Question question;
+        await using (var s = await host.Services.GetRequiredService<AcademyDatabase>().BeginReadAsync())
+            question = (await ContentStore.GetQuestionAsync(s, questionId))!;
+        var right = question.Correct.ToArray();
+        var wrong = Enumerable.Range(0, Math.Max(2, question.Options.Count)).First(i => !right.Contains(i));
+
+        // A wrong vote, taken back, then the right one (where Telegram would allow it), and a repeat.
+        foreach (var vote in new[] { _updates.PollAnswer(Learner, pollId!, wrong), _updates.PollAnswer(Learner, pollId!), _updates.PollAnswer(Learner, pollId!, right),
+                     _updates.PollAnswer(Learner, pollId!, right) })
+            Assert.Equal(HttpStatusCode.OK, await PostAsync(host, vote));
+        await Eventually.UntilAsync(async () => await host.UnprocessedUpdatesAsync() == 0, "inbox drained");
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM answers"));
+        Assert.Equal(0, await host.ScalarAsync<long>("SELECT correct FROM answers"));
+        Assert.Equal(1, await host.ScalarAsync<long>("SELECT COUNT(*) FROM ledger WHERE kind = 'answer'"));
+    }
+
     // ---- the conversation ----
 
     private async Task RegisterAsync(AcademyApp host, long user, string phone, string welcome)
@@ -250,6 +372,15 @@ public sealed class TelegramHostTests : IAsyncLifetime
 
     private static Task WaitAsync(Func<bool> condition, string what, int seconds = 20) =>
         WaitForAsync<object>(() => condition() ? new object() : null, what, seconds);
+
+    private static async Task<System.Text.Json.JsonElement> HealthAsync(AcademyApp host)
+    {
+        using var response = await host.Client.GetAsync(new Uri("/health", UriKind.Relative));
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    private static Task SentSettledAsync(AcademyApp host) =>
+        Eventually.UntilAsync(async () => await host.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == 0, "outbox sent");
 
     private static Task<string> StatusAsync(AcademyApp host, string chat) =>
         host.ScalarAsync<string>($"SELECT status FROM outbox WHERE chat_id = '{chat}'");

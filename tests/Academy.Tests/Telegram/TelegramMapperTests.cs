@@ -80,6 +80,21 @@ public sealed class TelegramMapperTests
     }
 
     [Fact]
+    public void Callback_query_names_the_pressed_message_unless_it_is_no_longer_accessible()
+    {
+        var e = Map("""
+            {"update_id":815512005,"callback_query":{"id":"4382bf","from":{"id":6543210987,"is_bot":false,"first_name":"Wei"},"message":{"message_id":312,"chat":{"id":5123456789,"type":"private","first_name":"Wei"},"date":1767225700,"text":"Choose your language","reply_markup":{"inline_keyboard":[[{"text":"English","callback_data":"lang:en"}]]}},"chat_instance":"-8851233412221","data":"lang:en"}}
+            """);
+        Assert.Equal("312", e.ButtonMessageId);
+        // Bot API 7.0: a message deleted or too old to reach comes as an InaccessibleMessage, date 0.
+        var gone = Map("""
+            {"update_id":815512010,"callback_query":{"id":"4382c0","from":{"id":6543210987,"is_bot":false,"first_name":"Wei"},"message":{"message_id":313,"chat":{"id":5123456789,"type":"private","first_name":"Wei"},"date":0},"chat_instance":"-8851233412221","data":"lang:en"}}
+            """);
+        Assert.Equal(ChatEventKind.Button, gone.Kind);
+        Assert.Null(gone.ButtonMessageId);
+    }
+
+    [Fact]
     public void Callback_query_on_an_inline_message_has_no_chat()
     {
         var e = Map("""
@@ -100,6 +115,16 @@ public sealed class TelegramMapperTests
         Assert.Equal([0, 2], e.PollOptions);
         Assert.Equal("Wei Zhang", e.From!.DisplayName);
         Assert.Null(e.Chat);
+    }
+
+    [Fact]
+    public void Poll_answer_of_bot_api_9_6_with_persistent_option_ids_is_read_by_its_indices()
+    {
+        var e = Map("""
+            {"update_id":815512011,"poll_answer":{"poll_id":"5370000000000000001","user":{"id":6543210987,"is_bot":false,"first_name":"Wei"},"option_ids":[1,3],"option_persistent_ids":["b1","d3"]}}
+            """);
+        Assert.Equal(ChatEventKind.PollAnswer, e.Kind);
+        Assert.Equal([1, 3], e.PollOptions);
     }
 
     [Fact]

@@ -63,6 +63,32 @@ public sealed class TelegramRenderingTests
         Assert.Equal(html, TelegramHtml.FromMarkdown(markdown));
     }
 
+    [Theory]
+    [InlineData("Run `dotnet test` now", "Run <code>dotnet test</code> now")]
+    [InlineData("`<script>alert('&amp;')</script>`", "<code>&lt;script&gt;alert('&amp;amp;')&lt;/script&gt;</code>")]
+    [InlineData("`**not bold** [x](https://e.com) _no_`", "<code>**not bold** [x](https://e.com) _no_</code>")]
+    [InlineData("`</code><b>` and `a`", "<code>&lt;/code&gt;&lt;b&gt;</code> and <code>a</code>")]
+    [InlineData("``a ` b``", "<code>a ` b</code>")]
+    [InlineData("`` `tick` ``", "<code>`tick`</code>")]
+    [InlineData("`never closed", "`never closed")]
+    [InlineData("``not `closed` by a shorter run", "``not <code>closed</code> by a shorter run")]
+    [InlineData("\\`literal\\`", "`literal`")]
+    [InlineData("- `a` & `b`", "• <code>a</code> &amp; <code>b</code>")]
+    [InlineData("empty `` and ` ` stay", "empty `` and ` ` stay")]
+    public void Inline_code_is_code_with_its_content_as_written_and_escaped(string markdown, string html)
+    {
+        Assert.Equal(html, TelegramHtml.FromMarkdown(markdown));
+    }
+
+    [Theory]
+    [InlineData("# Install `git`", "<b>Install git</b>")]
+    [InlineData("**use `sudo` <carefully>**", "<b>use sudo &lt;carefully&gt;</b>")]
+    [InlineData("[the `ls` page](https://example.com)", "<a href=\"https://example.com\">the ls page</a>")]
+    public void Code_inside_bold_italic_or_a_link_is_its_text_since_telegram_nests_no_code(string markdown, string html)
+    {
+        Assert.Equal(html, TelegramHtml.FromMarkdown(markdown));
+    }
+
     [Fact]
     public void Long_text_splits_into_parts_that_fit_and_concatenate_to_the_original()
     {
@@ -114,7 +140,9 @@ public sealed class TelegramRenderingTests
         })).Payload);
         Assert.False(poll.IsAnonymous);
         Assert.Equal("quiz", poll.Type);
-        Assert.Equal(1, poll.CorrectOptionId);
+        Assert.Equal([1], poll.CorrectOptionIds!);
+        Assert.Null(poll.AllowsMultipleAnswers);
+        Assert.False(poll.AllowsRevoting); // the first answer counts: no changing it
         Assert.Equal(["O2", "CO2", "N2"], poll.Options.Select(o => o.Text));
         Assert.Equal(42, poll.MessageThreadId);
         Assert.Equal(200, poll.Explanation!.Length);
@@ -122,18 +150,20 @@ public sealed class TelegramRenderingTests
     }
 
     [Fact]
-    public void Quiz_with_several_correct_answers_is_a_regular_multiple_answer_poll_we_grade()
+    public void Quiz_with_several_correct_answers_is_a_multiple_answer_quiz_poll()
     {
+        // Bot API 9.6: a quiz may have several correct options (correct_option_ids), chosen together.
         var poll = Assert.IsType<SendPollRequest>(Assert.Single(Render(new OutgoingMessage
         {
             To = Learner,
-            Quiz = new QuizContent("Which are prime?", ["2", "3", "4"], [0, 1], true, "2 and 3", 992),
+            Quiz = new QuizContent("Which are prime?", ["2", "4", "3"], [2, 0], true, "2 and 3", 992),
         })).Payload);
-        Assert.Equal("regular", poll.Type);
+        Assert.Equal("quiz", poll.Type);
         Assert.True(poll.AllowsMultipleAnswers);
         Assert.False(poll.IsAnonymous);
-        Assert.Null(poll.CorrectOptionId);
-        Assert.Null(poll.Explanation);
+        Assert.False(poll.AllowsRevoting);
+        Assert.Equal([0, 2], poll.CorrectOptionIds!); // increasing, as the API requires
+        Assert.Equal("2 and 3", poll.Explanation);
     }
 
     [Theory]
@@ -237,6 +267,62 @@ public sealed class TelegramRenderingTests
     {
         var request = Assert.Single(Render(new OutgoingMessage { To = new ChatAddress("telegram", ""), Text = "Saved", AnswersCallbackId = "4382bf" }));
         Assert.Equal("Saved", Assert.IsType<AnswerCallbackQueryRequest>(request.Payload).Text);
+    }
+
+    [Fact]
+    public void Spent_buttons_come_off_the_pressed_message_with_no_other_change()
+    {
+        var edit = Assert.IsType<EditMessageReplyMarkupRequest>(Assert.Single(Render(new OutgoingMessage
+        {
+            To = Learner, EditMessageId = "88", EditsButtonsOnly = true,
+        })).Payload);
+        Assert.Equal((5123456789, 88), (edit.ChatId, edit.MessageId));
+        Assert.Null(edit.ReplyMarkup); // none given: the keyboard goes
+    }
+
+    [Fact]
+    public void A_choice_replaces_the_buttons_under_the_messages_own_text_escaped()
+    {
+        var requests = Render(new OutgoingMessage
+        {
+            To = Learner, EditMessageId = "88", EditsButtonsOnly = true, Text = "✓ Your choice: <English>",
+            EditedText = "Welcome! **Choose** a language", EditedFormat = TextFormat.Markdown,
+        });
+        var edit = Assert.IsType<EditMessageTextRequest>(Assert.Single(requests).Payload);
+        Assert.Equal(TelegramMethods.EditMessageText, requests[0].Method);
+        Assert.Equal(88, edit.MessageId);
+        Assert.Equal("Welcome! <b>Choose</b> a language\n\n✓ Your choice: &lt;English&gt;", edit.Text);
+        Assert.Null(edit.ReplyMarkup);
+    }
+
+    [Fact]
+    public void A_choice_whose_message_text_is_unknown_or_too_long_only_takes_the_buttons_off()
+    {
+        foreach (var earlier in new string?[] { null, new string('x', 4090) })
+            Assert.Equal(TelegramMethods.EditMessageReplyMarkup, Assert.Single(Render(new OutgoingMessage
+            {
+                To = Learner, EditMessageId = "88", EditsButtonsOnly = true, Text = "✓ Your choice: B", EditedText = earlier,
+            })).Method);
+    }
+
+    [Fact]
+    public void Spent_buttons_of_a_message_that_never_went_out_send_nothing()
+    {
+        Assert.Empty(Render(new OutgoingMessage { To = Learner, EditsButtonsOnly = true, Text = "✓ Your choice: B" }));
+    }
+
+    [Fact]
+    public void The_message_after_the_contact_was_shared_takes_the_contact_keyboard_away()
+    {
+        var send = OnlyText(new OutgoingMessage { To = Learner, Text = "Welcome, Linh!", EndsContactRequest = true });
+        Assert.IsType<ReplyKeyboardRemove>(send.ReplyMarkup);
+        // Inline buttons keep their place: the removal rides on a part without a keyboard of its own.
+        var parts = Render(new OutgoingMessage
+        {
+            To = Learner, Text = new string('a', 5000) + " b", Buttons = [[new Button("Help", "help")]], EndsContactRequest = true,
+        });
+        Assert.IsType<ReplyKeyboardRemove>(((SendMessageRequest)parts[0].Payload).ReplyMarkup);
+        Assert.IsType<InlineKeyboardMarkup>(((SendMessageRequest)parts[1].Payload).ReplyMarkup);
     }
 
     [Theory]

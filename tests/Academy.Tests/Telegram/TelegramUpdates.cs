@@ -39,13 +39,42 @@ public sealed class TelegramUpdates
 
     public string PrivateText(long user, string text) => CommandIn(user, user, text);
 
-    public string Callback(long user, long chat, string data) => Update(new
+    /// <summary>A press on a button of the bot's message <paramref name="messageId"/> in <paramref name="chat"/>.</summary>
+    public string Callback(long user, long chat, string data, long messageId = 1) => Update(new
     {
         callback_query = new
         {
             id = $"cb{_next}", from = User(user), chat_instance = "ci", data,
-            message = new { message_id = 1, date = 1796090400, chat = Chat(chat) },
+            message = new { message_id = messageId, date = 1796090400, chat = Chat(chat) },
         },
+    });
+
+    /// <summary>The bot's own status in a group changed (my_chat_member): added as "member", removed as "left".</summary>
+    public string MyChatMember(long group, long by, string before, string now) => Update(new
+    {
+        my_chat_member = new
+        {
+            chat = Chat(group), from = User(by), date = 1796090400,
+            old_chat_member = new { user = Bot, status = before },
+            new_chat_member = new { user = Bot, status = now },
+        },
+    });
+
+    /// <summary>The service message of members joining a group: with the bot among them, the bot was added.</summary>
+    public string NewChatMembers(long group, long by, bool bot = true) => Update(new
+    {
+        message = new
+        {
+            message_id = _next, date = 1796090400, chat = Chat(group), from = User(by),
+            new_chat_members = new[] { bot ? Bot : User(by) },
+        },
+    });
+
+    private static object Bot => new { id = FakeBotApi.BotId, is_bot = true, first_name = "Academy Test Bot", username = FakeBotApi.BotUsername };
+
+    public string PollAnswer(long user, string pollId, params int[] options) => Update(new
+    {
+        poll_answer = new { poll_id = pollId, user = User(user), option_ids = options },
     });
 
     public string Contact(long user, string phone) => Update(new
@@ -55,11 +84,6 @@ public sealed class TelegramUpdates
             message_id = _next, date = 1796090400, chat = Chat(user), from = User(user),
             contact = new { phone_number = phone, first_name = $"User{user}", user_id = user },
         },
-    });
-
-    public string PollAnswer(long user, string pollId, int option) => Update(new
-    {
-        poll_answer = new { poll_id = pollId, user = User(user), option_ids = new[] { option } },
     });
 
     /// <summary>Posts an update to the host's webhook as Telegram does, with the secret header when one is given.</summary>

@@ -35,6 +35,9 @@ public sealed class BotFrameworkChannelClient(BotConnector connector, Conversati
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        // Changing a sent card's buttons would take updating the activity, which this client does not
+        // do: the spent buttons stay (a press on them is answered as stale), and nothing new is posted.
+        if (message.EditsButtonsOnly) return new SendResult(SendStatus.Sent);
         try
         {
             var to = await references.FindAsync(message.To.ChatId, ct);

@@ -66,11 +66,11 @@ public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? 
                 pollId ??= sent.Poll?.Id;
                 sentParts++;
             }
-            catch (TelegramApiException ex) when (request.Method == TelegramMethods.EditMessageText && ex.ErrorCode == 400
+            catch (TelegramApiException ex) when (EditedMessageId(request) is { } edited && ex.ErrorCode == 400
                                                   && ex.Description.Contains("message is not modified", StringComparison.Ordinal))
             {
                 // The message already shows this: the edit's purpose is met.
-                return new SendResult(SendStatus.Sent, ((EditMessageTextRequest)request.Payload).MessageId.ToString(CultureInfo.InvariantCulture));
+                return new SendResult(SendStatus.Sent, edited.ToString(CultureInfo.InvariantCulture));
             }
             catch (Exception ex) when (Classify(ex, ct) is { } failure)
             {
@@ -86,6 +86,13 @@ public sealed class TelegramChannelClient(TelegramBotClient bot, SvgRasterizer? 
         }
         return new SendResult(SendStatus.Sent, firstMessageId, pollId);
     }
+
+    private static long? EditedMessageId(TelegramRequest request) => request.Payload switch
+    {
+        EditMessageTextRequest text => text.MessageId,
+        EditMessageReplyMarkupRequest markup => markup.MessageId,
+        _ => null,
+    };
 
     /// <summary>What a failure means for the dispatcher; null for the caller's own cancellation, which propagates.</summary>
     internal static SendResult? Classify(Exception ex, CancellationToken ct) => ex switch

@@ -20,9 +20,11 @@ public static class TelegramHtml
     private static string EscapeAttribute(string text) => Escape(text).Replace("\"", "&quot;", StringComparison.Ordinal);
 
     /// <summary>
-    /// **bold**, *italic* or _italic_, [text](https://…), "# " heading lines (bold) and "- " list
+    /// **bold**, *italic* or _italic_, `code`, [text](https://…), "# " heading lines (bold) and "- " list
     /// lines (•). Spans never cross a line, so every line's tags are balanced on their own; anything
-    /// that is not well-formed Markdown stays literal text. Backslash escapes a marker.
+    /// that is not well-formed Markdown stays literal text. Backslash escapes a marker. Code is shown
+    /// exactly as written: no marker inside it is read, and a backtick inside is written with a longer
+    /// fence (``a ` b``).
     /// </summary>
     public static string FromMarkdown(string markdown)
     {
@@ -33,7 +35,7 @@ public static class TelegramHtml
             if (i > 0) html.Append('\n');
             var line = lines[i];
             var heading = HeadingText(line);
-            if (heading is not null) html.Append("<b>").Append(Inline(heading)).Append("</b>");
+            if (heading is not null) html.Append("<b>").Append(Inline(heading, nested: true)).Append("</b>");
             else if (line.StartsWith("- ", StringComparison.Ordinal)) html.Append("• ").Append(Inline(line[2..]));
             else html.Append(Inline(line));
         }
@@ -47,34 +49,54 @@ public static class TelegramHtml
         return level > 0 && level < line.Length && line[level] == ' ' ? line[(level + 1)..].Trim() : null;
     }
 
-    private static string Inline(string text)
+    // Telegram lets no entity contain code, nor code be part of bold, italic or a link: inside those
+    // (nested) a code span is its plain text, without its backticks.
+    private static string Inline(string text, bool nested = false)
     {
         var html = new StringBuilder(text.Length + 16);
         var i = 0;
         while (i < text.Length)
         {
             var c = text[i];
-            if (c == '\\' && i + 1 < text.Length && text[i + 1] is '*' or '_' or '[' or ']' or '\\' or '#' or '-')
+            if (c == '\\' && i + 1 < text.Length && text[i + 1] is '*' or '_' or '[' or ']' or '\\' or '#' or '-' or '`')
             {
                 html.Append(Escape(text[i + 1].ToString()));
                 i += 2;
                 continue;
             }
+            if (c == '`')
+            {
+                var fence = Run(text, i, '`');
+                if (TryCode(text, i, fence, out var code, out var codeEnd))
+                {
+                    if (nested) html.Append(Escape(code));
+                    else html.Append("<code>").Append(Escape(code)).Append("</code>");
+                    i = codeEnd;
+                }
+                else
+                {
+                    // No closing fence of the same length: the backticks are text (all of them, so a
+                    // shorter fence inside this run cannot open a span of its own).
+                    html.Append(text, i, fence);
+                    i += fence;
+                }
+                continue;
+            }
             if (c == '*' && At(text, i + 1) == '*' && TryClose(text, i + 2, "**", out var boldEnd))
             {
-                html.Append("<b>").Append(Inline(text[(i + 2)..boldEnd])).Append("</b>");
+                html.Append("<b>").Append(Inline(text[(i + 2)..boldEnd], nested: true)).Append("</b>");
                 i = boldEnd + 2;
                 continue;
             }
             if (c is '*' or '_' && OpensEmphasis(text, i) && TryCloseEmphasis(text, i, out var italicEnd))
             {
-                html.Append("<i>").Append(Inline(text[(i + 1)..italicEnd])).Append("</i>");
+                html.Append("<i>").Append(Inline(text[(i + 1)..italicEnd], nested: true)).Append("</i>");
                 i = italicEnd + 1;
                 continue;
             }
             if (c == '[' && TryLink(text, i, out var label, out var url, out var linkEnd))
             {
-                html.Append("<a href=\"").Append(EscapeAttribute(url)).Append("\">").Append(Inline(label)).Append("</a>");
+                html.Append("<a href=\"").Append(EscapeAttribute(url)).Append("\">").Append(Inline(label, nested: true)).Append("</a>");
                 i = linkEnd;
                 continue;
             }
@@ -85,6 +107,39 @@ public static class TelegramHtml
     }
 
     private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
+
+    private static int Run(string text, int from, char c)
+    {
+        var end = from;
+        while (end < text.Length && text[end] == c) end++;
+        return end - from;
+    }
+
+    // A code span closes at the next run of exactly as many backticks as opened it; one space just
+    // inside each fence is padding (so a span can start or end with a backtick), as in CommonMark.
+    private static bool TryCode(string text, int open, int fence, out string code, out int end)
+    {
+        code = "";
+        end = 0;
+        for (var i = open + fence; i < text.Length;)
+        {
+            if (text[i] != '`')
+            {
+                i++;
+                continue;
+            }
+            var run = Run(text, i, '`');
+            if (run == fence)
+            {
+                code = text[(open + fence)..i];
+                if (code.Length >= 2 && code[0] == ' ' && code[^1] == ' ' && code.Trim().Length > 0) code = code[1..^1];
+                end = i + run;
+                return code.Trim().Length > 0;
+            }
+            i += run;
+        }
+        return false;
+    }
 
     private static bool TryClose(string text, int from, string marker, out int end)
     {

@@ -23,6 +23,7 @@ public static partial class TelegramMapper
     public static IReadOnlyList<TelegramRequest> ToRequests(OutgoingMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.EditsButtonsOnly) return ButtonsEditRequests(message);
         var requests = new List<TelegramRequest>();
 
         // No chat to write to, or nothing but a short notice: the reply to a press is a toast on the
@@ -41,7 +42,7 @@ public static partial class TelegramMapper
         if (message.EditMessageId is { } editId && !string.IsNullOrEmpty(message.Text) && message.Quiz is null && message.Attachment is null
             && message.Mentions.Count == 0 && message.RequestContactLabel is null)
         {
-            var edited = message.Format == TextFormat.Markdown ? TelegramHtml.FromMarkdown(message.Text) : TelegramHtml.Escape(message.Text);
+            var edited = Html(message.Text, message.Format);
             requests.Add(new(TelegramMethods.EditMessageText, new EditMessageTextRequest(chatId, ParseId(editId, "message id"), edited)
             {
                 ReplyMarkup = InlineKeyboard(message.Buttons),
@@ -53,8 +54,7 @@ public static partial class TelegramMapper
         var buttons = InlineKeyboard(message.Buttons);
         var substance = new List<TelegramRequest>();
 
-        var html = string.IsNullOrEmpty(message.Text) ? null
-            : message.Format == TextFormat.Markdown ? TelegramHtml.FromMarkdown(message.Text) : TelegramHtml.Escape(message.Text);
+        var html = string.IsNullOrEmpty(message.Text) ? null : Html(message.Text, message.Format);
         if (message.Mentions.Count > 0)
             html = (html is null ? "" : html + "\n\n") + string.Join(", ", message.Mentions.Select(MentionHtml));
         var caption = message.Attachment is not null && html is not null && TelegramHtml.VisibleLength(html) <= TelegramHtml.MaxCaptionLength
@@ -81,10 +81,54 @@ public static partial class TelegramMapper
             else substance.Add(TextRequest(target, TelegramHtml.Escape(label), keyboard));
         }
 
+        // The contact keyboard stays under the chat's input until told to go: the first part without
+        // a keyboard of its own takes it away.
+        if (message.EndsContactRequest && message.RequestContactLabel is null && substance.FindIndex(r => !HasMarkup(r)) is var bare and >= 0)
+            substance[bare] = WithMarkup(substance[bare], new ReplyKeyboardRemove());
+
         if (substance.Count == 0 && requests.Count == 0) throw new ArgumentException("The message has nothing to send.", nameof(message));
         requests.AddRange(substance);
         return requests;
     }
+
+    private static string Html(string text, TextFormat format) =>
+        format == TextFormat.Markdown ? TelegramHtml.FromMarkdown(text) : TelegramHtml.Escape(text);
+
+    /// <summary>
+    /// The buttons of an earlier message are spent: removed (editMessageReplyMarkup), or replaced by
+    /// the choice made, written under the message's text (editMessageText, which needs that text).
+    /// Nothing at all when the earlier message is unknown.
+    /// </summary>
+    private static IReadOnlyList<TelegramRequest> ButtonsEditRequests(OutgoingMessage message)
+    {
+        var requests = new List<TelegramRequest>();
+        if (message.AnswersCallbackId is { } callbackId) requests.Add(Acknowledge(callbackId, toast: null));
+        if (message.EditMessageId is not { } editId || string.IsNullOrEmpty(message.To.ChatId)) return requests;
+        var chatId = ParseId(message.To.ChatId, "chat id");
+        var messageId = ParseId(editId, "message id");
+        var keyboard = InlineKeyboard(message.Buttons);
+        if (!string.IsNullOrEmpty(message.Text) && !string.IsNullOrEmpty(message.EditedText))
+        {
+            var html = Html(message.EditedText, message.EditedFormat) + "\n\n" + TelegramHtml.Escape(message.Text);
+            // A text that was split over several messages has its buttons on the last: not this one to rewrite.
+            if (TelegramHtml.VisibleLength(html) <= TelegramHtml.MaxTextLength)
+            {
+                requests.Add(new(TelegramMethods.EditMessageText, new EditMessageTextRequest(chatId, messageId, html) { ReplyMarkup = keyboard }));
+                return requests;
+            }
+        }
+        requests.Add(new(TelegramMethods.EditMessageReplyMarkup, new EditMessageReplyMarkupRequest(chatId, messageId, keyboard)));
+        return requests;
+    }
+
+    private static bool HasMarkup(TelegramRequest request) => request.Payload switch
+    {
+        SendMessageRequest m => m.ReplyMarkup is not null,
+        SendPollRequest p => p.ReplyMarkup is not null,
+        SendPhotoRequest p => p.ReplyMarkup is not null,
+        SendDocumentRequest d => d.ReplyMarkup is not null,
+        _ => true,
+    };
 
     private readonly record struct Target(long ChatId, long? ThreadId);
 
@@ -131,9 +175,10 @@ public static partial class TelegramMapper
             return parts;
         }
 
-        // A Telegram quiz has exactly one correct option; several correct answers go out as a
-        // regular multiple-answer poll (still not anonymous, so the votes reach us).
-        var single = !quiz.MultipleAnswers && quiz.Correct.Count == 1;
+        // A quiz either way: since Bot API 9.6 a quiz may have several correct options, chosen
+        // together. Votes cannot be changed (the first answer is the one that counts, as everywhere);
+        // Telegram's default for a quiz already, said outright so a changed default cannot reopen it.
+        var multiple = quiz.MultipleAnswers || quiz.Correct.Distinct().Count() > 1;
         return
         [
             new(TelegramMethods.SendPoll, new SendPollRequest(target.ChatId, quiz.Question,
@@ -141,10 +186,11 @@ public static partial class TelegramMapper
             {
                 MessageThreadId = target.ThreadId,
                 IsAnonymous = false,
-                Type = single ? "quiz" : "regular",
-                CorrectOptionId = single ? quiz.Correct[0] : null,
-                AllowsMultipleAnswers = single ? null : quiz.MultipleAnswers || quiz.Correct.Count > 1,
-                Explanation = single && !string.IsNullOrWhiteSpace(quiz.Explanation) ? Truncate(quiz.Explanation, MaxExplanationLength) : null,
+                Type = "quiz",
+                AllowsMultipleAnswers = multiple ? true : null,
+                AllowsRevoting = false,
+                CorrectOptionIds = [.. quiz.Correct.Distinct().Order()],
+                Explanation = !string.IsNullOrWhiteSpace(quiz.Explanation) ? Truncate(quiz.Explanation, MaxExplanationLength) : null,
             }),
         ];
     }
@@ -153,6 +199,7 @@ public static partial class TelegramMapper
         quiz.Question.Trim().Length is > 0 and <= MaxQuestionLength
         && quiz.Options.Count is >= MinOptions and <= MaxOptions
         && quiz.Options.All(o => o.Trim().Length is > 0 and <= MaxOptionLength)
+        && quiz.Correct.Count > 0 // a quiz poll needs its correct options
         && quiz.Correct.All(c => c >= 0 && c < quiz.Options.Count);
 
     private static TelegramRequest AttachmentRequest(Target target, Attachment attachment, string? caption)

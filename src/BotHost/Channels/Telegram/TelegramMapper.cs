@@ -148,6 +148,8 @@ public static partial class TelegramMapper
             From = Sender(callback.From, null),
             ButtonData = callback.Data,
             CallbackId = callback.Id,
+            // An inaccessible message (date 0: deleted, or too old) can no longer be edited.
+            ButtonMessageId = callback.Message is { Date: > 0 } pressed ? Id(pressed.MessageId) : null,
         };
     }
 

@@ -87,17 +87,21 @@ public sealed record AnswerCallbackQueryRequest(string CallbackQueryId)
 public sealed record InputPollOption(string Text);
 
 /// <summary>
-/// A poll. Answers come back as poll_answer updates only when <see cref="IsAnonymous"/> is false,
-/// which is why it is not optional here.
+/// A poll, in the shape of Bot API 9.6 and later. Answers come back as poll_answer updates only when
+/// <see cref="IsAnonymous"/> is false, which is why it is not optional here.
 /// </summary>
 public sealed record SendPollRequest(long ChatId, string Question, IReadOnlyList<InputPollOption> Options)
 {
     public long? MessageThreadId { get; init; }
     public bool IsAnonymous { get; init; }
-    /// <summary>quiz (one correct option, Telegram shows it) or regular.</summary>
+    /// <summary>quiz (Telegram knows the correct options and shows them after a vote) or regular.</summary>
     public string Type { get; init; } = "quiz";
+    /// <summary>Several options may be chosen (a quiz with several correct answers, since Bot API 9.6).</summary>
     public bool? AllowsMultipleAnswers { get; init; }
-    public int? CorrectOptionId { get; init; }
+    /// <summary>Whether a vote may be changed: Telegram's default is no for a quiz and yes for a regular poll.</summary>
+    public bool? AllowsRevoting { get; init; }
+    /// <summary>The correct options of a quiz, in increasing order (Bot API 9.6 replaced the single correct_option_id).</summary>
+    public IReadOnlyList<int>? CorrectOptionIds { get; init; }
     public string? Explanation { get; init; }
     public ReplyMarkup? ReplyMarkup { get; init; }
 }

@@ -84,6 +84,8 @@ public sealed record PollAnswer
     public User? User { get; init; }
     /// <summary>Empty when the vote was retracted.</summary>
     public IReadOnlyList<int> OptionIds { get; init; } = [];
+    /// <summary>Bot API 9.6: the chosen options' lasting ids (options can be added to a regular poll); ours never change, so the indices suffice.</summary>
+    public IReadOnlyList<string>? OptionPersistentIds { get; init; }
 }
 
 public sealed record PollOption
@@ -103,7 +105,17 @@ public sealed record Poll
     /// <summary>regular or quiz.</summary>
     public string? Type { get; init; }
     public bool AllowsMultipleAnswers { get; init; }
+    /// <summary>Bot API 9.6: whether a vote may be changed.</summary>
+    public bool? AllowsRevoting { get; init; }
+    /// <summary>Before Bot API 9.6: the one correct option of a quiz.</summary>
     public int? CorrectOptionId { get; init; }
+    /// <summary>Bot API 9.6 and later: the correct options of a quiz (several for a multiple-answer quiz).</summary>
+    public IReadOnlyList<int>? CorrectOptionIds { get; init; }
+
+    /// <summary>A quiz's correct options, whichever shape the server wrote (empty when it did not say).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> CorrectOptions =>
+        CorrectOptionIds is { Count: > 0 } ids ? ids : CorrectOptionId is { } id ? [id] : [];
 }
 
 public sealed record Contact
@@ -161,11 +173,14 @@ public sealed record ChatMemberUpdated
 
 public sealed record BotCommand(string Command, string Description);
 
-/// <summary>Which users see a command list: default, all_private_chats, all_group_chats or chat_administrators.</summary>
+/// <summary>
+/// Which users see a command list: default, all_private_chats, all_group_chats or
+/// all_chat_administrators. (chat_administrators is one chat's administrators and needs that chat's id.)
+/// </summary>
 public sealed record BotCommandScope(string Type)
 {
     public static readonly BotCommandScope Default = new("default");
     public static readonly BotCommandScope AllPrivateChats = new("all_private_chats");
     public static readonly BotCommandScope AllGroupChats = new("all_group_chats");
-    public static readonly BotCommandScope ChatAdministrators = new("chat_administrators");
+    public static readonly BotCommandScope AllChatAdministrators = new("all_chat_administrators");
 }

@@ -54,11 +54,12 @@ public abstract class AnnouncementButtonHandler(Refusals refusals, params string
 
     protected abstract Task HandleAsync(TurnContext turn, Announcement announcement, string action, long? arg);
 
-    /// <summary>Buttons of a draft do nothing once it has been sent or cancelled: a toast says so.</summary>
+    /// <summary>Buttons of a draft do nothing once it has been sent or cancelled: a toast says so, and they come off.</summary>
     protected static async Task<bool> StillDraftAsync(TurnContext turn, Announcement a)
     {
         if (a.Status == AnnouncementStatus.Draft) return true;
         await turn.AnswerButtonAsync(turn.Text.Get("announce.not_draft", ("id", a.Id)));
+        await turn.SpendButtonsAsync();
         return false;
     }
 }
@@ -77,7 +78,8 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time, Refusal
         switch (action)
         {
             case AnnouncementButtons.AllGroups or AnnouncementButtons.Learners:
-                await Chosen(new Audience(action == AnnouncementButtons.AllGroups ? AudienceKind.AllGroups : AudienceKind.Learners));
+                await Chosen(new Audience(action == AnnouncementButtons.AllGroups ? AudienceKind.AllGroups : AudienceKind.Learners),
+                    turn.Text[action == AnnouncementButtons.AllGroups ? "announce.audience.all_groups" : "announce.audience.learners"]);
                 break;
             case AnnouncementButtons.PickCohort:
                 await turn.AnswerButtonAsync(null);
@@ -92,6 +94,7 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time, Refusal
                         .Select(c => new Learning.Messaging.Button(Learning.Storage.StoredText.In(c.Name, turn.Text.Language),
                             AnnouncementButtons.Data(a.Id, AnnouncementButtons.Cohort, c.Id))).ToList()),
                      [AnnouncementFlow.CancelButton(turn, a.Id)]]);
+                await turn.SpendButtonsAsync(turn.Text["announce.audience.cohort"]);
                 break;
             case AnnouncementButtons.Cohort when arg is { } cohortId:
                 if (await CohortStore.GetAsync(s, cohortId) is null)
@@ -99,7 +102,8 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time, Refusal
                     await Refusals.RefuseButtonAsync(turn, Access.Unknown);
                     return;
                 }
-                await Chosen(new Audience(AudienceKind.Cohort, CohortId: cohortId));
+                await Chosen(new Audience(AudienceKind.Cohort, CohortId: cohortId),
+                    await s.QuerySingleOrDefaultAsync<string?>("SELECT code FROM cohorts WHERE id = @cohortId", new { cohortId }));
                 break;
             case AnnouncementButtons.PickGroups:
                 await turn.AnswerButtonAsync(null);
@@ -107,6 +111,7 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time, Refusal
                 await Learning.Announcements.Announcements.SetAudienceAsync(s, a.Id, start);
                 await AnnouncementFlow.SetStepAsync(turn, a.Id, AnnouncementFlow.GroupsStep, time);
                 await AnnouncementFlow.ShowGroupsAsync(turn, a with { Audience = start });
+                await turn.SpendButtonsAsync(turn.Text["announce.audience.groups"]);
                 break;
             case AnnouncementButtons.ToggleGroup when arg is { } groupId:
                 if (!(await LearnerDirectory.GroupsAsync(s, [groupId])).ContainsKey(groupId))
@@ -127,19 +132,22 @@ public sealed class AnnouncementAudienceButtonHandler(TimeProvider time, Refusal
                     await turn.AnswerButtonAsync(turn.Text["announce.groups_none"]);
                     return;
                 }
-                await Chosen(a.Audience);
+                var names = (await AnnouncementFlow.GroupsAsync(s)).Where(g => a.Audience.GroupIds.Contains(g.Id)).Select(g => g.Label);
+                await Chosen(a.Audience, string.Join(", ", names));
                 break;
             default:
                 await turn.AnswerButtonAsync(null);
                 break;
         }
 
-        async Task Chosen(Audience audience)
+        // The audience is settled: the message that chose it shows the choice instead of its buttons.
+        async Task Chosen(Audience audience, string? choice)
         {
             await turn.AnswerButtonAsync(null);
             await Learning.Announcements.Announcements.SetAudienceAsync(s, a.Id, audience);
             await AnnouncementFlow.ClearStepAsync(turn);
             await AnnouncementFlow.AskWhenAsync(turn, a.Id);
+            await turn.SpendButtonsAsync(choice);
         }
     }
 }
@@ -161,6 +169,7 @@ public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServicePro
         {
             await Learning.Announcements.Announcements.SetSendAtAsync(turn.Session, a.Id, null);
             await AnnouncementFlow.PreviewAsync(turn, a with { SendAt = null });
+            await turn.SpendButtonsAsync(turn.Text["announce.send_now"]);
             return;
         }
         if (services.GetService(typeof(Scheduler.OneOffJobs)) is null)
@@ -171,6 +180,7 @@ public sealed class AnnouncementWhenButtonHandler(TimeProvider time, IServicePro
         var (_, zoneId, cohorts) = await AnnouncementFlow.ZoneAsync(turn.Session, a.Audience, turn.Text.Language);
         await AnnouncementFlow.SetStepAsync(turn, a.Id, AnnouncementFlow.TimeStep, time);
         await turn.ReplyAsync(turn.Text.Get("announce.ask_time", ("zone", zoneId), ("cohorts", cohorts)), [[AnnouncementFlow.CancelButton(turn, a.Id)]]);
+        await turn.SpendButtonsAsync(turn.Text["announce.send_later"]);
     }
 }
 
@@ -189,6 +199,7 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
             {
                 await turn.ReplyAsync(turn.Text.Get("announce.past_time", ("time", $"{AnnouncementFlow.Local(at, zone)} ({zoneId})")));
                 await AnnouncementFlow.AskWhenAsync(turn, a.Id);
+                await turn.SpendButtonsAsync(); // this preview is out of date: a new one follows the new time
                 return;
             }
             if (services.GetService(typeof(Scheduler.OneOffJobs)) is null)
@@ -203,6 +214,7 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
                 return;
             }
             await turn.ReplyAsync(turn.Text.Get("announce.scheduled", ("id", a.Id), ("time", AnnouncementFlow.Local(at, zone)), ("zone", zoneId)));
+            await turn.SpendButtonsAsync(turn.Text["announce.confirm"]);
             return;
         }
         var sent = await announcements.SendAsync(turn.Session, a.Id);
@@ -213,6 +225,7 @@ public sealed class AnnouncementConfirmButtonHandler(Learning.Announcements.Anno
         }
         await turn.ReplyAsync(turn.Text.Get("announce.sending", ("id", a.Id), ("copies", sent.Copies)));
         await announcements.QueueReportAsync(turn.Session, a.Id);
+        await turn.SpendButtonsAsync(turn.Text["announce.confirm"]);
     }
 }
 

@@ -23,6 +23,8 @@ public sealed class AnnouncementReadButtonHandler(Refusals refusals, TimeProvide
         {
             case ReadOutcome.Recorded or ReadOutcome.AlreadyRecorded:
                 await turn.AnswerButtonAsync(text[outcome == ReadOutcome.Recorded ? "announce.read_recorded" : "announce.read_already"]);
+                // A private copy is this learner's alone: once read, its button is spent (a group's copy stays for the others).
+                if (turn.Event.IsPrivate) await turn.SpendButtonsAsync();
                 break;
             case ReadOutcome.NotAddressed:
                 await refusals.RefuseAsync(turn, text["announce.read_not_addressed"], Refusals.Detail(turn.Event));

@@ -30,6 +30,23 @@ public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
             ExamMessages.Question(to, attempt, exam, q, time.GetUtcNow(), text) with { Edits = attempt.AskedKey ?? ExamMessages.QuestionKey(attempt, attempt.Position) });
     }
 
+    /// <summary>
+    /// The buttons of the question at <paramref name="position"/> are spent (it was answered, or the
+    /// attempt ended): they come off the message that asked it, showing the answer given when there is one.
+    /// Typed answers leave nothing to take off.
+    /// </summary>
+    public async Task SpendQuestionAsync(DbSession s, ChatAddress to, ExamAttempt attempt, int position, Response? answer, Localizer text)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(text);
+        if (position < 0 || position >= attempt.Questions.Count) return;
+        var asked = attempt.AskedKey ?? ExamMessages.QuestionKey(attempt, position);
+        var q = await Learning.Assessment.Exams.QuestionAsync(s, attempt, position);
+        if (q.Type == QuestionType.Fill) return;
+        var choice = answer is { Options.Count: > 0 } ? ExamMessages.Chosen(q, answer, text) : null;
+        await outbox.EnqueueAsync(s, asked + "/spent", Pipeline.SpentButtons.Message(to, choice, text) with { Edits = asked });
+    }
+
     /// <summary>The score, verdict and review of a finished attempt, after an optional notice (time is up).</summary>
     public async Task ResultAsync(DbSession s, Learning.Assessment.Exams exams, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text,
         string? notice = null)
@@ -47,8 +64,12 @@ public sealed class ExamFlow(Outbox outbox, Catalog catalog, TimeProvider time)
     /// notice. The sweep and a late Start press both send it, under the result's keys, so whichever
     /// finds the attempt first tells the learner and the other adds nothing.
     /// </summary>
-    public Task TimedOutAsync(DbSession s, Learning.Assessment.Exams exams, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text) =>
-        ResultAsync(s, exams, to, attempt, exam, text, text.Get("exam.timed_out", ("title", ExamMessages.Title(exam, text))));
+    public async Task TimedOutAsync(DbSession s, Learning.Assessment.Exams exams, ChatAddress to, ExamAttempt attempt, StoredExam exam, Localizer text)
+    {
+        await ResultAsync(s, exams, to, attempt, exam, text, text.Get("exam.timed_out", ("title", ExamMessages.Title(exam, text))));
+        // The question left waiting can no longer be answered.
+        await SpendQuestionAsync(s, to, attempt, attempt.Position, null, text);
+    }
 
     /// <summary>Invites a learner to each exam open to them that they have not tried, once per exam, cohort, learner and channel.</summary>
     public async Task InviteAsync(DbSession s, Learning.Assessment.Exams exams, long cohortId, long learnerId, ChatAddress to, string language)

@@ -72,6 +72,17 @@ public static class ExamMessages
         return new OutgoingMessage { To = to, Text = body.ToString(), Buttons = buttons };
     }
 
+    /// <summary>The options an answer chose, as the question's buttons named them ("True"; "A; C").</summary>
+    public static string Chosen(Question q, Response answer, Localizer text)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(text);
+        return q.Type == QuestionType.TrueFalse
+            ? string.Join("; ", answer.Options.Where(i => i is 0 or 1).Select(i => text[i == 0 ? "quiz.true" : "quiz.false"]))
+            : string.Join("; ", answer.Options.Order().Where(i => i >= 0 && i < q.Options.Count).Select(i => q.Options[i].In(text.Language)));
+    }
+
     /// <summary>The number of attempts left, or "no limit" for an exam that sets none (practice).</summary>
     public static string AttemptsLeft(int? left, Localizer text) =>
         left is { } n ? n.ToString(CultureInfo.InvariantCulture) : text["exam.attempts_unlimited"];
