@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Academy.BotHost.Channels.Telegram;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Statistics;
 using Academy.Learning.Storage;
+using Academy.BotHost.Chat;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
 
 namespace Academy.Bench;
 

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Academy.Learning.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Academy.Learning.Content;
 
 namespace Academy.Bench;
 

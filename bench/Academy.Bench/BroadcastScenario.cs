@@ -7,11 +7,16 @@ using Academy.BotHost.Dispatch;
 using Academy.Fakes.Telegram;
 using Academy.Learning.Announcements;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Scheduler;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Academy.BotHost.Features.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Bench;
 
@@ -55,7 +60,7 @@ public static class BroadcastScenario
         // The dispatcher lets a second pass after it starts (the platform's window of a predecessor).
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        var send = services.GetServices<IOneOffTask>().Single(t => t.Kind == Announcements.JobKind);
+        var send = services.GetServices<IOneOffTask>().Single(t => t.Kind == AnnouncementService.JobKind);
         var watch = Stopwatch.StartNew();
         await send.RunAsync(groupAnnouncement.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>(), CancellationToken.None);
         await send.RunAsync(learnerAnnouncement.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>(), CancellationToken.None);
@@ -105,7 +110,7 @@ public static class BroadcastScenario
     private static async Task<(long Groups, long Learners)> DraftAsync(IServiceProvider services, AcademyDatabase db, int privateChats)
     {
         var directory = services.GetRequiredService<LearnerDirectory>();
-        var announcements = services.GetRequiredService<Announcements>();
+        var announcements = services.GetRequiredService<AnnouncementService>();
         await using var w = await db.BeginAsync();
         var learners = (await w.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY learner_id")).Take(privateChats).ToList();
         foreach (var learner in learners)
@@ -116,8 +121,8 @@ public static class BroadcastScenario
         foreach (var audience in new[] { new Audience(AudienceKind.AllGroups), new Audience(AudienceKind.Learners) })
         {
             var id = await announcements.CreateDraftAsync(w, admin, reportChat);
-            await Announcements.SetContentAsync(w, id, "各位学员：本周五下午三点举行线上答疑，请准时参加。", null);
-            await Announcements.SetAudienceAsync(w, id, audience);
+            await AnnouncementService.SetContentAsync(w, id, "各位学员：本周五下午三点举行线上答疑，请准时参加。", null);
+            await AnnouncementService.SetAudienceAsync(w, id, audience);
             ids.Add(id);
         }
         await w.CommitAsync();

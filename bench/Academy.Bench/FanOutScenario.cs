@@ -5,11 +5,15 @@ using Academy.BotHost.Hosting;
 using Academy.Learning.Daily;
 using Academy.Learning.Import;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Academy.BotHost.Features.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Bench;
 

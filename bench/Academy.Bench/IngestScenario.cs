@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
 
 namespace Academy.Bench;
 

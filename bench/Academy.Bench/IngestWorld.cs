@@ -3,6 +3,7 @@ using System.Text;
 using Academy.Learning.Daily;
 using Academy.Learning.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.Learning.Content;
 
 namespace Academy.Bench;
 

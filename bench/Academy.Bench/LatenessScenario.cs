@@ -5,6 +5,7 @@ using Academy.Scheduler;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using Academy.Learning.Content;
 
 namespace Academy.Bench;
 

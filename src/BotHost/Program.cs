@@ -1,9 +1,10 @@
-using Academy.BotHost.Certificates;
 using Academy.BotHost.Cli;
-using Academy.BotHost.Dashboard;
 using Academy.BotHost.Hosting;
 using Academy.BotHost.Operations;
 using Academy.Scheduler;
+using Academy.BotHost.Features.Announcements;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Dashboard;
 
 // Academy's one process. Read this file as the table of contents; each line leads to its part.
 

@@ -3,6 +3,7 @@ using Academy.Learning.Daily;
 using Academy.Learning.Storage;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Academy.Learning.Content;
 
 namespace Academy.Scheduler;
 

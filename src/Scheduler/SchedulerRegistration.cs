@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Quartz;
+using Academy.Learning.Content;
 
 namespace Academy.Scheduler;
 

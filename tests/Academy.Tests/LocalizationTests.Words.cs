@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests;
 

@@ -1,4 +1,6 @@
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Channels;
 

@@ -4,6 +4,8 @@ using Academy.Learning.Import;
 using Academy.Learning.Localization;
 using Academy.Learning.Storage;
 using Microsoft.Extensions.Options;
+using Academy.BotHost.Features.Announcements;
+using Academy.Learning.Content;
 
 namespace Academy.BotHost.Cli;
 

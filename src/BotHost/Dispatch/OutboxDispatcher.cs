@@ -1,6 +1,7 @@
 using Academy.BotHost.Channels;
 using Academy.Learning.Messaging;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
 
 namespace Academy.BotHost.Dispatch;
 
@@ -14,9 +15,9 @@ namespace Academy.BotHost.Dispatch;
 /// another chat is still waiting out one too: then the limit is the bot's and every chat waits.
 /// </summary>
 public sealed class OutboxDispatcher(
-    AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Learning.Record.LearnerDirectory directory,
+    AcademyDatabase database, IEnumerable<IChannelClient> clients, Learning.Messaging.Outbox outbox, Academy.Learning.People.LearnerDirectory directory,
     DispatchOptions options, TimeProvider time, ILogger<OutboxDispatcher> logger, Operations.AcademyMetrics? metrics = null,
-    Certificates.CertificateRenderer? certificates = null) : BackgroundService
+    Features.Certificates.CertificateRenderer? certificates = null) : BackgroundService
 {
     public const int MaxAttempts = 12;
     private const int MaxInFlight = 64;

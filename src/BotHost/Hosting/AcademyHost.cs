@@ -1,8 +1,11 @@
 using Academy.Learning.Import;
 using Academy.Learning.Localization;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Microsoft.Extensions.Options;
+using Academy.BotHost.Features.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.People;
 
 namespace Academy.BotHost.Hosting;
 

@@ -1,6 +1,9 @@
-using Academy.BotHost.Handlers.Exams;
-using Academy.BotHost.Certificates;
-using Academy.Learning.Assessment;
+using Academy.BotHost.Features.Announcements;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Exams;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Hosting;
 
@@ -10,10 +13,10 @@ public static class AssessmentRegistration
     public static IServiceCollection AddAcademyAssessment(this IServiceCollection services)
     {
         services.AddSingleton<ExamResults>();
-        services.AddSingleton<Learning.Assessment.Certificates>();
+        services.AddSingleton<Academy.Learning.Credit.Certificates>();
         services.AddSingleton<Completion>();
         services.AddSingleton<ExamSeeds>();
-        services.AddSingleton<Exams>();
+        services.AddSingleton<ExamService>();
         services.AddSingleton<ExamFlow>();
         services.AddSingleton<ExamOutcomes>();
         services.AddOptions<ExamOptions>().BindConfiguration(ExamOptions.Section)
@@ -21,8 +24,8 @@ public static class AssessmentRegistration
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExamOptions>>().Value);
         services.AddSingleton<ExamSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExamSweep>());
-        services.AddSingleton<Surveys>();
-        services.AddSingleton<Learning.Statistics.ExamStatistics>();
+        services.AddSingleton<SurveyService>();
+        services.AddSingleton<Academy.Learning.Exams.ExamStatistics>();
 
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section)
             .Validate(o => o.Validate().Count == 0, "Certificates:PublicBaseUrl must be an absolute http(s) URL.").ValidateOnStart();

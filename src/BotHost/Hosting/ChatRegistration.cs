@@ -1,12 +1,19 @@
 using Academy.BotHost.Channels;
 using Academy.BotHost.Dispatch;
-using Academy.BotHost.Handlers;
-using Academy.BotHost.Handlers.Exams;
-using Academy.BotHost.Pipeline;
 using Academy.BotHost.Playground;
 using Academy.Learning.Daily;
 using Academy.Learning.Messaging;
-using Academy.Learning.Record;
+using Academy.BotHost.Chat;
+using Academy.BotHost.Features.Announcements;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Daily;
+using Academy.BotHost.Features.Dashboard;
+using Academy.BotHost.Features.Exams;
+using Academy.BotHost.Features.Groups;
+using Academy.BotHost.Features.Liaison;
+using Academy.BotHost.Features.Registration;
+using Academy.BotHost.Features.Surveys;
+using Academy.Learning.People;
 
 namespace Academy.BotHost.Hosting;
 

@@ -1,8 +1,9 @@
 using System.Net;
-using Academy.BotHost.Certificates;
-using Academy.BotHost.Dashboard;
 using Academy.BotHost.Operations;
 using Microsoft.AspNetCore.HttpOverrides;
+using Academy.BotHost.Features.Announcements;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Dashboard;
 
 namespace Academy.BotHost.Hosting;
 

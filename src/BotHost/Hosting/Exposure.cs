@@ -1,3 +1,5 @@
+using Academy.BotHost.Features.Announcements;
+
 namespace Academy.BotHost.Hosting;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Academy.BotHost.Channels;
 using Academy.BotHost.Channels.Telegram;
-using Academy.BotHost.Pipeline;
+using Academy.BotHost.Chat;
+using Academy.BotHost.Features.Announcements;
 
 namespace Academy.BotHost.Hosting;
 

@@ -3,6 +3,7 @@ using Academy.Learning.Storage;
 using Academy.Scheduler;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Academy.Learning.Content;
 
 namespace Academy.BotHost.Operations;
 

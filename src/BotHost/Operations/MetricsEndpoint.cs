@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Academy.BotHost.Channels;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
 
 namespace Academy.BotHost.Operations;
 
@@ -18,7 +19,7 @@ public static class MetricsEndpoint
         return app;
     }
 
-    private static async Task<IResult> WriteAsync(AcademyMetrics metrics, AcademyDatabase database, Pipeline.InboxStore inbox,
+    private static async Task<IResult> WriteAsync(AcademyMetrics metrics, AcademyDatabase database, Chat.InboxStore inbox,
         IEnumerable<IChannelClient> clients, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Academy.BotHost.Channels;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
+using Academy.BotHost.Chat;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Playground;
 

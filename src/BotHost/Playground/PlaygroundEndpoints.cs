@@ -1,8 +1,11 @@
 using System.Text.Json;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
+using Academy.BotHost.Chat;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Playground;
 

@@ -1,7 +1,11 @@
 using Academy.Learning.Import;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Playground;
 

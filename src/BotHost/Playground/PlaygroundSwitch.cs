@@ -1,6 +1,7 @@
 using System.Net;
 using Academy.BotHost.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Academy.BotHost.Features.Announcements;
 
 namespace Academy.BotHost.Playground;
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Announcements;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Academy.Learning.Localization;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Announcements;
 

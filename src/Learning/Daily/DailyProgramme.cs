@@ -1,9 +1,12 @@
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Microsoft.Extensions.Logging;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Daily;
 

@@ -6,6 +6,10 @@ using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Learning.Statistics;
 using Academy.Learning.Storage;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Daily;
 
@@ -24,7 +28,7 @@ public sealed record SkippedItem(ProgrammeItem Item, int Day, DateTimeOffset Pla
 /// <c>channel_identities</c> row); a person with no linked, reachable account gets nothing (the
 /// weekly digest lists such liaisons). Long lists are capped at <see cref="MaxNames"/> names.
 /// </remarks>
-public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = null)
+public sealed class Digests(Catalog catalog, Exams.ExamStatistics? exams = null)
 {
     /// <summary>How many names (or groups) a list shows before "… and N more".</summary>
     public const int MaxNames = 30;
@@ -129,7 +133,7 @@ public sealed class Digests(Catalog catalog, Statistics.ExamStatistics? exams = 
     /// For each exam someone in scope has taken (practice tests aside), after a blank line: who took it,
     /// the average and pass rate, the score bands, and the questions fewest got right. Empty before any result.
     /// </summary>
-    private static string ExamLines(Localizer t, Statistics.ExamReport? report)
+    private static string ExamLines(Localizer t, Exams.ExamReport? report)
     {
         if (report is null) return "";
         var taken = report.Exams.Where(e => e.Took > 0 && e.Kind != "practice").ToList();

@@ -1,8 +1,13 @@
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Statistics;
 using Academy.Learning.Storage;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Exports;
 
@@ -23,7 +28,7 @@ public static class DaySummary
         var quizzes = await ProgrammeStatistics.LearnerQuizzesAsync(s, cohort.Id, day, groupId);
         var nudges = await Nudges.WhenAsync(s, cohort.Id, groupId, day);
         var reminderAt = await GroupReminderAtAsync(s, cohort.Id, groupId, day);
-        var exams = (await new Assessment.ExamResults().ForCohortAsync(s, cohort.Id)).Where(r => r.Kind != "practice").ToLookup(r => r.LearnerId);
+        var exams = (await new Exams.ExamResults().ForCohortAsync(s, cohort.Id)).Where(r => r.Kind != "practice").ToLookup(r => r.LearnerId);
         var zone = cohort.Calendar.Zone;
         // To the minute, as a liaison reads a clock (and as the file shows it).
         TimeOnly Local(DateTimeOffset at) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime) is var t ? new TimeOnly(t.Hour, t.Minute) : default;
@@ -60,7 +65,7 @@ public static class DaySummary
     }
 
     // "Pre-test 40; Post-test 90 ✓": each counted result so far, ✓ where it passed.
-    private static string ExamCell(Localizer text, IEnumerable<Assessment.CountedResult> results)
+    private static string ExamCell(Localizer text, IEnumerable<Exams.CountedResult> results)
     {
         var cells = results.OrderBy(r => r.Kind switch { "pre" => 0, "post" => 1, _ => 2 }).ThenBy(r => r.ExamCode, StringComparer.Ordinal).Select(r =>
             $"{text["exams.kind." + r.Kind]} {Math.Round(r.Score, 1).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}{(r.Passed ? " ✓" : "")}").ToList();

@@ -2,6 +2,9 @@ using Academy.Learning.Model;
 using Academy.Learning.Storage;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Import;
 

@@ -1,5 +1,7 @@
 using Academy.Learning.Model;
 using YamlDotNet.RepresentationModel;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Import;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Model;
 

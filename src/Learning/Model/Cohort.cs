@@ -1,3 +1,6 @@
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
+
 namespace Academy.Learning.Model;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
+
 namespace Academy.Learning.Model;
 
 /// <summary>Minutes credited for one kind of activity, and the most of them one day may earn.</summary>

@@ -1,3 +1,6 @@
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
+
 namespace Academy.Learning.Model;
 
 /// <summary>The languages Academy speaks: English, Simplified Chinese and Vietnamese.</summary>

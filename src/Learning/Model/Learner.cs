@@ -1,3 +1,6 @@
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
+
 namespace Academy.Learning.Model;
 
 /// <summary>What a person may do. Admin is global; a liaison runs their own study groups.</summary>

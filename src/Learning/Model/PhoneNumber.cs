@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Model;
 

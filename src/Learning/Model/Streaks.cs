@@ -1,3 +1,6 @@
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
+
 namespace Academy.Learning.Model;
 
 /// <summary>Check-in streaks, counted in programme days (skipped weekends and holidays do not break them).</summary>

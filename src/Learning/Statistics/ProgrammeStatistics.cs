@@ -1,5 +1,9 @@
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Statistics;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Storage;
 

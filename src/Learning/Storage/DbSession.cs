@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Storage;
 

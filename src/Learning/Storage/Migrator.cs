@@ -1,6 +1,7 @@
 using System.Reflection;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Storage;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Storage;
 

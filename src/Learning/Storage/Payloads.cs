@@ -1,4 +1,7 @@
 using Academy.Learning.Model;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Learning.Storage;
 

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Storage;
 

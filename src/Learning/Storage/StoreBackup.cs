@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Academy.Learning.Content;
 
 namespace Academy.Learning.Storage;
 

@@ -1,3 +1,5 @@
+using Academy.Learning.Content;
+
 namespace Academy.Learning.Storage;
 
 /// <summary>The database engine behind Academy.</summary>

@@ -5,10 +5,14 @@ using Academy.Learning.Announcements;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Announcements;
 
@@ -17,7 +21,7 @@ public abstract class AnnouncementSuite : StoreTestBase
 {
     private static readonly Localizer En = Catalog.Default.For("en");
 
-    private Academy.Learning.Announcements.Announcements Service() =>
+    private Academy.Learning.Announcements.AnnouncementService Service() =>
         new(new Outbox(Time), Catalog.Default, new LearnerDirectory(Time), Time);
 
     private async Task<long> AdminAsync(DbSession s) => await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84903100200'");
@@ -35,9 +39,9 @@ public abstract class AnnouncementSuite : StoreTestBase
                 await directory.BindGroupChatAsync(s, await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = @code", new { code }),
                     new ChatAddress("telegram", chat));
             id = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
-            Assert.True(await Academy.Learning.Announcements.Announcements.SetContentAsync(s, id, "Week 2 starts on Monday.", null));
-            Assert.True(await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, id, new Audience(AudienceKind.AllGroups)));
-            Assert.Equal(new AudienceSize(3, 2, 20, 1), await Academy.Learning.Announcements.Announcements.SizeAsync(s, new Audience(AudienceKind.AllGroups)));
+            Assert.True(await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, id, "Week 2 starts on Monday.", null));
+            Assert.True(await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, id, new Audience(AudienceKind.AllGroups)));
+            Assert.Equal(new AudienceSize(3, 2, 20, 1), await Academy.Learning.Announcements.AnnouncementService.SizeAsync(s, new Audience(AudienceKind.AllGroups)));
             var outcome = await service.SendAsync(s, id);
             Assert.Equal(new SendOutcome(2, 20, 1), outcome);
             Assert.Null(await service.SendAsync(s, id)); // sending again queues nothing
@@ -59,20 +63,20 @@ public abstract class AnnouncementSuite : StoreTestBase
             var nhung = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
             var tuan = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84914222333'");
             var liaison = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84912345678'");
-            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, id, nhung, Time.GetUtcNow()));
-            Assert.Equal(ReadOutcome.AlreadyRecorded, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, id, nhung, Time.GetUtcNow()));
-            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, id, tuan, Time.GetUtcNow()));
-            Assert.Equal(ReadOutcome.NotAddressed, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, id, liaison, Time.GetUtcNow()));
-            Assert.Equal(ReadOutcome.Unknown, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, id + 99, nhung, Time.GetUtcNow()));
+            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.AnnouncementService.RecordReadAsync(s, id, nhung, Time.GetUtcNow()));
+            Assert.Equal(ReadOutcome.AlreadyRecorded, await Academy.Learning.Announcements.AnnouncementService.RecordReadAsync(s, id, nhung, Time.GetUtcNow()));
+            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.AnnouncementService.RecordReadAsync(s, id, tuan, Time.GetUtcNow()));
+            Assert.Equal(ReadOutcome.NotAddressed, await Academy.Learning.Announcements.AnnouncementService.RecordReadAsync(s, id, liaison, Time.GetUtcNow()));
+            Assert.Equal(ReadOutcome.Unknown, await Academy.Learning.Announcements.AnnouncementService.RecordReadAsync(s, id + 99, nhung, Time.GetUtcNow()));
             Time.Advance(TimeSpan.FromSeconds(5));
-            Assert.Equal([id], await Academy.Learning.Announcements.Announcements.ReportsDueAsync(s, Time.GetUtcNow() - TimeSpan.FromSeconds(3)));
+            Assert.Equal([id], await Academy.Learning.Announcements.AnnouncementService.ReportsDueAsync(s, Time.GetUtcNow() - TimeSpan.FromSeconds(3)));
             Assert.True(await service.RefreshReportAsync(s, id));
             Assert.False(await service.RefreshReportAsync(s, id)); // nothing changed since: no edit
             await s.CommitAsync();
         }
         await using (var s = await Db.BeginReadAsync())
         {
-            var a = (await Academy.Learning.Announcements.Announcements.GetAsync(s, id))!;
+            var a = (await Academy.Learning.Announcements.AnnouncementService.GetAsync(s, id))!;
             Assert.Equal(AnnouncementStatus.Sent, a.Status);
             var report = await DeliveryReport.ComputeAsync(s, a);
             // SH-01 has no chat: its 6 learners got no copy, so they are listed apart and not counted as unread.
@@ -99,8 +103,8 @@ public abstract class AnnouncementSuite : StoreTestBase
         await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at, unreachable_at) VALUES ('telegram', '7002', @l, 1, 5)", new { l = learners[1] });
         await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', '7003', @l, 1)", new { l = learners[2] });
         var id = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
-        await Academy.Learning.Announcements.Announcements.SetContentAsync(s, id, "", new Attachment(AttachmentKind.Document, "timetable.pdf", PlatformFileId: "BQAC9", PlatformChannel: "telegram"));
-        await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, id, new Audience(AudienceKind.Learners));
+        await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, id, "", new Attachment(AttachmentKind.Document, "timetable.pdf", PlatformFileId: "BQAC9", PlatformChannel: "telegram"));
+        await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, id, new Audience(AudienceKind.Learners));
         Assert.Equal(new SendOutcome(2, 20, 18), await service.SendAsync(s, id));
         var copies = (await s.QueryAsync<(string Channel, string ChatId, string Payload)>(
             "SELECT c.channel, c.chat_id, o.payload FROM announcement_copies c JOIN outbox o ON o.idem_key = c.outbox_key ORDER BY c.channel")).ToList();
@@ -123,24 +127,24 @@ public abstract class AnnouncementSuite : StoreTestBase
             var shanghai = await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'SH-01'");
             await new LearnerDirectory(Time).BindGroupChatAsync(s, hanoi, new ChatAddress("telegram", "-100111")); // SH-01 has no chat
             groups = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
-            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, groups, "Hanoi and Shanghai.", null);
-            await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, groups, new Audience(AudienceKind.Groups, GroupIds: [hanoi, shanghai]));
+            await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, groups, "Hanoi and Shanghai.", null);
+            await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, groups, new Audience(AudienceKind.Groups, GroupIds: [hanoi, shanghai]));
             Assert.Equal(new SendOutcome(1, 13, 1), await service.SendAsync(s, groups));
             // A private audience: two of the twenty learners have a private chat with the bot.
             var ids = (await s.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE role = 'learner' ORDER BY learner_id")).ToList();
             await s.ExecuteAsync("INSERT INTO channel_identities (channel, external_id, learner_id, linked_at) VALUES ('telegram', '7001', @a, 1), ('telegram', '7002', @b, 1)",
                 new { a = ids[0], b = ids[1] });
             learners = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
-            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, learners, "Everyone.", null);
-            await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, learners, new Audience(AudienceKind.Learners));
+            await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, learners, "Everyone.", null);
+            await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, learners, new Audience(AudienceKind.Learners));
             Assert.Equal(new SendOutcome(2, 20, 18), await service.SendAsync(s, learners));
             var nhung = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84913000111'");
-            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.Announcements.RecordReadAsync(s, groups, nhung, Time.GetUtcNow()));
+            Assert.Equal(ReadOutcome.Recorded, await Academy.Learning.Announcements.AnnouncementService.RecordReadAsync(s, groups, nhung, Time.GetUtcNow()));
             await s.CommitAsync();
         }
         await using (var s = await Db.BeginReadAsync())
         {
-            var report = await DeliveryReport.ComputeAsync(s, (await Academy.Learning.Announcements.Announcements.GetAsync(s, groups))!);
+            var report = await DeliveryReport.ComputeAsync(s, (await Academy.Learning.Announcements.AnnouncementService.GetAsync(s, groups))!);
             Assert.Equal((7, 1, 6, 6), (report.Learners, report.Read, report.NotReadCount, report.Unreached));
             var hanoiNames = (await s.QueryAsync<string>(
                 "SELECT l.name FROM enrollments e JOIN learners l ON l.id = e.learner_id JOIN study_groups g ON g.id = e.group_id WHERE g.code = 'HN-01' AND e.role = 'learner' AND l.phone <> '+84913000111' ORDER BY l.name")).ToList();
@@ -149,17 +153,17 @@ public abstract class AnnouncementSuite : StoreTestBase
             Assert.Contains("Not reachable (no bound chat): 1 group\n6 learners in those groups got no copy and are not counted below\nRead: 1 of 7 learners\n", text, StringComparison.Ordinal);
 
             // A private audience: only those with a copy are counted; the rest are the "not reachable" line already.
-            var privately = await DeliveryReport.ComputeAsync(s, (await Academy.Learning.Announcements.Announcements.GetAsync(s, learners))!);
+            var privately = await DeliveryReport.ComputeAsync(s, (await Academy.Learning.Announcements.AnnouncementService.GetAsync(s, learners))!);
             Assert.Equal((2, 0, 2, 18, 18), (privately.Learners, privately.Read, privately.NotReadCount, privately.NotReachable, privately.Unreached));
             var privateText = privately.Render(En);
             Assert.Contains("Not reachable (no private chat with the bot): 18 learners\nRead: 0 of 2 learners", privateText, StringComparison.Ordinal);
             Assert.DoesNotContain("got no copy", privateText, StringComparison.Ordinal);
 
             // The dashboard's figures are the same.
-            var figures = (await Academy.Learning.Statistics.AnnouncementFigures.LatestAsync(s, null)).ToDictionary(f => f.Id);
+            var figures = (await Academy.Learning.Announcements.AnnouncementFigures.LatestAsync(s, null)).ToDictionary(f => f.Id);
             Assert.Equal((7, 1), (figures[groups].Audience, figures[groups].Read));
             Assert.Equal((2, 0), (figures[learners].Audience, figures[learners].Read));
-            var hanoiOnly = (await Academy.Learning.Statistics.AnnouncementFigures.LatestAsync(s,
+            var hanoiOnly = (await Academy.Learning.Announcements.AnnouncementFigures.LatestAsync(s,
                 [await s.ExecuteScalarAsync<long>("SELECT id FROM study_groups WHERE code = 'HN-01'")])).Single(f => f.Id == groups);
             Assert.Equal((7, 1), (hanoiOnly.Audience, hanoiOnly.Read));
         }
@@ -172,14 +176,14 @@ public abstract class AnnouncementSuite : StoreTestBase
         var service = Service();
         await using var s = await Db.BeginAsync();
         var id = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
-        await Academy.Learning.Announcements.Announcements.SetContentAsync(s, id, "Later.", null);
-        await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, id, new Audience(AudienceKind.AllGroups));
+        await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, id, "Later.", null);
+        await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, id, new Audience(AudienceKind.AllGroups));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => service.ScheduleAsync(s, id, Time.GetUtcNow().AddMinutes(-1)));
         Assert.True(await service.ScheduleAsync(s, id, Time.GetUtcNow().AddHours(1)));
-        Assert.True(await Academy.Learning.Announcements.Announcements.CancelAsync(s, id));
+        Assert.True(await Academy.Learning.Announcements.AnnouncementService.CancelAsync(s, id));
         Assert.Null(await service.SendAsync(s, id));
         Assert.Equal(0, await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM announcement_copies"));
-        Assert.False(await Academy.Learning.Announcements.Announcements.SetContentAsync(s, id, "Changed.", null));
+        Assert.False(await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, id, "Changed.", null));
     }
 
     [Fact]
@@ -197,8 +201,8 @@ public abstract class AnnouncementSuite : StoreTestBase
         await s.ExecuteAsync("INSERT INTO group_chats (channel, chat_id, group_id, active, bound_at) SELECT 'telegram', '-9' || id, id, 1, 0 FROM study_groups WHERE code LIKE 'X-%'");
         var service = Service();
         var id = await service.CreateDraftAsync(s, await AdminAsync(s), new ChatAddress("telegram", "5001"));
-        await Academy.Learning.Announcements.Announcements.SetContentAsync(s, id, "National session at 14:00.", null);
-        await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, id, new Audience(AudienceKind.Cohort, CohortId: cohort));
+        await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, id, "National session at 14:00.", null);
+        await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, id, new Audience(AudienceKind.Cohort, CohortId: cohort));
         var clock = Stopwatch.StartNew();
         var outcome = await service.SendAsync(s, id);
         await service.QueueReportAsync(s, id);

@@ -5,6 +5,7 @@ using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Announcements;
 

@@ -1,4 +1,6 @@
-using Academy.Learning.Assessment;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Assessment;
 

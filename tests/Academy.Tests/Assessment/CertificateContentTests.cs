@@ -1,12 +1,15 @@
 using System.Net;
 using System.Text.Json;
-using Academy.Learning.Assessment;
 using Academy.Learning.Localization;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Dashboard.DashboardSupport;
 using static Academy.Tests.Support.PlaygroundUser;
+using Academy.Learning.Content;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Assessment;
 

@@ -1,8 +1,10 @@
-using Academy.Learning.Assessment;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Assessment;
 

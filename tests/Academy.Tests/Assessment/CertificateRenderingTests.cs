@@ -1,9 +1,11 @@
-using Academy.BotHost.Certificates;
 using Academy.BotHost.Channels;
-using Academy.Learning.Assessment;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
 using Microsoft.Extensions.Logging.Abstractions;
+using Academy.BotHost.Features.Certificates;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Assessment;
 
@@ -52,7 +54,7 @@ public sealed class CertificateRenderingTests
 
         // In a sentence the control is gone too, and a right-to-left name is an isolate: the words after it keep their order.
         string Congratulation(string name) => Catalog.Default.For("en").Get("certificate.congratulations",
-            ("name", Academy.Learning.Assessment.Certificates.IsolatedName(name)), ("course", "Digital safety"), ("hours", "2.5"), ("code", certificate.Code));
+            ("name", Academy.Learning.Credit.Certificates.IsolatedName(name)), ("course", "Digital safety"), ("hours", "2.5"), ("code", certificate.Code));
         Assert.StartsWith("🎓 Congratulations, Nguyễn Văn An Bình! You have completed", Congratulation(certificate.Name), StringComparison.Ordinal);
         Assert.StartsWith("🎓 Congratulations, \u2068سارة أحمد\u2069! You have completed", Congratulation("سارة \u202Eأحمد"), StringComparison.Ordinal);
     }

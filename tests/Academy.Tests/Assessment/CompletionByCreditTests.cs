@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Academy.Learning.Localization;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Support.PlaygroundSteps;
 using static Academy.Tests.Support.PlaygroundUser;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.People;
 
 namespace Academy.Tests.Assessment;
 

@@ -3,6 +3,7 @@ using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Dashboard.DashboardSupport;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Assessment;
 

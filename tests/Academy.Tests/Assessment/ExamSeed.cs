@@ -1,4 +1,5 @@
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Assessment;
 

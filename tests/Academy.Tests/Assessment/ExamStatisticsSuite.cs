@@ -1,10 +1,14 @@
-using Academy.Learning.Assessment;
 using Academy.Learning.Daily;
 using Academy.Learning.Localization;
 using Academy.Learning.Storage;
 using Academy.Learning.Statistics;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Assessment;
 

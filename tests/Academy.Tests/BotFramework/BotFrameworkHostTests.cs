@@ -230,7 +230,7 @@ public sealed class BotFrameworkHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await PostThroughProxyAsync(host, PrivateMessage(Admin, "/help"), "not.a.jwt",
             ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "evil.example")));
         Assert.Equal("https://academy.example.org/verify/ABCD",
-            host.Services.GetRequiredService<Academy.BotHost.Certificates.CertificateLinks>().VerifyUrl("ABCD"));
+            host.Services.GetRequiredService<Academy.BotHost.Features.Certificates.CertificateLinks>().VerifyUrl("ABCD"));
 
         Assert.Equal(HttpStatusCode.OK, await PostThroughProxyAsync(host, PrivateMessage(Admin, "/dashboard"), _connector.Token(_time.GetUtcNow()), proxied));
         await WaitForPostAsync(Personal(Admin), a => a.Text.Contains("https://academy.example.org/dashboard/signin?token=", StringComparison.Ordinal));

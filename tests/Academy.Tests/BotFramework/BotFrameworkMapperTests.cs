@@ -4,6 +4,8 @@ using Academy.BotHost.Channels.BotFramework;
 using Academy.BotHost.Dispatch;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.BotFramework;
 

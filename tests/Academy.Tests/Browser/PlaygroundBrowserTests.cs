@@ -2,6 +2,7 @@ using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Browser;
 

@@ -1,17 +1,27 @@
 using System.Globalization;
 using System.Text;
 using Academy.BotHost.Channels;
-using Academy.BotHost.Handlers;
-using Academy.BotHost.Handlers.Announcing;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Support.PlaygroundSteps;
+using Academy.BotHost.Chat;
+using Academy.BotHost.Features.Announcements;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Daily;
+using Academy.BotHost.Features.Dashboard;
+using Academy.BotHost.Features.Groups;
+using Academy.BotHost.Features.Liaison;
+using Academy.BotHost.Features.Registration;
+using Academy.BotHost.Features.Surveys;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Chat;
 
@@ -88,18 +98,18 @@ public sealed class ButtonOwnershipTests : IAsyncLifetime
                 new { h = _hanoiQuiz, c = _saigonQuiz });
 
             // An announcement sent to HN-01; a draft of the admin's, and one of another admin's.
-            var announcements = _app.Services.GetRequiredService<Academy.Learning.Announcements.Announcements>();
+            var announcements = _app.Services.GetRequiredService<Academy.Learning.Announcements.AnnouncementService>();
             var adminId = await s.ExecuteScalarAsync<long>("SELECT id FROM learners WHERE phone = '+84903100200'");
             var report = new ChatAddress("playground", _admin.PersonaId);
             _sentAnnouncement = await announcements.CreateDraftAsync(s, adminId, report);
-            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, _sentAnnouncement, "For Hanoi.", null);
-            await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, _sentAnnouncement,
+            await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, _sentAnnouncement, "For Hanoi.", null);
+            await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, _sentAnnouncement,
                 new Academy.Learning.Announcements.Audience(Academy.Learning.Announcements.AudienceKind.Groups, GroupIds: [_hanoiGroup]));
             Assert.NotNull(await announcements.SendAsync(s, _sentAnnouncement));
             _draft = await announcements.CreateDraftAsync(s, adminId, report);
-            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, _draft, "Mine.", null);
+            await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, _draft, "Mine.", null);
             _foreignDraft = await announcements.CreateDraftAsync(s, adminId, report);
-            await Academy.Learning.Announcements.Announcements.SetContentAsync(s, _foreignDraft, "Someone else's.", null);
+            await Academy.Learning.Announcements.AnnouncementService.SetContentAsync(s, _foreignDraft, "Someone else's.", null);
             await s.ExecuteAsync("UPDATE announcements SET created_by = (SELECT id FROM learners WHERE phone = '+84912345678') WHERE id = @_foreignDraft", new { _foreignDraft });
             await s.CommitAsync();
         }
@@ -202,7 +212,7 @@ public sealed class ButtonOwnershipTests : IAsyncLifetime
                 case AnnouncementButtonHandler a:
                     kinds.AddRange(a.Actions.Select(action => "an:" + action));
                     break;
-                case Academy.BotHost.Pipeline.EventHandler { EventKind: ChatEventKind.PollAnswer }:
+                case Academy.BotHost.Chat.ChatEventHandler { EventKind: ChatEventKind.PollAnswer }:
                     kinds.Add("poll");
                     break;
                 default:

@@ -1,13 +1,17 @@
 using Academy.BotHost.Channels;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Academy.BotHost.Chat;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Chat;
 

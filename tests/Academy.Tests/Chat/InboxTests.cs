@@ -1,7 +1,8 @@
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.BotHost.Chat;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Chat;
 

@@ -1,12 +1,21 @@
 using System.Text.Json;
-using Academy.BotHost.Handlers;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Support.PlaygroundSteps;
+using Academy.BotHost.Chat;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Daily;
+using Academy.BotHost.Features.Dashboard;
+using Academy.BotHost.Features.Groups;
+using Academy.BotHost.Features.Liaison;
+using Academy.BotHost.Features.Registration;
+using Academy.BotHost.Features.Surveys;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.People;
 
 namespace Academy.Tests.Chat;
 

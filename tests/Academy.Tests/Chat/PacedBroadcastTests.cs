@@ -1,12 +1,16 @@
 using System.Globalization;
 using Academy.Learning.Announcements;
-using AnnouncementService = Academy.Learning.Announcements.Announcements;
+using AnnouncementService = Academy.Learning.Announcements.AnnouncementService;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Scheduler;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Chat;
 

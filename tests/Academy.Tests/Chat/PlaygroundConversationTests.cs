@@ -5,6 +5,7 @@ using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Support.PlaygroundUser;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Chat;
 
@@ -76,14 +77,14 @@ public sealed class PlaygroundConversationTests : IAsyncLifetime
         {
             var ids = await s.QuerySingleAsync<(long Cohort, long Group, long Question)>(
                 "SELECT g.cohort_id, g.id, q.id FROM study_groups g, questions q WHERE g.code = 'HN-01' AND q.code = 'pw-09'");
-            var record = _app.Services.GetRequiredService<Academy.Learning.Record.LearnerRecord>();
-            var delivery = await record.RecordDeliveryAsync(s, new Academy.Learning.Record.Delivery(
-                "test/pw-09", ids.Cohort, ids.Group, null, 1, Academy.Learning.Record.DeliveryKind.Question, QuestionId: ids.Question));
+            var record = _app.Services.GetRequiredService<Academy.Learning.Daily.LearnerRecord>();
+            var delivery = await record.RecordDeliveryAsync(s, new Academy.Learning.Daily.Delivery(
+                "test/pw-09", ids.Cohort, ids.Group, null, 1, Academy.Learning.Daily.DeliveryKind.Question, QuestionId: ids.Question));
             var question = (await ContentStore.GetQuestionAsync(s, ids.Question))!;
             await _app.Services.GetRequiredService<Academy.Learning.Messaging.Outbox>().EnqueueAsync(s, "test/pw-09/msg", new Academy.Learning.Messaging.OutgoingMessage
             {
                 To = new Academy.Learning.Model.ChatAddress("playground", group),
-                Quiz = Academy.Learning.Record.Programme.QuizOf(question, delivery, Academy.Learning.Localization.Catalog.Default.For("vi")),
+                Quiz = Academy.Learning.Daily.Programme.QuizOf(question, delivery, Academy.Learning.Localization.Catalog.Default.For("vi")),
             });
             await s.CommitAsync();
         }

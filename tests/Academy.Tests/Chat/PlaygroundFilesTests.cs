@@ -6,6 +6,8 @@ using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Chat;
 

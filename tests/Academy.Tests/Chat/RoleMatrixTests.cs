@@ -1,10 +1,18 @@
-using Academy.BotHost.Handlers;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Support.PlaygroundSteps;
+using Academy.BotHost.Chat;
+using Academy.BotHost.Features.Certificates;
+using Academy.BotHost.Features.Daily;
+using Academy.BotHost.Features.Dashboard;
+using Academy.BotHost.Features.Groups;
+using Academy.BotHost.Features.Liaison;
+using Academy.BotHost.Features.Registration;
+using Academy.BotHost.Features.Surveys;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Chat;
 

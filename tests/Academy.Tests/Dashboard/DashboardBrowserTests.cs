@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Academy.Tests.Dashboard.DashboardSupport;
 using static Academy.Tests.Support.PlaygroundUser;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Dashboard;
 

@@ -4,6 +4,7 @@ using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Academy.Tests.Dashboard.DashboardSupport;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Dashboard;
 
@@ -70,7 +71,7 @@ public sealed class DashboardContentTests : IAsyncLifetime
             var id = await s.ExecuteScalarAsync<long>(
                 "INSERT INTO announcements (created_by, created_at, text, status) VALUES (@adminId, @at, 'Nghỉ học chiều nay', 'draft') RETURNING id",
                 new { adminId, at });
-            Assert.True(await Academy.Learning.Announcements.Announcements.SetAudienceAsync(s, id,
+            Assert.True(await Academy.Learning.Announcements.AnnouncementService.SetAudienceAsync(s, id,
                 new Academy.Learning.Announcements.Audience(Academy.Learning.Announcements.AudienceKind.Groups, GroupIds: [groupId])));
             await s.ExecuteAsync("UPDATE announcements SET status = 'sent', sent_at = @at WHERE id = @id", new { id, at });
             await s.CommitAsync();
@@ -82,7 +83,7 @@ public sealed class DashboardContentTests : IAsyncLifetime
         Assert.Contains("<td>2026-12-01 09:00 (Asia/Ho_Chi_Minh)</td><td class=\"text\">Nghỉ học chiều nay</td>", announcements, StringComparison.Ordinal);
         Assert.DoesNotContain("UTC", announcements, StringComparison.Ordinal);
 
-        var note = $"<p class=\"zone\" id=\"zone\">{Academy.BotHost.Dashboard.DashboardHtml.E(En.Get("web.dashboard.zone_note", ("zone", "Asia/Ho_Chi_Minh")))}</p>";
+        var note = $"<p class=\"zone\" id=\"zone\">{Academy.BotHost.Features.Dashboard.DashboardHtml.E(En.Get("web.dashboard.zone_note", ("zone", "Asia/Ho_Chi_Minh")))}</p>";
         Assert.Contains(note, await PageAsync(client, $"/dashboard/groups/{groupId}", cookie), StringComparison.Ordinal);
         Assert.Contains(note, await PageAsync(client, $"/dashboard/learners/{learnerId}", cookie), StringComparison.Ordinal);
         Assert.NotNull(learner);

@@ -3,6 +3,7 @@ using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Academy.Tests.Dashboard.DashboardSupport;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Dashboard;
 

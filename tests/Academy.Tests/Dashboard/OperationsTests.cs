@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static Academy.Tests.Dashboard.DashboardSupport;
 using static Academy.Tests.Support.PlaygroundUser;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Dashboard;
 

@@ -1,7 +1,5 @@
-using ExamService = Academy.Learning.Assessment.Exams;
+using ExamService = Academy.Learning.Exams.ExamService;
 using System.Text.Json;
-using Academy.BotHost.Handlers.Exams;
-using Academy.Learning.Assessment;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
@@ -9,6 +7,11 @@ using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using static Academy.Tests.Support.PlaygroundSteps;
+using Academy.BotHost.Features.Exams;
+using Academy.Learning.Content;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Exams;
 

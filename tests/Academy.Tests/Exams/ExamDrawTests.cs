@@ -1,5 +1,7 @@
-using Academy.Learning.Assessment;
 using Academy.Learning.Model;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Exams;
 

@@ -1,7 +1,9 @@
-using Academy.BotHost.Handlers.Exams;
-using Academy.Learning.Assessment;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
+using Academy.BotHost.Features.Exams;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Exams;
 

@@ -1,10 +1,13 @@
-using ExamService = Academy.Learning.Assessment.Exams;
-using Academy.Learning.Assessment;
+using ExamService = Academy.Learning.Exams.ExamService;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Content;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Exams;
 
@@ -345,7 +348,7 @@ public abstract class ExamSuite : StoreTestBase
         for (int i = 0; i < 25; i++) await TakeAsync(practiceId, right: i % 3); // more than the 20 a pack may set as a limit
         var open = Assert.Single(await InAsync(s => _exams.OpenAsync(s, _cohortId, _learnerId)), o => o.Exam.Id == practiceId);
         Assert.Null(open.AttemptsLeft);
-        Assert.Equal("unlimited", Academy.BotHost.Handlers.Exams.ExamMessages.AttemptsLeft(open.AttemptsLeft, En));
+        Assert.Equal("unlimited", Academy.BotHost.Features.Exams.ExamMessages.AttemptsLeft(open.AttemptsLeft, En));
 
         var completion = new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Catalog.Default, Time), new ExamResults(), Time);
         var status = await InAsync(s => completion.EvaluateAsync(s, _cohortId, _learnerId));

@@ -4,13 +4,17 @@ using System.Globalization;
 using System.Net;
 using Academy.Learning.Import;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Faults;
 

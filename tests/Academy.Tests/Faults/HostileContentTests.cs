@@ -6,6 +6,7 @@ using Academy.Tests.Dashboard;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Faults;
 

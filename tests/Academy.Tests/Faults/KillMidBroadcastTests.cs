@@ -8,6 +8,9 @@ using Academy.Tests.Support;
 using Academy.Tests.Telegram;
 using Npgsql;
 using Xunit.Abstractions;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Faults;
 

@@ -3,12 +3,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Faults;
 

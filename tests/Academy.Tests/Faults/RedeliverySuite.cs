@@ -3,6 +3,7 @@ using System.Text;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Faults;
 

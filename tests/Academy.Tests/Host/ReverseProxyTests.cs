@@ -4,13 +4,14 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Academy.BotHost.Certificates;
 using Academy.BotHost.Cli;
 using Academy.BotHost.Hosting;
 using Academy.Tests.Support;
 using Academy.Tests.Telegram;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.BotHost.Features.Announcements;
+using Academy.BotHost.Features.Certificates;
 
 namespace Academy.Tests.Host;
 

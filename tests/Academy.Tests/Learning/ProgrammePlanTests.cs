@@ -1,6 +1,9 @@
 using Academy.Learning.Daily;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Learning;
 

@@ -4,11 +4,15 @@ using Academy.Learning.Daily;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Statistics;
 using Academy.Learning.Storage;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Reporting;
 

@@ -1,11 +1,15 @@
 using Academy.Learning.Exports;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
-using Academy.Learning.Record;
 using Academy.Learning.Statistics;
 using Academy.Learning.Storage;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Announcements;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
 
 namespace Academy.Tests.Reporting;
 

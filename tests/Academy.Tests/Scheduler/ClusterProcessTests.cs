@@ -5,10 +5,14 @@ using System.Net.Sockets;
 using System.Text;
 using Academy.BotHost.Cli;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Scheduler;
 

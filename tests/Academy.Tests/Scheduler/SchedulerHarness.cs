@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Academy.BotHost.Features.Announcements;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Scheduler;
 

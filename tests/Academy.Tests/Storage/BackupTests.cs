@@ -4,6 +4,7 @@ using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Storage;
 

@@ -1,5 +1,6 @@
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Storage;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Academy.Learning.Localization;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Storage;
 

@@ -2,10 +2,14 @@ using System.Text;
 using Academy.Learning.Import;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Storage;
 

@@ -1,8 +1,10 @@
 using Academy.Learning.Import;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.People;
 
 namespace Academy.Tests.Storage;
 

@@ -1,6 +1,10 @@
 using Academy.Learning.Model;
-using Academy.Learning.Record;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
+using Academy.Learning.Daily;
+using Academy.Learning.Exams;
+using Academy.Learning.People;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Support;
 

@@ -1,6 +1,7 @@
 using Academy.Learning.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Academy.Learning.Content;
 
 namespace Academy.Tests.Support;
 

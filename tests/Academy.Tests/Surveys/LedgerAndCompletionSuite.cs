@@ -1,7 +1,10 @@
-using Academy.Learning.Assessment;
 using Academy.Learning.Storage;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Content;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Surveys;
 
@@ -183,7 +186,7 @@ public abstract class LedgerAndCompletionSuite : StoreTestBase
     [Fact]
     public async Task The_evaluation_opens_on_the_last_programme_day()
     {
-        var surveys = new Academy.Learning.Assessment.Surveys(Record, NewCompletion(), new ExamResults(), Time);
+        var surveys = new Academy.Learning.Surveys.SurveyService(Record, NewCompletion(), new ExamResults(), Time);
         await using (var s = await Db.BeginReadAsync())
             Assert.Empty(await surveys.OpenForAsync(s, _cohortId, _learnerId));
         Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));

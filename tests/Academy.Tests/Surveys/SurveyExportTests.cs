@@ -1,9 +1,11 @@
 using System.Text;
-using Academy.Learning.Assessment;
 using Academy.Learning.Exports;
 using Academy.Learning.Localization;
 using Academy.Tests.Storage;
 using Academy.Tests.Support;
+using Academy.Learning.Credit;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Surveys;
 
@@ -20,7 +22,7 @@ public sealed class SurveyExportTests : StoreTestBase
         Time.Set(DateTimeOffset.Parse("2026-12-13T02:00:00Z"));
         var cohortId = await ScalarAsync<long>("SELECT id FROM cohorts");
         var learnerId = await ScalarAsync<long>("SELECT id FROM learners WHERE phone = '+8613912345678'");
-        var surveys = new Academy.Learning.Assessment.Surveys(Record, new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Academy.Learning.Localization.Catalog.Default, Time), new ExamResults(), Time), new ExamResults(), Time);
+        var surveys = new Academy.Learning.Surveys.SurveyService(Record, new Completion(new Certificates(new Academy.Learning.Messaging.Outbox(Time), Academy.Learning.Localization.Catalog.Default, Time), new ExamResults(), Time), new ExamResults(), Time);
 
         await using (var s = await Db.BeginAsync())
         {
@@ -43,7 +45,7 @@ public sealed class SurveyExportTests : StoreTestBase
         Assert.Equal(learnerId, await ScalarAsync<long>("SELECT learner_id FROM survey_responses"));
 
         await using var read = await Db.BeginReadAsync();
-        var stored = Assert.Single(await Academy.Learning.Assessment.Surveys.ForCohortAsync(read, cohortId));
+        var stored = Assert.Single(await Academy.Learning.Surveys.SurveyService.ForCohortAsync(read, cohortId));
         var table = await SurveyResults.RawTableAsync(read, stored, cohortId, Catalog.Default.For("en"));
         Assert.Equal(["No.", "Date", "Learner", "overall", "usefulness", "pace", "quizzes", "recommend", "practice", "improve"], table.Headers);
         var row = Assert.Single(table.Rows);

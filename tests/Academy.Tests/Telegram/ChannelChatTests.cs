@@ -1,11 +1,14 @@
 using System.Net;
 using Academy.BotHost.Channels;
 using Academy.BotHost.Channels.Telegram;
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
 using Academy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Academy.BotHost.Chat;
+using Academy.Learning.Content;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Telegram;
 

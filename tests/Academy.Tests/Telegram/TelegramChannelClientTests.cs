@@ -4,6 +4,8 @@ using Academy.BotHost.Channels.Telegram;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Tests.Support;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Telegram;
 

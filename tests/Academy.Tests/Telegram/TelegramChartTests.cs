@@ -6,6 +6,8 @@ using Academy.Learning.Model;
 using Academy.Tests.Reporting;
 using Academy.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Telegram;
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Academy.BotHost.Channels;
 using Academy.BotHost.Channels.Telegram;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Telegram;
 

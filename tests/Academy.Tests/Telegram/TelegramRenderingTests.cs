@@ -2,6 +2,8 @@ using System.Net;
 using Academy.BotHost.Channels.Telegram;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.Tests.Telegram;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Channels.BotFramework;
 
@@ -56,7 +58,7 @@ public sealed class BotFrameworkChatInspector : IChatInspector
 }
 
 /// <summary>The inbox's mapper for this channel.</summary>
-public sealed class BotFrameworkInboundMapper : Pipeline.IInboundMapper
+public sealed class BotFrameworkInboundMapper : Academy.BotHost.Chat.IInboundMapper
 {
     public string Channel => BotFrameworkMapper.Channel;
 

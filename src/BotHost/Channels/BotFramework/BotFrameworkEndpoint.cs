@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Academy.BotHost.Pipeline;
+using Academy.BotHost.Chat;
 
 namespace Academy.BotHost.Channels.BotFramework;
 

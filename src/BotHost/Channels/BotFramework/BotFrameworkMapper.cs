@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Academy.BotHost.Channels.Telegram;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Channels.BotFramework;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Academy.Learning.Storage;
+using Academy.Learning.Content;
 
 namespace Academy.BotHost.Channels.BotFramework;
 

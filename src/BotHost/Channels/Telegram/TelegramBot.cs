@@ -20,7 +20,7 @@ public sealed class TelegramBot
 }
 
 /// <summary>Maps stored Telegram updates for the inbox processor.</summary>
-public sealed class TelegramInboundMapper(TelegramBot bot) : Pipeline.IInboundMapper
+public sealed class TelegramInboundMapper(TelegramBot bot) : Academy.BotHost.Chat.IInboundMapper
 {
     public string Channel => TelegramMapper.Channel;
 

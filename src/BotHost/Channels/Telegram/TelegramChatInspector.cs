@@ -1,5 +1,7 @@
 using System.Globalization;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Channels.Telegram;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Academy.Learning.Model;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Channels.Telegram;
 

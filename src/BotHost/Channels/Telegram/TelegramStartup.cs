@@ -1,6 +1,8 @@
-using Academy.BotHost.Pipeline;
 using Academy.Learning.Localization;
 using Academy.Learning.Model;
+using Academy.BotHost.Chat;
+using Academy.Learning.Exams;
+using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Channels.Telegram;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Academy.BotHost.Pipeline;
+using Academy.BotHost.Chat;
 
 namespace Academy.BotHost.Channels.Telegram;
 
