@@ -145,7 +145,7 @@ public sealed class CliProcessTests : IDisposable
         var (code, output, errors) = await BuiltHost.RunAsync(_folder.FullName, ["import", "b.yaml"], seconds: 60);
         Assert.Equal(1, code);
         Assert.Equal(
-            ["b.yaml:4: the YAML cannot be read from here on (an unclosed bracket, brace or quote?)", "1 error(s) found; nothing was imported."],
+            ["b.yaml:4: the YAML cannot be read from here on (an unclosed bracket, brace or quote?)", "1 error found; nothing was imported."],
             errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith("Importing into", output, StringComparison.Ordinal);
     }

@@ -24,7 +24,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
         // The issue's file: YamlDotNet's scanner throws InvalidOperationException on it.
         var report = await Importer.ImportAsync([Samples.Text("b.yaml", "course:\n  code: x\n  title: {en: x\n  topics: [\n")]);
         Assert.Equal(
-            ["b.yaml:4: the YAML cannot be read from here on (an unclosed bracket, brace or quote?)", "1 error(s) found; nothing was imported."],
+            ["b.yaml:4: the YAML cannot be read from here on (an unclosed bracket, brace or quote?)", "1 error found; nothing was imported."],
             report.Render(En).ToList());
         Assert.Equal(0, await CountAsync("courses"));
     }
@@ -147,7 +147,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
         await ImportSamplesAsync();
         var learners = await CountAsync("learners");
         var report = await Importer.ImportAsync([Samples.Text("q.csv", "cohort,group,name,phone\nsample-2026,HN-01,\"Lan,+84912000001\nsample-2026,HN-01,Binh,+84912000002\n")]);
-        Assert.Equal(["q.csv:2: a quoted field is never closed", "1 error(s) found; nothing was imported."], report.Render(En).ToList());
+        Assert.Equal(["q.csv:2: a quoted field is never closed", "1 error found; nothing was imported."], report.Render(En).ToList());
         report = await Importer.ImportAsync([Samples.Text("q.csv", "cohort,group,name,phone\nsample-2026,HN-01,Lan\"x\"y,+84912000001\n\"sample-2026\"x,HN-01,Binh,+84912000002\n")]);
         Assert.False(report.Succeeded);
         AssertReported(report, "q.csv");
@@ -183,7 +183,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
                 "r.csv:2: cohort: unknown cohort 'nope'; import the cohort first or in the same command",
                 "r.csv:3: group: 'ZZ-09' is not a group of cohort sample-2026",
                 "r.csv:5: group: 'XX-01' is not a group of cohort spring-2027",
-                "7 error(s) found; nothing was imported.",
+                "7 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
 
@@ -194,7 +194,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
                 "h.csv:1: emial: unknown column (allowed: cohort, group, name, phone, role, language, email)",
                 "h.csv:3: phone: '999' is not an international phone number (for example +84 912 345 678)",
                 "h.csv:2: cohort: unknown cohort 'nope'; import the cohort first or in the same command",
-                "3 error(s) found; nothing was imported.",
+                "3 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
     }
@@ -214,7 +214,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
         Assert.Equal(
             [
                 "r.csv:4: email: e-mail lan.tran@example.org is already on line 2; each person needs an e-mail of their own",
-                "1 error(s) found; nothing was imported.",
+                "1 error found; nothing was imported.",
             ],
             report.Render(En).ToList());
 
@@ -228,7 +228,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
             [
                 "b.csv:2: email: e-mail lan@example.org is also given to another person in a.csv:2",
                 "b.csv:3: email: e-mail hung.tran@example.org already belongs to Trần Văn Hùng, who is not in this roster; each person needs an e-mail of their own",
-                "2 error(s) found; nothing was imported.",
+                "2 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
         Assert.Equal(learners, await CountAsync("learners"));
@@ -255,7 +255,7 @@ public class ImportRobustnessTests(ITestOutputHelper output) : StoreTestBase
             [
                 "a.csv:3: phone: phone +84912000001 is already on line 2",
                 "b.csv:2: phone: phone +84912000001 is also enrolled in this cohort by a.csv:2",
-                "2 error(s) found; nothing was imported.",
+                "2 errors found; nothing was imported.",
             ],
             report.Render(En).ToList());
     }

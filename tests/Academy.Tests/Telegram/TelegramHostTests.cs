@@ -42,6 +42,7 @@ public sealed class TelegramHostTests : IAsyncLifetime
             ["Telegram:SecretToken"] = Secret,
             ["Telegram:PollTimeoutSeconds"] = "1",
             ["Playground:Enabled"] = playground ? "true" : "false",
+            ["Certificates:PublicBaseUrl"] = "https://academy.example.org", // a deployment says where certificates are verified
         },
         time: new ShiftedTime(Day1Morning), store: store);
 
