@@ -71,6 +71,9 @@ public sealed class AcademyDatabase : IAsyncDisposable
 
     public StoreProvider Provider { get; }
 
+    /// <summary>The engine's dialect, chosen once.</summary>
+    public SqlDialect Dialect => SqlDialect.For(Provider);
+
     /// <summary>
     /// SQLite only: the file inbound updates are acknowledged into (<c>academy.db</c> → <c>academy.inbox.db</c>),
     /// with its own writer. SQLite has one writer per file, and in one file every acknowledgement would
@@ -147,7 +150,7 @@ public sealed class AcademyDatabase : IAsyncDisposable
             var transaction = connection is SqliteConnection sqlite
                 ? sqlite.BeginTransaction(deferred: !write)
                 : await connection.BeginTransactionAsync(ct);
-            return new DbSession(connection, transaction, gate);
+            return new DbSession(connection, transaction, Dialect, gate);
         }
         catch
         {

@@ -9,9 +9,12 @@ namespace Academy.Learning.Storage;
 /// its awards, the replies it queues — is written through one session and committed together.
 /// Disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
-public sealed partial class DbSession(DbConnection connection, DbTransaction transaction, SemaphoreSlim? writer = null) : IAsyncDisposable
+public sealed partial class DbSession(DbConnection connection, DbTransaction transaction, SqlDialect dialect, SemaphoreSlim? writer = null) : IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
+
+    /// <summary>The engine's dialect: stores build their statements for it (<see cref="DialectSql"/>).</summary>
+    public SqlDialect Dialect { get; } = dialect;
     public DbTransaction Transaction { get; } = transaction;
 
     public Task<int> ExecuteAsync(string sql, object? param = null) =>
