@@ -22,8 +22,7 @@ public sealed class Refusals(LearnerDirectory directory, Catalog catalog, TimePr
     {
         ArgumentNullException.ThrowIfNull(turn);
         var e = turn.Event;
-        await turn.Session.ExecuteAsync("INSERT INTO audit_log (at, actor, action, detail) VALUES (@at, @actor, 'refused', @detail)",
-            new { at = time.GetUtcNow().ToUnixTimeMilliseconds(), actor = $"{e.Channel}:{e.From?.Id}", detail });
+        await AuditStore.RecordAsync(turn.Session, time.GetUtcNow(), $"{e.Channel}:{e.From?.Id}", "refused", detail);
         if (e.Kind == ChatEventKind.Button) await turn.AnswerButtonAsync(refusal);
         else if (e.Chat is not null) await turn.ReplyAsync(refusal);
     }
@@ -71,7 +70,7 @@ public sealed class Refusals(LearnerDirectory directory, Catalog catalog, TimePr
         if (learner is not null && learner.Language is not null) return learner.Language;
         if (e.From is not null)
         {
-            if (Languages.Normalize(await LearnerDirectory.ChosenLanguageAsync(s, e.Channel, e.From.Id)) is { } c) return c;
+            if (Languages.Normalize(await ConversationStore.ChosenLanguageAsync(s, e.Channel, e.From.Id)) is { } c) return c;
         }
         if (learner is not null) return await directory.LanguageOfAsync(s, learner.Id);
         return Languages.Normalize(e.From?.LanguageCode) ?? Languages.English;

@@ -102,7 +102,7 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
             var language = group?.Language ?? await refusals.PersonalLanguageAsync(s, e, learner);
             var turn = turns[i] = new TurnContext(e, s, outbox, catalog.For(language), replies)
             {
-                Learner = learner, Role = RoleHere(mine, groupId, e.IsPrivate), GroupId = groupId,
+                Learner = learner, Role = Roles.Here(mine, groupId, e.IsPrivate), GroupId = groupId,
                 CohortId = group?.CohortId ?? mine.FirstOrDefault()?.CohortId,
             };
             if (group is null) turn.Personal = turn.Text;
@@ -174,13 +174,4 @@ public sealed class TurnPipeline(IEnumerable<TurnHandler> handlers, LearnerDirec
     }
 
     private static string Detail(TurnHandler handler, ChatEvent e) => handler.Command is { } c ? "/" + c : e.ButtonData ?? e.Kind.ToString();
-
-    // Admin rights are global; a liaison is a liaison in private, in their own groups' chats, and in
-    // a chat not bound yet (where /bind then checks the group named).
-    private static Role RoleHere(IReadOnlyList<Enrollment> enrollments, long? groupId, bool isPrivate)
-    {
-        if (enrollments.Any(x => x.Role == Role.Admin)) return Role.Admin;
-        if (enrollments.Any(x => x.Role == Role.Liaison && (isPrivate || groupId is null || x.GroupId == groupId))) return Role.Liaison;
-        return Role.Learner;
-    }
 }

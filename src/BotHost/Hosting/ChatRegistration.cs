@@ -34,7 +34,8 @@ public static class ChatRegistration
         services.AddSingleton<Refusals>();
         services.AddSingleton<Nudges>();
         services.AddSingleton<LiaisonGroups>();
-        services.AddSingleton<Registration>();
+        services.AddSingleton<Academy.Learning.People.Registration>();
+        services.AddSingleton<RegistrationFlow>();
 
         // The first handler that matches an event takes it; one class per command, button or event.
         services.AddSingleton<TurnHandler, StartHandler>();

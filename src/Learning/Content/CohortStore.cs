@@ -12,7 +12,13 @@ public sealed record StoredCohort(long Id, long CourseId, int LessonCount, Cohor
     public ProgrammeCalendar Calendar => Cohort.Calendar(LessonCount);
 }
 
-/// <summary>Reads cohorts back from the store.</summary>
+/// <summary>A study group's cohort, code and language (null: its cohort's).</summary>
+public sealed record StudyGroupRef(long Id, long CohortId, string Code, string? Language);
+
+/// <summary>A study group with its stored (localised JSON) name and its cohort's code and stored name.</summary>
+public sealed record NamedStudyGroup(long Id, string Code, string Name, string CohortCode, string CohortName);
+
+/// <summary>Reads cohorts and their study groups back from the store.</summary>
 public static class CohortStore
 {
     private sealed class Row
@@ -65,6 +71,41 @@ public static class CohortStore
         return row is null ? null : Map(row);
     }
 
+    /// <summary>Every cohort, the newest start first (then by code).</summary>
+    public static async Task<IReadOnlyList<StoredCohort>> AllAsync(DbSession s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return (await s.QueryAsync<Row>(Select + " ORDER BY c.start_date DESC, c.code")).Select(Map).ToList();
+    }
+
+    private static readonly DialectSql GroupsById = new(d =>
+        $"SELECT id AS Id, cohort_id AS CohortId, code AS Code, language AS Language FROM study_groups WHERE {d.InList("id", "ids")}");
+
+    /// <summary>Study groups by id (those that exist): their cohort, code and the language their chats speak, if set.</summary>
+    public static async Task<IReadOnlyDictionary<long, StudyGroupRef>> StudyGroupsAsync(DbSession s, IReadOnlyCollection<long> groupIds)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(groupIds);
+        if (groupIds.Count == 0) return new Dictionary<long, StudyGroupRef>();
+        return (await s.QueryAsync<StudyGroupRef>(GroupsById[s.Dialect], new { ids = SqlList.Of(groupIds) })).ToDictionary(g => g.Id);
+    }
+
+    /// <summary>
+    /// The study groups whose code is <paramref name="code"/> (ignoring case), in the cohort coded
+    /// <paramref name="cohortCode"/> when given, newest cohort first: group codes repeat across cohorts.
+    /// </summary>
+    public static async Task<IReadOnlyList<NamedStudyGroup>> FindGroupsByCodeAsync(DbSession s, string code, string? cohortCode = null)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return (await s.QueryAsync<NamedStudyGroup>(
+            """
+            SELECT g.id AS Id, g.code AS Code, g.name AS Name, c.code AS CohortCode, c.name AS CohortName FROM study_groups g
+            JOIN cohorts c ON c.id = g.cohort_id
+            WHERE LOWER(g.code) = LOWER(@code) AND (@cohortCode IS NULL OR c.code = @cohortCode)
+            ORDER BY c.start_date DESC, c.id DESC
+            """, new { code, cohortCode })).ToList();
+    }
+
     private static StoredCohort Map(Row r)
     {
         static TimeOnly T(string s) => LocalTimes.Parse(s);
@@ -80,76 +121,5 @@ public static class CohortStore
             StoredJson.Deserialize<List<string>>(r.Holidays).Select(h => DateOnly.ParseExact(h, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
             []);
         return new StoredCohort(r.Id, r.CourseId, (int)r.LessonCount, cohort);
-    }
-}
-
-/// <summary>A question of a course's bank with its database id.</summary>
-public sealed record BankQuestion(long Id, bool Retired, Question Question);
-
-/// <summary>Reads course content back from the store.</summary>
-public static class ContentStore
-{
-    private sealed class QuestionRow
-    {
-        public long Id { get; init; }
-        public string Code { get; init; } = "";
-        public string Topic { get; init; } = "";
-        public string Type { get; init; } = "";
-        public string Difficulty { get; init; } = "";
-        public string Payload { get; init; } = "";
-        public long Retired { get; init; }
-
-        public Question ToQuestion()
-        {
-            var p = StoredJson.Deserialize<QuestionPayload>(Payload);
-            return new Question(Code, Topic, Enum.Parse<QuestionType>(Type), Enum.Parse<Difficulty>(Difficulty),
-                p.Text, p.Options, p.Correct, p.Accepted, p.Explanation);
-        }
-    }
-
-    /// <summary>A course's whole question bank, retired questions included (answers still point at them), by id.</summary>
-    public static async Task<IReadOnlyList<BankQuestion>> QuestionBankAsync(DbSession s, long courseId)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var rows = await s.QueryAsync<QuestionRow>(
-            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE course_id = @courseId ORDER BY id", new { courseId });
-        return rows.Select(r => new BankQuestion(r.Id, r.Retired != 0, r.ToQuestion())).ToList();
-    }
-
-    /// <summary>A course's lesson for a programme day, with its database id, or null.</summary>
-    public static async Task<(long Id, Lesson Lesson)?> GetLessonAsync(DbSession s, long courseId, int day)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var row = await s.QuerySingleOrDefaultAsync<LessonRow>(
-            "SELECT id, day, required, credit_minutes, topics, payload FROM lessons WHERE course_id = @courseId AND day = @day AND retired = 0",
-            new { courseId, day });
-        if (row is null) return null;
-        var p = StoredJson.Deserialize<LessonPayload>(row.Payload);
-        return (row.Id, new Lesson((int)row.Day, p.Title, row.Required != 0, (int)row.CreditMinutes,
-            StoredJson.Deserialize<List<string>>(row.Topics), p.Body, p.Discussion, p.Media));
-    }
-
-    private sealed class LessonRow
-    {
-        public long Id { get; init; }
-        public long Day { get; init; }
-        public long Required { get; init; }
-        public long CreditMinutes { get; init; }
-        public string Topics { get; init; } = "";
-        public string Payload { get; init; } = "";
-    }
-
-    /// <summary>A question by its database id, or null.</summary>
-    public static async Task<Question?> GetQuestionAsync(DbSession s, long questionId) =>
-        (await GetQuestionsAsync(s, [questionId])).GetValueOrDefault(questionId);
-
-    /// <summary>Questions by their database ids (those that exist).</summary>
-    public static async Task<IReadOnlyDictionary<long, Question>> GetQuestionsAsync(DbSession s, IReadOnlyCollection<long> questionIds)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        if (questionIds.Count == 0) return new Dictionary<long, Question>();
-        var rows = await s.QueryAsync<QuestionRow>(
-            "SELECT id, code, topic, type, difficulty, payload, retired FROM questions WHERE id IN @ids", new { ids = SqlList.Of(questionIds) });
-        return rows.ToDictionary(r => r.Id, r => r.ToQuestion());
     }
 }

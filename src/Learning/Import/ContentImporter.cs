@@ -3,6 +3,7 @@ using Academy.Learning.Storage;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Academy.Learning.Content;
+using Academy.Learning.People;
 using Academy.Learning.Exams;
 using Academy.Learning.Surveys;
 
@@ -77,7 +78,8 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
 
         var reports = new List<FileReport>();
         await using var session = await database.BeginAsync(ct);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var at = time.GetUtcNow();
+        var now = at.ToUnixTimeMilliseconds();
         // Packs first, then cohorts, then rosters: later kinds may name earlier ones from the same command.
         foreach (var p in parsed.Where(p => p.Course is not null))
             reports.Add(await ApplyCourseAsync(session, p.File, p.Course!, now));
@@ -86,9 +88,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         foreach (var p in parsed.Where(p => p.Roster is not null))
             reports.Add(await ApplyRosterAsync(session, p.File, p.Roster!.Entries, now));
         foreach (var report in reports.Where(r => r.Changed))
-            await session.ExecuteAsync(
-                "INSERT INTO audit_log (at, actor, action, detail) VALUES (@now, 'cli', 'import', @detail)",
-                new { now, detail = StoredJson.Serialize(new { file = report.File, changes = report.Changes }) });
+            await AuditStore.RecordAsync(session, at, "cli", "import", StoredJson.Serialize(new { file = report.File, changes = report.Changes }));
         await session.CommitAsync(ct);
         return new ImportReport([], reports);
     }
@@ -162,11 +162,10 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
     // nobody else has. Rows with errors of their own are checked too, so one run lists every error.
     private async Task CheckReferencesAsync(List<Parsed> parsed, List<ImportError> errors, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        var knownCourses = (await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT code FROM courses")).ToHashSet();
+        await using var s = await database.BeginReadAsync(ct);
+        var knownCourses = await ImportStore.CourseCodesAsync(s);
         var knownGroups = new Dictionary<string, HashSet<string>>();
-        foreach (var row in await Dapper.SqlMapper.QueryAsync<(string Cohort, string? Group)>(connection,
-                     "SELECT c.code, g.code FROM cohorts c LEFT JOIN study_groups g ON g.cohort_id = c.id"))
+        foreach (var row in await ImportStore.CohortGroupCodesAsync(s))
         {
             if (!knownGroups.TryGetValue(row.Cohort, out var set)) knownGroups[row.Cohort] = set = new(StringComparer.OrdinalIgnoreCase);
             if (row.Group is not null) set.Add(row.Group);
@@ -213,14 +212,14 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
                 phonesInBatch[(entry.Cohort, entry.Phone)] = (p.File, entry.Line);
             }
         }
-        await CheckEmailsAsync(connection, parsed, errors);
+        await CheckEmailsAsync(s, parsed, errors);
     }
 
     // Teams registration finds a person by their roster e-mail: two people sharing one could never
     // register. Within a file the parser has compared the rows; here the files of one command are
     // compared with each other, and with the people already stored who are not in this import (a
     // person listed here takes the e-mail given here, whatever was stored).
-    private static async Task CheckEmailsAsync(System.Data.Common.DbConnection connection, List<Parsed> parsed, List<ImportError> errors)
+    private static async Task CheckEmailsAsync(DbSession s, List<Parsed> parsed, List<ImportError> errors)
     {
         var rows = parsed.Where(p => p.Roster is not null)
             .SelectMany(p => p.Roster!.Rows.Where(r => r.Email is not null).Select(r => (p.File, Row: r))).ToList();
@@ -235,9 +234,8 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         }
         var listed = parsed.Where(p => p.Roster is not null).SelectMany(p => p.Roster!.Rows)
             .Select(r => r.Phone).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var stored = await Dapper.SqlMapper.QueryAsync<(string Phone, string Name, string Email)>(connection,
-            "SELECT phone, name, LOWER(email) FROM learners WHERE email IS NOT NULL");
-        var storedByEmail = stored.Where(s => !listed.Contains(s.Phone)).GroupBy(s => s.Email, StringComparer.Ordinal)
+        var stored = await ImportStore.LearnersWithEmailAsync(s);
+        var storedByEmail = stored.Where(l => !listed.Contains(l.Phone)).GroupBy(l => l.Email, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (file, row) in rows)
             if (storedByEmail.TryGetValue(row.Email!, out var owner))
@@ -248,26 +246,12 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
     {
         var header = new { course.Code, course.Title, course.Description, course.Topics };
         var hash = StoredJson.Hash(header);
-        var existing = await s.QuerySingleOrDefaultAsync<KeyedRow>(
-            "SELECT id, content_hash AS Hash FROM courses WHERE code = @Code", new { course.Code });
+        var existing = await ImportStore.FindCourseAsync(s, course.Code);
         long courseId;
         int added = 0, updated = 0;
-        var row = new
-        {
-            course.Code,
-            Title = StoredJson.Serialize(course.Title),
-            Description = course.Description is null ? null : StoredJson.Serialize(course.Description),
-            Topics = StoredJson.Serialize(course.Topics),
-            Hash = hash,
-            Now = now,
-        };
         if (existing is null)
         {
-            courseId = await s.ExecuteScalarAsync<long>(
-                """
-                INSERT INTO courses (code, title, description, topics, content_hash, updated_at)
-                VALUES (@Code, @Title, @Description, @Topics, @Hash, @Now) RETURNING id
-                """, row);
+            courseId = await ImportStore.InsertCourseAsync(s, course, hash, now);
             added = 1;
         }
         else
@@ -275,72 +259,17 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             courseId = existing.Id;
             if (existing.Hash != hash)
             {
-                await s.ExecuteAsync(
-                    """
-                    UPDATE courses SET title = @Title, description = @Description, topics = @Topics,
-                        content_hash = @Hash, updated_at = @Now WHERE code = @Code
-                    """, row);
+                await ImportStore.UpdateCourseAsync(s, course, hash, now);
                 updated = 1;
             }
         }
 
-        var lessons = await SyncAsync(s, "import.what.lessons",
-            "SELECT day AS key, id, content_hash AS hash, retired FROM lessons WHERE course_id = @courseId",
-            new { courseId },
-            course.Lessons.Select(l => (Key: l.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), Hash: StoredJson.Hash(l), Item: l)),
-            (l, h) => new
-            {
-                courseId, l.Day, Required = l.Required ? 1 : 0, l.CreditMinutes, Topics = StoredJson.Serialize(l.Topics),
-                Payload = StoredJson.Serialize(new LessonPayload(l.Title, l.Body, l.Discussion, l.Media)), Hash = h,
-            },
-            """
-            INSERT INTO lessons (course_id, day, required, credit_minutes, topics, payload, content_hash, retired)
-            VALUES (@courseId, @Day, @Required, @CreditMinutes, @Topics, @Payload, @Hash, 0)
-            """,
-            """
-            UPDATE lessons SET required = @Required, credit_minutes = @CreditMinutes, topics = @Topics,
-                payload = @Payload, content_hash = @Hash, retired = 0 WHERE course_id = @courseId AND day = @Day
-            """,
-            "UPDATE lessons SET retired = 1 WHERE id = @id");
-
-        var questions = await SyncAsync(s, "import.what.questions",
-            "SELECT code AS key, id, content_hash AS hash, retired FROM questions WHERE course_id = @courseId",
-            new { courseId },
-            course.Questions.Select(q => (Key: q.Id, Hash: StoredJson.Hash(q), Item: q)),
-            (q, h) => new
-            {
-                courseId, Code = q.Id, q.Topic, Type = q.Type.ToString(), Difficulty = q.Difficulty.ToString(),
-                Payload = StoredJson.Serialize(new QuestionPayload(q.Text, q.Options, q.Correct, q.Accepted, q.Explanation)), Hash = h,
-            },
-            """
-            INSERT INTO questions (course_id, code, topic, type, difficulty, payload, content_hash, retired)
-            VALUES (@courseId, @Code, @Topic, @Type, @Difficulty, @Payload, @Hash, 0)
-            """,
-            """
-            UPDATE questions SET topic = @Topic, type = @Type, difficulty = @Difficulty, payload = @Payload,
-                content_hash = @Hash, retired = 0 WHERE course_id = @courseId AND code = @Code
-            """,
-            "UPDATE questions SET retired = 1 WHERE id = @id");
-
-        var exams = await SyncAsync(s, "import.what.exams",
-            "SELECT code AS key, id, content_hash AS hash, retired FROM exams WHERE course_id = @courseId",
-            new { courseId },
-            (course.Exams ?? []).Select(e => (Key: e.Code, Hash: StoredJson.Hash(e), Item: e)),
-            (e, h) => new
-            {
-                // 0: no limit (the column is informative; the definition is what is read back).
-                courseId, e.Code, Kind = ExamDefinition.KindName(e.Kind), e.PassMark, Attempts = e.Attempts ?? 0,
-                Counts = ExamDefinition.CountsName(e.Counts), Definition = StoredJson.Serialize(e), Hash = h,
-            },
-            """
-            INSERT INTO exams (course_id, code, kind, pass_mark, attempts_allowed, counts, definition, content_hash, retired)
-            VALUES (@courseId, @Code, @Kind, @PassMark, @Attempts, @Counts, @Definition, @Hash, 0)
-            """,
-            """
-            UPDATE exams SET kind = @Kind, pass_mark = @PassMark, attempts_allowed = @Attempts, counts = @Counts,
-                definition = @Definition, content_hash = @Hash, retired = 0 WHERE course_id = @courseId AND code = @Code
-            """,
-            "UPDATE exams SET retired = 1 WHERE id = @id");
+        var lessons = await SyncAsync(s, "import.what.lessons", ImportStore.Lessons, courseId,
+            course.Lessons.Select(l => (Key: l.Day.ToString(System.Globalization.CultureInfo.InvariantCulture), Hash: StoredJson.Hash(l), Item: l)));
+        var questions = await SyncAsync(s, "import.what.questions", ImportStore.Questions, courseId,
+            course.Questions.Select(q => (Key: q.Id, Hash: StoredJson.Hash(q), Item: q)));
+        var exams = await SyncAsync(s, "import.what.exams", ImportStore.Exams, courseId,
+            (course.Exams ?? []).Select(e => (Key: e.Code, Hash: StoredJson.Hash(e), Item: e)));
 
         var surveys = await ApplySurveysAsync(s, courseId, course);
         var rules = await ApplyRulesAsync(s, courseId, course);
@@ -350,79 +279,39 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
 
     private static async Task<FileReport> ApplyCohortAsync(DbSession s, string file, Cohort cohort)
     {
-        var courseId = await s.ExecuteScalarAsync<long>("SELECT id FROM courses WHERE code = @CourseCode", new { cohort.CourseCode });
-        var header = cohort with { Groups = [] };
-        var row = new
-        {
-            cohort.Code, courseId, Name = StoredJson.Serialize(cohort.Name),
-            StartDate = cohort.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            cohort.TimeZoneId, cohort.Language,
-            Lesson = LocalTimes.Format(cohort.Schedule.Lesson),
-            Open = LocalTimes.Format(cohort.Schedule.CheckInOpen),
-            Close = LocalTimes.Format(cohort.Schedule.CheckInClose),
-            Quiz = LocalTimes.Format(cohort.Schedule.Quiz),
-            Reminder = LocalTimes.Format(cohort.Schedule.Reminder),
-            Digest = LocalTimes.Format(cohort.Schedule.Digest),
-            WeeklyDay = cohort.Schedule.WeeklyDigestDay.ToString().ToLowerInvariant(),
-            WeeklyTime = LocalTimes.Format(cohort.Schedule.WeeklyDigestTime),
-            cohort.QuizQuestions, SkipWeekends = cohort.SkipWeekends ? 1 : 0,
-            Holidays = StoredJson.Serialize(cohort.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
-            Hash = StoredJson.Hash(header),
-        };
-        var existing = await s.QuerySingleOrDefaultAsync<KeyedRow>(
-            "SELECT id, content_hash AS Hash FROM cohorts WHERE code = @Code", new { cohort.Code });
+        var courseId = await ImportStore.CourseIdAsync(s, cohort.CourseCode);
+        var hash = StoredJson.Hash(cohort with { Groups = [] });
+        var existing = await ImportStore.FindCohortAsync(s, cohort.Code);
         long cohortId;
         int added = 0, updated = 0;
         if (existing is null)
         {
-            cohortId = await s.ExecuteScalarAsync<long>(
-                """
-                INSERT INTO cohorts (code, course_id, name, start_date, time_zone, language, lesson_time, checkin_open,
-                    checkin_close, quiz_time, reminder_time, digest_time, weekly_digest_day, weekly_digest_time,
-                    quiz_questions, skip_weekends, holidays, content_hash)
-                VALUES (@Code, @courseId, @Name, @StartDate, @TimeZoneId, @Language, @Lesson, @Open, @Close, @Quiz,
-                    @Reminder, @Digest, @WeeklyDay, @WeeklyTime, @QuizQuestions, @SkipWeekends, @Holidays, @Hash) RETURNING id
-                """, row);
+            cohortId = await ImportStore.InsertCohortAsync(s, cohort, courseId, hash);
             added = 1;
         }
         else
         {
             cohortId = existing.Id;
-            if (existing.Hash != row.Hash)
+            if (existing.Hash != hash)
             {
-                await s.ExecuteAsync(
-                    """
-                    UPDATE cohorts SET course_id = @courseId, name = @Name, start_date = @StartDate, time_zone = @TimeZoneId,
-                        language = @Language, lesson_time = @Lesson, checkin_open = @Open, checkin_close = @Close,
-                        quiz_time = @Quiz, reminder_time = @Reminder, digest_time = @Digest, weekly_digest_day = @WeeklyDay,
-                        weekly_digest_time = @WeeklyTime, quiz_questions = @QuizQuestions, skip_weekends = @SkipWeekends,
-                        holidays = @Holidays, content_hash = @Hash
-                    WHERE id = @Id
-                    """, new { row.Code, courseId, row.Name, row.StartDate, row.TimeZoneId, row.Language, row.Lesson, row.Open,
-                        row.Close, row.Quiz, row.Reminder, row.Digest, row.WeeklyDay, row.WeeklyTime, row.QuizQuestions,
-                        row.SkipWeekends, row.Holidays, row.Hash, Id = cohortId });
+                await ImportStore.UpdateCohortAsync(s, cohortId, cohort, courseId, hash);
                 updated = 1;
             }
         }
 
-        var existingGroups = (await s.QueryAsync<(long Id, string Code, string Name, string Language)>(
-                "SELECT id, code, name, language FROM study_groups WHERE cohort_id = @cohortId", new { cohortId }))
-            .ToDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase);
+        var existingGroups = (await ImportStore.GroupsOfCohortAsync(s, cohortId)).ToDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase);
         int gAdded = 0, gUpdated = 0, gUnchanged = 0;
         foreach (var g in cohort.Groups)
         {
             var name = StoredJson.Serialize(g.Name);
             if (!existingGroups.TryGetValue(g.Code, out var old))
             {
-                await s.ExecuteAsync(
-                    "INSERT INTO study_groups (cohort_id, code, name, language) VALUES (@cohortId, @Code, @name, @Language)",
-                    new { cohortId, g.Code, name, g.Language });
+                await ImportStore.InsertGroupAsync(s, cohortId, g.Code, name, g.Language);
                 gAdded++;
             }
             else if (old.Name != name || old.Language != g.Language || old.Code != g.Code)
             {
-                await s.ExecuteAsync("UPDATE study_groups SET code = @Code, name = @name, language = @Language WHERE id = @Id",
-                    new { g.Code, name, g.Language, old.Id });
+                await ImportStore.UpdateGroupAsync(s, old.Id, g.Code, name, g.Language);
                 gUpdated++;
             }
             else gUnchanged++;
@@ -440,9 +329,8 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         var cohorts = new Dictionary<string, (long Id, Dictionary<string, long> Groups)>();
         foreach (var code in roster.Select(r => r.Cohort).Distinct())
         {
-            var id = await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts WHERE code = @code", new { code });
-            var groups = (await s.QueryAsync<(string Code, long Id)>("SELECT code, id FROM study_groups WHERE cohort_id = @id", new { id }))
-                .ToDictionary(g => g.Code, g => g.Id, StringComparer.OrdinalIgnoreCase);
+            var id = await ImportStore.CohortIdAsync(s, code);
+            var groups = (await ImportStore.GroupsOfCohortAsync(s, id)).ToDictionary(g => g.Code, g => g.Id, StringComparer.OrdinalIgnoreCase);
             cohorts[code] = (id, groups);
         }
 
@@ -450,16 +338,11 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         var enrolledNow = new HashSet<(long Cohort, long Learner)>();
         foreach (var entry in roster)
         {
-            var learner = await s.QuerySingleOrDefaultAsync<LearnerRow>(
-                "SELECT id, name, language, email FROM learners WHERE phone = @Phone", new { entry.Phone });
+            var learner = await ImportStore.FindLearnerAsync(s, entry.Phone);
             long learnerId;
             if (learner is null)
             {
-                learnerId = await s.ExecuteScalarAsync<long>(
-                    """
-                    INSERT INTO learners (phone, name, language, email, created_at) VALUES (@Phone, @Name, @Language, @Email, @now)
-                    ON CONFLICT (phone) DO UPDATE SET name = excluded.name RETURNING id
-                    """, new { entry.Phone, entry.Name, entry.Language, entry.Email, now });
+                learnerId = await ImportStore.InsertLearnerAsync(s, entry, now);
                 lAdded++;
             }
             else
@@ -467,8 +350,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
                 learnerId = learner.Id;
                 if (learner.Name != entry.Name || learner.Language != entry.Language || learner.Email != entry.Email)
                 {
-                    await s.ExecuteAsync("UPDATE learners SET name = @Name, language = @Language, email = @Email WHERE id = @learnerId",
-                        new { entry.Name, entry.Language, entry.Email, learnerId });
+                    await ImportStore.UpdateLearnerAsync(s, learnerId, entry);
                     lUpdated++;
                 }
                 else lUnchanged++;
@@ -478,23 +360,15 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
             long? groupId = entry.Group is null ? null : groups[entry.Group];
             var role = entry.Role.ToString().ToLowerInvariant();
             enrolledNow.Add((cohortId, learnerId));
-            var enrollment = await s.QuerySingleOrDefaultAsync<EnrollmentRow>(
-                "SELECT group_id, role FROM enrollments WHERE cohort_id = @cohortId AND learner_id = @learnerId",
-                new { cohortId, learnerId });
+            var enrollment = await ImportStore.FindEnrollmentAsync(s, cohortId, learnerId);
             if (enrollment is null)
             {
-                await s.ExecuteAsync(
-                    """
-                    INSERT INTO enrollments (cohort_id, learner_id, group_id, role, enrolled_at)
-                    VALUES (@cohortId, @learnerId, @groupId, @role, @now)
-                    """, new { cohortId, learnerId, groupId, role, now });
+                await ImportStore.InsertEnrollmentAsync(s, cohortId, learnerId, groupId, role, now);
                 eAdded++;
             }
             else if (enrollment.GroupId != groupId || enrollment.Role != role)
             {
-                await s.ExecuteAsync(
-                    "UPDATE enrollments SET group_id = @groupId, role = @role WHERE cohort_id = @cohortId AND learner_id = @learnerId",
-                    new { groupId, role, cohortId, learnerId });
+                await ImportStore.UpdateEnrollmentAsync(s, cohortId, learnerId, groupId, role);
                 eUpdated++;
             }
             else eUnchanged++;
@@ -503,7 +377,7 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
         var notes = new List<(string, (string, object?)[])>();
         foreach (var (code, (cohortId, _)) in cohorts)
         {
-            var enrolled = await s.QueryAsync<long>("SELECT learner_id FROM enrollments WHERE cohort_id = @cohortId", new { cohortId });
+            var enrolled = await ImportStore.EnrolledLearnersAsync(s, cohortId);
             var absent = enrolled.Count(id => !enrolledNow.Contains((cohortId, id)));
             if (absent > 0) notes.Add(("import.note.learners_kept", [("count", absent), ("cohort", code)]));
         }
@@ -512,46 +386,24 @@ public sealed partial class ContentImporter(AcademyDatabase database, TimeProvid
              new ChangeCount("import.what.enrollments", eAdded, eUpdated, 0, eUnchanged)], notes);
     }
 
-    // Rows read by Dapper through property setters (lenient about SQLite's integer and NULL types).
-    private sealed class KeyedRow { public long Id { get; init; } public string Hash { get; init; } = ""; }
-
-    private sealed class EnrollmentRow { public long? GroupId { get; init; } public string Role { get; init; } = ""; }
-
-    private sealed class LearnerRow
+    // Brings a table of the course's keyed content in line with the pack: insert new, update changed
+    // (un-retiring them), retire those the pack no longer has.
+    private static async Task<ChangeCount> SyncAsync<T>(DbSession s, string what, SyncedTable<T> table, long courseId,
+        IEnumerable<(string Key, string Hash, T Item)> wanted)
     {
-        public long Id { get; init; }
-        public string Name { get; init; } = "";
-        public string? Language { get; init; }
-        public string? Email { get; init; }
-    }
-
-    private sealed record SyncRow(string Key, long Id, string Hash, long Retired);
-
-    // Brings a set of keyed rows in line with the pack: insert new, update changed (un-retiring them),
-    // retire those the pack no longer has. Rows are never deleted: answers and deliveries point at them.
-    private static async Task<ChangeCount> SyncAsync<T>(DbSession s, string what, string selectSql, object selectParam,
-        IEnumerable<(string Key, string Hash, T Item)> wanted, Func<T, string, object> toRow,
-        string insertSql, string updateSql, string retireSql)
-    {
-        // Keys are days (integers) for lessons and ids (text) for questions: read them untyped.
-        var existing = (await s.QueryAsync<dynamic>(selectSql, selectParam))
-            .Cast<IDictionary<string, object>>()
-            .Select(r => new SyncRow(Convert.ToString(r["key"], System.Globalization.CultureInfo.InvariantCulture)!,
-                Convert.ToInt64(r["id"], System.Globalization.CultureInfo.InvariantCulture), (string)r["hash"],
-                Convert.ToInt64(r["retired"], System.Globalization.CultureInfo.InvariantCulture)))
-            .ToDictionary(r => r.Key);
+        var existing = await table.ExistingAsync(s, courseId);
         int added = 0, updated = 0, retired = 0, unchanged = 0;
         var seen = new HashSet<string>();
         foreach (var (key, hash, item) in wanted)
         {
             seen.Add(key);
-            if (!existing.TryGetValue(key, out var row)) { await s.ExecuteAsync(insertSql, toRow(item, hash)); added++; }
-            else if (row.Hash != hash || row.Retired != 0) { await s.ExecuteAsync(updateSql, toRow(item, hash)); updated++; }
+            if (!existing.TryGetValue(key, out var row)) { await table.InsertAsync(s, courseId, item, hash); added++; }
+            else if (row.Hash != hash || row.Retired) { await table.UpdateAsync(s, courseId, item, hash); updated++; }
             else unchanged++;
         }
-        foreach (var row in existing.Values.Where(r => r.Retired == 0 && !seen.Contains(r.Key)))
+        foreach (var row in existing.Values.Where(r => !r.Retired && !seen.Contains(r.Key)))
         {
-            await s.ExecuteAsync(retireSql, new { id = row.Id });
+            await table.RetireAsync(s, row.Id);
             retired++;
         }
         return new ChangeCount(what, added, updated, retired, unchanged);

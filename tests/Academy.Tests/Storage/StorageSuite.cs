@@ -498,6 +498,88 @@ public abstract class StorageSuite : StoreTestBase
     }
 
     [Fact]
+    public async Task Registration_by_typed_number_links_the_account_keeps_the_chosen_language_and_audits_it()
+    {
+        await ImportSamplesAsync();
+        var directory = new LearnerDirectory(Time);
+        var registration = new Registration(directory, Catalog.Default, Time);
+        await using (var s = await Db.BeginAsync())
+        {
+            // Before a language is chosen at /start a typed number registers nobody; a forged language saves nothing.
+            Assert.Equal(RegistrationRefusal.StartFirst, (await registration.MatchTypedPhoneAsync(s, "teams", "u1", "+84914222333")).Refusal);
+            Assert.Null(await registration.ChooseLanguageAsync(s, "teams", "u1", null, "klingon"));
+            Assert.Equal(RegistrationRefusal.StartFirst, (await registration.MatchTypedPhoneAsync(s, "teams", "u1", "+84914222333")).Refusal);
+
+            Assert.Equal("zh-Hans", await registration.ChooseLanguageAsync(s, "teams", "u1", null, "zh-Hans"));
+            Assert.Equal(RegistrationRefusal.PhoneFormat, (await registration.MatchTypedPhoneAsync(s, "teams", "u1", "0914222333")).Refusal);
+            Assert.Equal(RegistrationRefusal.NotOnRoster, (await registration.MatchTypedPhoneAsync(s, "teams", "u1", "+84 999 000 111")).Refusal);
+            // A roster e-mail is the proof for Vũ Thu Hà, not a typed number.
+            Assert.Equal(RegistrationRefusal.UseEmail, (await registration.MatchTypedPhoneAsync(s, "teams", "u1", "+84 986 112 233")).Refusal);
+            var match = await registration.MatchTypedPhoneAsync(s, "teams", "u1", "+84 914 222 333");
+            Assert.Null(match.Refusal);
+            Assert.Equal("Phạm Minh Tuấn", match.Learner!.Name);
+
+            var done = await registration.CompleteAsync(s, "teams", "u1", match.Learner, "typed phone number");
+            Assert.Equal("zh-Hans", done.Language);
+            Assert.Contains("Phạm Minh Tuấn", done.Welcome, StringComparison.Ordinal);
+            Assert.Equal(Catalog.Default.Get("zh-Hans", "contact.welcome", ("name", "Phạm Minh Tuấn"), ("cohort", StoredText.In(
+                    await s.ExecuteScalarAsync<string>("SELECT name FROM cohorts WHERE code = 'sample-2026'"), "zh-Hans")),
+                ("role", "learner"), ("grouped", "yes"), ("group", StoredText.In(
+                    await s.ExecuteScalarAsync<string>("SELECT name FROM study_groups WHERE code = 'HN-01'"), "zh-Hans")), ("code", "HN-01")),
+                done.Welcome);
+            Assert.Equal(await s.ExecuteScalarAsync<long>("SELECT id FROM cohorts WHERE code = 'sample-2026'"), done.OfferExamsOfCohort);
+            await s.CommitAsync();
+        }
+        await using (var r = await Db.BeginReadAsync())
+        {
+            var linked = await directory.FindByIdentityAsync(r, "teams", "u1");
+            Assert.Equal("Phạm Minh Tuấn", linked?.Name);
+            Assert.Equal("zh-Hans", linked!.Language); // the language picked at /start is theirs now
+            Assert.Null(await ConversationStore.StateAsync(r, "teams", "u1"));
+            Assert.Equal($"learner {linked.Id} by typed phone number",
+                await r.ExecuteScalarAsync<string>("SELECT detail FROM audit_log WHERE actor = 'teams:u1' AND action = 'linked'"));
+        }
+        // The same number typed from another account is taken; an admin is offered no pre-test.
+        await using (var s = await Db.BeginAsync())
+        {
+            await registration.ChooseLanguageAsync(s, "teams", "u2", null, "en");
+            Assert.Equal(RegistrationRefusal.PhoneTaken, (await registration.MatchTypedPhoneAsync(s, "teams", "u2", "+84914222333")).Refusal);
+            var admin = (await directory.FindByPhoneAsync(s, "+84903100200"))!;
+            var done = await registration.CompleteAsync(s, "teams", "u2", admin, "organisation e-mail");
+            Assert.Null(done.OfferExamsOfCohort);
+            Assert.Equal("en", done.Language);
+        }
+    }
+
+    [Fact]
+    public async Task A_shared_contact_registers_only_its_owner_on_the_roster()
+    {
+        await ImportSamplesAsync();
+        var registration = new Registration(new LearnerDirectory(Time), Catalog.Default, Time);
+        await using var s = await Db.BeginAsync();
+        Assert.Equal(RegistrationRefusal.NotOwnContact, (await registration.MatchContactAsync(s, "5001", "5002", "+84914222333")).Refusal);
+        Assert.Equal(RegistrationRefusal.NotOnRoster, (await registration.MatchContactAsync(s, "5001", "5001", "+84 999 000 111")).Refusal);
+        Assert.Equal("Phạm Minh Tuấn", (await registration.MatchContactAsync(s, "5001", "5001", "+84914222333")).Learner?.Name);
+    }
+
+    [Fact]
+    public async Task Clearing_a_features_conversation_state_leaves_another_features_state()
+    {
+        await using (var s = await Db.BeginAsync())
+        {
+            await ConversationStore.SetStateAndLanguageAsync(s, "telegram", "1", Registration.AwaitingContact, "vi", Time.GetUtcNow());
+            await ConversationStore.ClearStateStartingWithAsync(s, "telegram", "1", "announce:");
+            await ConversationStore.SetStateAsync(s, "telegram", "2", "announce:5:text", Time.GetUtcNow());
+            await ConversationStore.ClearStateStartingWithAsync(s, "telegram", "2", "announce:");
+            await s.CommitAsync();
+        }
+        await using var r = await Db.BeginReadAsync();
+        Assert.Equal(Registration.AwaitingContact, await ConversationStore.StateAsync(r, "telegram", "1"));
+        Assert.Equal("vi", await ConversationStore.ChosenLanguageAsync(r, "telegram", "1"));
+        Assert.Null(await ConversationStore.StateAsync(r, "telegram", "2"));
+    }
+
+    [Fact]
     public async Task A_group_has_one_chat_per_channel_and_a_chat_one_group()
     {
         await ImportSamplesAsync();

@@ -13,6 +13,7 @@ using Academy.BotHost.Features.Registration;
 using Academy.BotHost.Features.Surveys;
 using Academy.Learning.Content;
 using Academy.Learning.Exams;
+using Academy.Learning.People;
 using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Features.Announcements;
@@ -30,24 +31,17 @@ internal static class AnnouncementFlow
     private const string StatePrefix = "announce:";
 
     public static Task SetStepAsync(TurnContext turn, long id, string step, TimeProvider time) =>
-        turn.Session.ExecuteAsync(
-            """
-            INSERT INTO conversation_state (channel, user_id, state, updated_at) VALUES (@Channel, @user, @state, @now)
-            ON CONFLICT (channel, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-            """,
-            new { turn.Event.Channel, user = turn.Event.From!.Id, state = string.Create(CultureInfo.InvariantCulture, $"{StatePrefix}{id}:{step}"),
-                now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        ConversationStore.SetStateAsync(turn.Session, turn.Event.Channel, turn.Event.From!.Id,
+            string.Create(CultureInfo.InvariantCulture, $"{StatePrefix}{id}:{step}"), time.GetUtcNow());
 
     public static Task ClearStepAsync(TurnContext turn) =>
-        turn.Session.ExecuteAsync("DELETE FROM conversation_state WHERE channel = @Channel AND user_id = @user AND state LIKE 'announce:%'",
-            new { turn.Event.Channel, user = turn.Event.From!.Id });
+        ConversationStore.ClearStateStartingWithAsync(turn.Session, turn.Event.Channel, turn.Event.From!.Id, StatePrefix);
 
     /// <summary>The draft and step the admin is at, or null.</summary>
     public static async Task<(long Id, string Step)?> StepAsync(TurnContext turn)
     {
         if (turn.Event.From is null) return null;
-        var state = await turn.Session.QuerySingleOrDefaultAsync<string?>(
-            "SELECT state FROM conversation_state WHERE channel = @Channel AND user_id = @user", new { turn.Event.Channel, user = turn.Event.From.Id });
+        var state = await ConversationStore.StateAsync(turn.Session, turn.Event.Channel, turn.Event.From.Id);
         if (state is null || !state.StartsWith(StatePrefix, StringComparison.Ordinal)) return null;
         var parts = state[StatePrefix.Length..].Split(':');
         return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? (id, parts[1]) : null;

@@ -41,7 +41,7 @@ public static class DashboardExports
     {
         var viewer = DashboardEndpoints.Viewer(http);
         await using var s = await database.BeginReadAsync(http.RequestAborted);
-        var cohortId = await s.QuerySingleOrDefaultAsync<long?>("SELECT cohort_id FROM study_groups WHERE id = @id", new { id });
+        var cohortId = await DashboardPages.CohortOfGroupAsync(s, id);
         if (cohortId is null || viewer.Cohort(cohortId.Value) is not { } visible || !visible.Shows(id) || !IsFormat(format))
             return DashboardEndpoints.NotFound(viewer);
         var t = viewer.Text;

@@ -18,12 +18,11 @@ public static partial class DashboardPages
         var t = viewer.Text;
         await using var s = await database.BeginReadAsync(http.RequestAborted);
         // The learner's enrolments the viewer may see; the one asked for, or the first.
-        var enrolments = (await s.QueryAsync<(long CohortId, long GroupId)>(
-            "SELECT cohort_id, group_id FROM enrollments WHERE learner_id = @id AND role = 'learner' AND group_id IS NOT NULL", new { id }))
+        var enrolments = (await PeopleStore.LearnerGroupsAsync(s, id))
             .Where(e => viewer.Cohort(e.CohortId) is { } c && c.Shows(e.GroupId) && (cohort is null || e.CohortId == cohort)).ToList();
         if (enrolments.Count == 0) return NotFound(viewer);
         var (cohortId, groupId) = enrolments[0];
-        var name = await s.QuerySingleAsync<string>("SELECT name FROM learners WHERE id = @id", new { id });
+        var name = await PeopleStore.NameAsync(s, id) ?? throw new InvalidOperationException($"Learner {id} is enrolled but not on the roster.");
         var stored = (await CohortStore.GetAsync(s, cohortId))!;
         var group = (await ProgrammeStatistics.GroupsAsync(s, cohortId, groupId)).Single();
         var progress = await record.GetProgressAsync(s, cohortId, id);

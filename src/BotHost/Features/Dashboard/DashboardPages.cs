@@ -89,7 +89,7 @@ public static partial class DashboardPages
         var viewer = DashboardEndpoints.Viewer(http);
         var t = viewer.Text;
         await using var s = await database.BeginReadAsync(http.RequestAborted);
-        var cohortId = await s.QuerySingleOrDefaultAsync<long?>("SELECT cohort_id FROM study_groups WHERE id = @id", new { id });
+        var cohortId = await CohortOfGroupAsync(s, id);
         if (cohortId is null || viewer.Cohort(cohortId.Value) is not { } visible || !visible.Shows(id)) return DashboardEndpoints.NotFound(viewer);
         var stored = (await CohortStore.GetAsync(s, visible.Id))!;
         var today = Today(stored, time);
@@ -123,6 +123,10 @@ public static partial class DashboardPages
         ZoneNote(h, stored.Cohort.TimeZoneId);
         return DashboardEndpoints.Html(DashboardHtml.Page(viewer, $"{group.Code} · {group.Name.In(t.Language)}", PathOf(http), h.ToString()));
     }
+
+    /// <summary>The cohort of a study group, or null when there is no such group.</summary>
+    internal static async Task<long?> CohortOfGroupAsync(DbSession s, long groupId) =>
+        (await CohortStore.StudyGroupsAsync(s, [groupId])).TryGetValue(groupId, out var g) ? g.CohortId : null;
 
     public static string PathOf(HttpContext http) => http.Request.Path + http.Request.QueryString;
 

@@ -3,6 +3,7 @@ using Academy.Learning.Model;
 using Academy.Learning.Storage;
 using Academy.Learning.Content;
 using Academy.Learning.Exams;
+using Academy.Learning.People;
 using Academy.Learning.Surveys;
 
 namespace Academy.BotHost.Features.Dashboard;
@@ -25,22 +26,19 @@ public sealed record DashboardViewer(DashboardSession Session, long LearnerId, s
     /// <summary>Every group the viewer may see, or null for an admin (all).</summary>
     public IReadOnlyCollection<long>? AllGroupIds => IsAdmin ? null : Cohorts.SelectMany(c => c.GroupIds ?? new HashSet<long>()).ToHashSet();
 
-    public static async Task<DashboardViewer?> LoadAsync(DbSession s, DashboardSession session, Catalog catalog, Academy.Learning.People.LearnerDirectory directory)
+    public static async Task<DashboardViewer?> LoadAsync(DbSession s, DashboardSession session, Catalog catalog, LearnerDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(session);
-        var name = await s.QuerySingleOrDefaultAsync<string?>("SELECT name FROM learners WHERE id = @id", new { id = session.LearnerId });
+        var name = await PeopleStore.NameAsync(s, session.LearnerId);
         if (name is null) return null;
-        var roles = (await s.QueryAsync<(long CohortId, long? GroupId, string Role)>(
-            "SELECT cohort_id, group_id, role FROM enrollments WHERE learner_id = @id AND role IN ('admin', 'liaison')", new { id = session.LearnerId })).ToList();
+        var roles = (await directory.EnrollmentsAsync(s, session.LearnerId)).Where(e => e.Role is Role.Admin or Role.Liaison).ToList();
         if (roles.Count == 0) return null;
-        var isAdmin = roles.Any(r => r.Role == "admin");
-        var ids = await s.QueryAsync<long>("SELECT id FROM cohorts ORDER BY start_date DESC, code");
-        var cohorts = new List<StoredCohort>();
-        foreach (var id in ids) cohorts.Add((await CohortStore.GetAsync(s, id))!); // a handful of cohorts, not thousands
+        var isAdmin = roles.Any(r => r.Role == Role.Admin);
+        var cohorts = await CohortStore.AllAsync(s); // a handful of cohorts, not thousands
         var visible = cohorts
             .Select(c => new VisibleCohort(c.Id, c.Cohort.Code, c.Cohort.Name, isAdmin ? null
-                : roles.Where(r => r.Role == "liaison" && r.CohortId == c.Id && r.GroupId is not null).Select(r => r.GroupId!.Value).ToHashSet()))
+                : roles.Where(r => r.Role == Role.Liaison && r.CohortId == c.Id && r.GroupId is not null).Select(r => r.GroupId!.Value).ToHashSet()))
             .Where(c => c.GroupIds is null || c.GroupIds.Count > 0)
             .ToList();
         var language = Languages.Normalize(session.Language) ?? await directory.LanguageOfAsync(s, session.LearnerId);

@@ -38,23 +38,14 @@ public sealed class BindHandler(LearnerDirectory directory, IEnumerable<Channels
         var code = turn.Event.Args[0];
         var cohortCode = turn.Event.Args.Count > 1 ? turn.Event.Args[1] : null;
         // Group codes repeat across cohorts: without a cohort code, the newest cohort's group is meant.
-        var groups = (await turn.Session.QueryAsync<GroupRow>(
-            """
-            SELECT g.id AS Id, g.code AS Code, g.name AS Name, c.code AS CohortCode, c.name AS CohortName FROM study_groups g
-            JOIN cohorts c ON c.id = g.cohort_id
-            WHERE LOWER(g.code) = LOWER(@code) AND (@cohortCode IS NULL OR c.code = @cohortCode)
-            ORDER BY c.start_date DESC, c.id DESC
-            """, new { code, cohortCode })).ToList();
+        var groups = await CohortStore.FindGroupsByCodeAsync(turn.Session, code, cohortCode);
         if (groups.Count == 0)
         {
             await turn.ReplyAsync(turn.Text.Get("bind.unknown_group", ("code", code)));
             return;
         }
         var group = groups[0];
-        var enrollments = await directory.EnrollmentsAsync(turn.Session, turn.Learner!.Id);
-        var allowed = enrollments.Any(e => e.Role == Role.Admin) ||
-                      enrollments.Any(e => e.Role == Role.Liaison && e.GroupId == group.Id);
-        if (!allowed)
+        if (!Roles.Runs(await directory.EnrollmentsAsync(turn.Session, turn.Learner!.Id), group.Id))
         {
             await turn.ReplyAsync(turn.Text.Get("bind.not_your_group", ("code", group.Code)));
             return;
@@ -79,14 +70,5 @@ public sealed class BindHandler(LearnerDirectory directory, IEnumerable<Channels
         if (!abilities.SeesAllMessages) notes.Add(turn.Text["bind.privacy_mode"]);
         if (abilities.NoteKey is { } note) notes.Add(turn.Text[note]);
         return notes.Count == 0 ? "\n" + turn.Text["bind.all_set"] : "\n" + string.Join("\n", notes);
-    }
-
-    private sealed class GroupRow
-    {
-        public long Id { get; init; }
-        public string Code { get; init; } = "";
-        public string Name { get; init; } = "";
-        public string CohortCode { get; init; } = "";
-        public string CohortName { get; init; } = "";
     }
 }

@@ -56,11 +56,7 @@ public sealed class LiaisonGroups(LearnerDirectory directory, Refusals refusals)
             return groups.OrderBy(g => g.Code, StringComparer.Ordinal).ToList();
         }
         // Group codes repeat across cohorts: the newest cohort's group is meant.
-        var id = await s.QuerySingleOrDefaultAsync<long?>(
-            """
-            SELECT g.id FROM study_groups g JOIN cohorts c ON c.id = g.cohort_id
-            WHERE LOWER(g.code) = LOWER(@code) ORDER BY c.start_date DESC, c.id DESC LIMIT 1
-            """, new { code });
+        var id = (await CohortStore.FindGroupsByCodeAsync(s, code)).FirstOrDefault()?.Id;
         if (id is null)
         {
             await turn.ReplyAsync(turn.Text.Get("liaison.unknown_group", ("code", code)));
@@ -79,14 +75,13 @@ public sealed class LiaisonGroups(LearnerDirectory directory, Refusals refusals)
     {
         ArgumentNullException.ThrowIfNull(turn);
         if (turn.Learner is null) return false;
-        var enrollments = await directory.EnrollmentsAsync(turn.Session, turn.Learner.Id);
-        return enrollments.Any(e => e.Role == Role.Admin || (e.Role == Role.Liaison && e.GroupId == groupId));
+        return Roles.Runs(await directory.EnrollmentsAsync(turn.Session, turn.Learner.Id), groupId);
     }
 
     public static async Task<LiaisonGroup> GroupAsync(DbSession s, long groupId)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var (code, cohortId) = await s.QuerySingleAsync<(string, long)>("SELECT code, cohort_id FROM study_groups WHERE id = @groupId", new { groupId });
-        return new LiaisonGroup(groupId, code, (await CohortStore.GetAsync(s, cohortId))!);
+        var group = (await CohortStore.StudyGroupsAsync(s, [groupId]))[groupId];
+        return new LiaisonGroup(groupId, group.Code, (await CohortStore.GetAsync(s, group.CohortId))!);
     }
 }

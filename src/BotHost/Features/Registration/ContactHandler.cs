@@ -12,7 +12,7 @@ using Academy.Learning.People;
 namespace Academy.BotHost.Features.Registration;
 
 /// <summary>A shared phone number: matched to the roster, and the channel account linked to that learner.</summary>
-public sealed class ContactHandler(LearnerDirectory directory, Registration registration) : ChatEventHandler(ChatEventKind.ContactShared)
+public sealed class ContactHandler(Learning.People.Registration registration, RegistrationFlow flow) : ChatEventHandler(ChatEventKind.ContactShared)
 {
     public override bool RequiresRegistration => false;
 
@@ -21,18 +21,8 @@ public sealed class ContactHandler(LearnerDirectory directory, Registration regi
     public override async Task HandleAsync(TurnContext turn)
     {
         var e = turn.Event;
-        // Only one's own number proves who one is: a forwarded contact card proves nothing.
-        if (e.ContactUserId != e.From!.Id)
-        {
-            await turn.ReplyAsync(turn.Text["contact.not_own"]);
-            return;
-        }
-        var learner = e.ContactPhone is null ? null : await directory.FindByPhoneAsync(turn.Session, e.ContactPhone);
-        if (learner is null)
-        {
-            await turn.ReplyAsync(turn.Text["contact.not_on_roster"]);
-            return;
-        }
-        await registration.CompleteAsync(turn, learner, "shared contact");
+        var match = await registration.MatchContactAsync(turn.Session, e.From!.Id, e.ContactUserId, e.ContactPhone);
+        if (match.Refusal is { } refusal) await turn.ReplyAsync(turn.Text[Learning.People.Registration.MessageKey(refusal)]);
+        else await flow.CompleteAsync(turn, match.Learner!, "shared contact");
     }
 }

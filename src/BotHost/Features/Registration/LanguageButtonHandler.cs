@@ -14,7 +14,7 @@ using Academy.Learning.Surveys;
 namespace Academy.BotHost.Features.Registration;
 
 /// <summary>A language chosen at /start (or later): remembered, then the phone number is asked for.</summary>
-public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IEnumerable<Channels.IChannelAccounts> accounts, Refusals refusals) : ButtonHandler(Prefix)
+public sealed class LanguageButtonHandler(Catalog catalog, Learning.People.Registration registration, IEnumerable<Channels.IChannelAccounts> accounts, Refusals refusals) : ButtonHandler(Prefix)
 {
     public const string Prefix = "lang";
 
@@ -25,18 +25,12 @@ public sealed class LanguageButtonHandler(Catalog catalog, TimeProvider time, IE
     public override async Task HandleAsync(TurnContext turn)
     {
         // Only the languages offered: anything else is a forged press, and nothing is saved.
-        if (Fields(turn) is not [var chosen] || Languages.Normalize(chosen) is not { } language)
+        if (Fields(turn) is not [var chosen] ||
+            await registration.ChooseLanguageAsync(turn.Session, turn.Event.Channel, turn.Event.From!.Id, turn.Learner, chosen) is not { } language)
         {
             await refusals.RefuseButtonAsync(turn, Academy.Learning.Daily.Access.Unknown);
             return;
         }
-        await turn.Session.ExecuteAsync(
-            """
-            INSERT INTO conversation_state (channel, user_id, state, language, updated_at) VALUES (@Channel, @user, 'awaiting_contact', @language, @now)
-            ON CONFLICT (channel, user_id) DO UPDATE SET state = excluded.state, language = excluded.language, updated_at = excluded.updated_at
-            """, new { turn.Event.Channel, user = turn.Event.From!.Id, language, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
-        if (turn.Learner is { } learner)
-            await turn.Session.ExecuteAsync("UPDATE learners SET language = @language WHERE id = @Id", new { language, learner.Id });
         turn.Text = catalog.For(language);
         await turn.AnswerButtonAsync(null);
         if (turn.Learner is not null) await turn.ReplyAsync(turn.Text["start.language_saved"]);

@@ -20,7 +20,7 @@ namespace Academy.BotHost.Features.Registration;
 /// organisation account (Teams) a roster e-mail matching it registers them at once; anyone else
 /// chooses a language first.
 /// </summary>
-public sealed class StartHandler(IEnumerable<IChannelAccounts> accounts, LearnerDirectory directory, Registration registration)
+public sealed class StartHandler(IEnumerable<IChannelAccounts> accounts, Learning.People.Registration registration, RegistrationFlow flow)
     : CommandHandler("start")
 {
     /// <summary>The directory is asked while the turn's transaction is open: it must answer quickly or not at all.</summary>
@@ -41,11 +41,10 @@ public sealed class StartHandler(IEnumerable<IChannelAccounts> accounts, Learner
         {
             using var timeout = new CancellationTokenSource(LookUpTimeout);
             var profile = await directoryOfChannel.LookUpAsync(turn.Event.Chat!, turn.Event.From!.Id, timeout.Token);
-            var match = await directory.FindByEmailAsync(turn.Session, profile?.Email)
-                        ?? await directory.FindByEmailAsync(turn.Session, profile?.UserPrincipalName);
+            var match = await registration.MatchOrganisationAccountAsync(turn.Session, profile?.Email, profile?.UserPrincipalName);
             if (match is not null)
             {
-                await registration.CompleteAsync(turn, match, "organisation e-mail");
+                await flow.CompleteAsync(turn, match, "organisation e-mail");
                 return;
             }
         }

@@ -21,7 +21,7 @@ namespace Academy.BotHost.Features.Registration;
 /// has no e-mail (where there is one, the e-mail is the proof) and who is not linked to another
 /// account on this channel yet.
 /// </summary>
-public sealed class TypedPhoneHandler(IEnumerable<IChannelAccounts> accounts, LearnerDirectory directory, Registration registration)
+public sealed class TypedPhoneHandler(IEnumerable<IChannelAccounts> accounts, Learning.People.Registration registration, RegistrationFlow flow)
     : ChatEventHandler(ChatEventKind.Message)
 {
     private readonly HashSet<string> _channels = accounts.Select(a => a.Channel).ToHashSet();
@@ -40,38 +40,9 @@ public sealed class TypedPhoneHandler(IEnumerable<IChannelAccounts> accounts, Le
     {
         var e = turn.Event;
         if (turn.Learner is not null) return;
-        var state = await turn.Session.QuerySingleOrDefaultAsync<string?>(
-            "SELECT state FROM conversation_state WHERE channel = @Channel AND user_id = @id", new { e.Channel, id = e.From!.Id });
-        if (state != "awaiting_contact")
-        {
-            await turn.ReplyAsync(turn.Text["phone.start_first"]);
-            return;
-        }
-        if (!PhoneNumber.TryNormalize(e.Text, out var e164) || !e164.StartsWith('+'))
-        {
-            await turn.ReplyAsync(turn.Text["phone.format"]);
-            return;
-        }
-        var learner = await directory.FindByPhoneAsync(turn.Session, e164);
-        if (learner is null)
-        {
-            await turn.ReplyAsync(turn.Text["contact.not_on_roster"]);
-            return;
-        }
-        if (!string.IsNullOrWhiteSpace(learner.Email))
-        {
-            await turn.ReplyAsync(turn.Text["phone.use_email"]);
-            return;
-        }
-        var linkedElsewhere = await turn.Session.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM channel_identities WHERE channel = @Channel AND learner_id = @Id AND external_id <> @user",
-            new { e.Channel, learner.Id, user = e.From.Id });
-        if (linkedElsewhere > 0)
-        {
-            await turn.ReplyAsync(turn.Text["phone.taken"]);
-            return;
-        }
-        await registration.CompleteAsync(turn, learner, "typed phone number");
+        var match = await registration.MatchTypedPhoneAsync(turn.Session, e.Channel, e.From!.Id, e.Text);
+        if (match.Refusal is { } refusal) await turn.ReplyAsync(turn.Text[Learning.People.Registration.MessageKey(refusal)]);
+        else await flow.CompleteAsync(turn, match.Learner!, "typed phone number");
     }
 
     /// <summary>Digits with the usual separators, and enough of them to be a number rather than a word.</summary>
