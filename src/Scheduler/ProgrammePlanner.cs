@@ -50,13 +50,10 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
         var cohorts = new List<(StoredCohort Cohort, HashSet<string> Handled)>();
         await using (var s = await database.BeginReadAsync(ct))
         {
-            foreach (var id in await s.QueryAsync<long>("SELECT id FROM cohorts ORDER BY id"))
+            foreach (var id in await CohortStore.AllIdsAsync(s))
             {
                 if (await CohortStore.GetAsync(s, id) is not { } cohort) continue;
-                var handled = (await s.QueryAsync<(string Item, long Day)>(
-                        "SELECT item, day FROM programme_runs WHERE cohort_id = @id", new { id }))
-                    .Select(r => PlannedItem.KeyOf(r.Item, r.Day)).ToHashSet(StringComparer.Ordinal);
-                cohorts.Add((cohort, handled));
+                cohorts.Add((cohort, await ProgrammeRunStore.HandledAsync(s, id)));
             }
         }
 
@@ -110,9 +107,7 @@ public sealed class ProgrammePlanner(AcademyDatabase database, ISchedulerFactory
     private async Task<bool> RanAsync(long cohortId, PlannedItem p, CancellationToken ct)
     {
         await using var s = await database.BeginReadAsync(ct);
-        return await s.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM programme_runs WHERE cohort_id = @cohortId AND item = @item AND day = @day",
-            new { cohortId, item = p.ItemName, day = (long)p.Day }) > 0;
+        return await ProgrammeRunStore.HasRunAsync(s, cohortId, p);
     }
 
     private async Task<(int Scheduled, int Kept, int Removed)> ReplanAsync(IScheduler scheduler, StoredCohort cohort, string fingerprint,

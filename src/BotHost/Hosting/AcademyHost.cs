@@ -54,6 +54,7 @@ public static class AcademyHost
         services.AddSingleton(Catalog.Default);
         services.AddSingleton<ContentImporter>();
         services.AddSingleton(sp => new LearnerRecord(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<QuizTicks>();
         return services;
     }
 

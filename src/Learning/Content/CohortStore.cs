@@ -122,4 +122,29 @@ public static class CohortStore
             []);
         return new StoredCohort(r.Id, r.CourseId, (int)r.LessonCount, cohort);
     }
+
+    /// <summary>Every cohort's id, in order.</summary>
+    public static async Task<IReadOnlyList<long>> AllIdsAsync(DbSession s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return (await s.QueryAsync<long>("SELECT id FROM cohorts ORDER BY id")).ToList();
+    }
+
+    /// <summary>Whether there is a cohort with this id (a button's data may name one that is not).</summary>
+    public static async Task<bool> ExistsAsync(DbSession s, long cohortId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cohorts WHERE id = @cohortId", new { cohortId }) > 0;
+    }
+
+    /// <summary>The credit minutes of a lesson of the cohort's course; null when the course has no such lesson.</summary>
+    public static Task<long?> LessonCreditMinutesAsync(DbSession s, long cohortId, long lessonId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.QuerySingleOrDefaultAsync<long?>(
+            """
+            SELECT l.credit_minutes FROM lessons l JOIN cohorts c ON c.course_id = l.course_id
+            WHERE l.id = @lessonId AND c.id = @cohortId
+            """, new { lessonId, cohortId });
+    }
 }

@@ -43,37 +43,16 @@ public sealed class Certificates(Outbox outbox, Catalog catalog, TimeProvider ti
     public async Task<long?> IssueAsync(DbSession s, long cohortId, long learnerId)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var facts = await s.QuerySingleOrDefaultAsync<Facts>(
-            """
-            SELECT l.name AS Name, COALESCE(l.language, c.language) AS Language, co.title AS CourseTitle,
-                   c.start_date AS StartDate, c.time_zone AS TimeZone,
-                   (SELECT CAST(COALESCE(SUM(g.credit_minutes), 0) AS BIGINT) FROM ledger g
-                    WHERE g.learner_id = e.learner_id AND g.cohort_id = e.cohort_id) AS CreditMinutes
-            FROM enrollments e
-            JOIN learners l ON l.id = e.learner_id
-            JOIN cohorts c ON c.id = e.cohort_id
-            JOIN courses co ON co.id = c.course_id
-            WHERE e.cohort_id = @cohortId AND e.learner_id = @learnerId
-            """, new { cohortId, learnerId });
+        var facts = await CertificateStore.FactsAsync(s, cohortId, learnerId);
         if (facts is null) return null;
         var now = time.GetUtcNow();
         var finish = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(facts.TimeZone)).DateTime);
-        var inserted = await s.ExecuteAsync(
-            """
-            INSERT INTO certificates (cohort_id, learner_id, code, issued_at, name, course_title, start_date, finish_date, credit_minutes, language)
-            VALUES (@cohortId, @learnerId, @code, @at, @Name, @CourseTitle, @StartDate, @finish, @CreditMinutes, @Language)
-            ON CONFLICT (cohort_id, learner_id) DO NOTHING
-            """,
-            new
-            {
-                cohortId, learnerId, code = CertificateCode.New(), at = now.ToUnixTimeMilliseconds(), facts.Name, facts.CourseTitle,
-                facts.StartDate, finish = finish.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), facts.CreditMinutes,
-                Language = Languages.Normalize(facts.Language) ?? Languages.English,
-            });
-        var certificate = (await ForLearnerAsync(s, learnerId)).First(c => c.CohortId == cohortId);
-        if (inserted > 0)
+        var inserted = await CertificateStore.InsertAsync(s, cohortId, learnerId, CertificateCode.New(), now, facts, finish,
+            Languages.Normalize(facts.Language) ?? Languages.English);
+        var certificate = (await CertificateStore.ForLearnerAsync(s, learnerId)).First(c => c.CohortId == cohortId);
+        if (inserted)
         {
-            foreach (var chat in await PrivateChatsAsync(s, learnerId))
+            foreach (var chat in await CertificateStore.PrivateChatsAsync(s, learnerId))
                 await SendAsync(s, certificate, chat, certificate.Language, "issued");
         }
         return certificate.Id;
@@ -140,49 +119,13 @@ public sealed class Certificates(Outbox outbox, Catalog catalog, TimeProvider ti
     public static async Task<Certificate?> FindAsync(DbSession s, string? typedCode)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (CertificateCode.Normalize(typedCode) is not { } code) return null;
-        return (await s.QueryAsync<Row>(Select + " WHERE code = @code", new { code })).Select(r => r.ToCertificate()).SingleOrDefault();
-    }
-
-    /// <summary>The learner's certificates, newest first.</summary>
-    public static async Task<IReadOnlyList<Certificate>> ForLearnerAsync(DbSession s, long learnerId)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        return (await s.QueryAsync<Row>(Select + " WHERE learner_id = @learnerId ORDER BY issued_at DESC, id DESC", new { learnerId }))
-            .Select(r => r.ToCertificate()).ToList();
+        return CertificateCode.Normalize(typedCode) is { } code ? await CertificateStore.FindAsync(s, code) : null;
     }
 
     /// <summary>Revokes a certificate (issued in error); its page then says so. Returns false when there is none.</summary>
     public async Task<bool> RevokeAsync(DbSession s, string code)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return await s.ExecuteAsync("UPDATE certificates SET revoked_at = @at WHERE code = @code AND revoked_at IS NULL",
-            new { code = CertificateCode.Normalize(code), at = time.GetUtcNow().ToUnixTimeMilliseconds() }) > 0;
-    }
-
-    private static async Task<IReadOnlyList<ChatAddress>> PrivateChatsAsync(DbSession s, long learnerId) =>
-        (await s.QueryAsync<(string, string)>(
-            "SELECT channel, external_id FROM channel_identities WHERE learner_id = @learnerId AND unreachable_at IS NULL ORDER BY channel, external_id",
-            new { learnerId }))
-        .Select(r => new ChatAddress(r.Item1, r.Item2)).ToList();
-
-    private const string Select = """
-        SELECT id AS Id, cohort_id AS CohortId, learner_id AS LearnerId, code AS Code, issued_at AS IssuedAt, name AS Name,
-               course_title AS CourseTitle, start_date AS StartDate, finish_date AS FinishDate, credit_minutes AS CreditMinutes,
-               language AS Language, revoked_at AS RevokedAt,
-               (SELECT c.time_zone FROM cohorts c WHERE c.id = certificates.cohort_id) AS TimeZone
-        FROM certificates
-        """;
-
-    private sealed record Facts(string Name, string Language, string CourseTitle, string StartDate, string TimeZone, long CreditMinutes);
-
-    private sealed record Row(long Id, long CohortId, long LearnerId, string Code, long IssuedAt, string Name, string CourseTitle,
-        string StartDate, string FinishDate, long CreditMinutes, string Language, long? RevokedAt, string TimeZone)
-    {
-        public Certificate ToCertificate() => new(Id, CohortId, LearnerId, Code, DateTimeOffset.FromUnixTimeMilliseconds(IssuedAt), Name,
-            StoredJson.Deserialize<LocalizedText>(CourseTitle),
-            DateOnly.ParseExact(StartDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            DateOnly.ParseExact(FinishDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), CreditMinutes, Language,
-            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null, TimeZone);
+        return await CertificateStore.RevokeAsync(s, CertificateCode.Normalize(code), time.GetUtcNow());
     }
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
 using Academy.Learning.Content;
+using Academy.Learning.Daily;
 using Academy.Learning.Exams;
 using Academy.Learning.Surveys;
 
@@ -48,16 +48,11 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
     public async Task<bool> CheckAsync(DbSession s, long cohortId, long learnerId)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (await CompletedAtAsync(s, cohortId, learnerId) is not null) return false;
+        if (await LedgerStore.CompletedAtAsync(s, cohortId, learnerId) is not null) return false;
         var status = await EvaluateAsync(s, cohortId, learnerId);
         if (!status.AllMet) return false;
         // The key decides between two concurrent checks: only the one that inserts issues.
-        var inserted = await s.ExecuteAsync(
-            """
-            INSERT INTO completions (cohort_id, learner_id, completed_at) VALUES (@cohortId, @learnerId, @now)
-            ON CONFLICT (cohort_id, learner_id) DO NOTHING
-            """, new { cohortId, learnerId, now = time.GetUtcNow().ToUnixTimeMilliseconds() });
-        if (inserted == 0) return false;
+        if (!await LedgerStore.RecordCompletionAsync(s, cohortId, learnerId, time.GetUtcNow().ToUnixTimeMilliseconds())) return false;
         await certificates.IssueAsync(s, cohortId, learnerId);
         return true;
     }
@@ -86,10 +81,10 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
             IReadOnlyList<long> candidates = chunk;
             if (chunk.Length <= FewLearners)
             {
-                candidates = await WithMinutesAsync(s, cohortId, rule.MinimumMinutes, chunk);
+                candidates = await LedgerStore.WithMinutesAsync(s, cohortId, rule.MinimumMinutes, chunk);
                 if (candidates.Count == 0) continue;
             }
-            foreach (var learnerId in await CandidatesAsync(s, cohortId, rule, candidates))
+            foreach (var learnerId in await LedgerStore.CandidatesAsync(s, cohortId, rule, candidates))
                 await CheckAsync(s, cohortId, learnerId);
         }
     }
@@ -97,81 +92,16 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
     // Up to how many learners the minutes filter goes first: about where the two ways cost the same (measured on both engines).
     private const int FewLearners = 16;
 
-    // The learners of the set with no completion yet whose ledger holds the rule's minutes: a statement
-    // plain enough to cost little more than its round trip.
-    private static async Task<IReadOnlyList<long>> WithMinutesAsync(DbSession s, long cohortId, int minutes, IReadOnlyList<long> learnerIds)
+    /// <summary>
+    /// After a batch of quiz answers: an answer's minutes may be the last a learner needed for the
+    /// certificate, so the learners of the recorded ones are checked, per cohort.
+    /// </summary>
+    public async Task CheckAfterAnswersAsync(DbSession s, IReadOnlyList<AnswerRequest> requests, IReadOnlyList<AnswerOutcome> outcomes)
     {
-        var p = new Dapper.DynamicParameters();
-        p.Add("cohortId", cohortId);
-        p.Add("minutes", (long)minutes);
-        return (await s.QueryAsync<long>(
-            $"""
-            SELECT g.learner_id FROM ledger g
-            WHERE g.cohort_id = @cohortId AND {In(p, "l", learnerIds, "g.learner_id")}
-            GROUP BY g.learner_id
-            HAVING SUM(g.credit_minutes) >= @minutes
-               AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.cohort_id = @cohortId AND d.learner_id = g.learner_id)
-            """, p)).ToList();
-    }
-
-    // The learners of the set with no completion yet who pass every condition SQL can check cheaply.
-    // It may let through someone the full rule then refuses (an exam passed once whose counted attempt
-    // failed, an unknown code); it never keeps out someone the rule would complete. The conditions are
-    // in the order that turns learners away soonest: until the last day nearly everyone fails the
-    // exam's single probe, and only those who pass the rest have their ledger summed.
-    private static async Task<IReadOnlyList<long>> CandidatesAsync(DbSession s, long cohortId, CompletionRule rule, IReadOnlyList<long> learnerIds)
-    {
-        var p = new Dapper.DynamicParameters();
-        p.Add("cohortId", cohortId);
-        p.Add("minutes", (long)rule.MinimumMinutes);
-        const string course = "(SELECT course_id FROM cohorts WHERE id = @cohortId)";
-        var exams = rule.PostTests is { } examCodes ? In(p, "x", examCodes, "x.code") : ClosingTests("x");
-        var surveys = rule.Surveys is { } surveyCodes ? In(p, "v", surveyCodes, "v.code") : "v.retired = 0";
-        var required = $"(SELECT COUNT(*) FROM lessons l WHERE l.course_id = {course} AND l.retired = 0 AND l.required = 1)";
-        var lessons = required;
-        if (rule.RequiredLessons is { } n)
-        {
-            // The rule's number, or all there are if a re-import left fewer required lessons.
-            p.Add("lessons", (long)n);
-            lessons = $"CASE WHEN {required} < @lessons THEN {required} ELSE @lessons END";
-        }
-        return (await s.QueryAsync<long>(
-            $"""
-            SELECT e.learner_id FROM enrollments e
-            WHERE e.cohort_id = @cohortId AND {In(p, "l", learnerIds, "e.learner_id")}
-              AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.cohort_id = e.cohort_id AND d.learner_id = e.learner_id)
-              AND NOT EXISTS (SELECT 1 FROM exams x WHERE x.course_id = {course} AND {exams}
-                                AND NOT EXISTS (SELECT 1 FROM exam_attempts a WHERE a.cohort_id = e.cohort_id AND a.exam_id = x.id
-                                                AND a.learner_id = e.learner_id AND a.passed = 1))
-              AND NOT EXISTS (SELECT 1 FROM surveys v WHERE v.course_id = {course} AND {surveys}
-                                AND NOT EXISTS (SELECT 1 FROM survey_completions sc WHERE sc.survey_id = v.id AND sc.cohort_id = e.cohort_id
-                                                AND sc.learner_id = e.learner_id))
-              AND (SELECT COUNT(*) FROM lesson_reads lr JOIN lessons l ON l.id = lr.lesson_id
-                   WHERE lr.cohort_id = e.cohort_id AND lr.learner_id = e.learner_id AND l.retired = 0 AND l.required = 1) >= {lessons}
-              AND (SELECT COALESCE(SUM(g.credit_minutes), 0) FROM ledger g WHERE g.cohort_id = e.cohort_id AND g.learner_id = e.learner_id) >= @minutes
-            """, p)).ToList();
-    }
-
-    // The exams a rule without post_test asks to pass: every live post-test; a course with none closes
-    // with its final exam(s) instead, as the statistics read it. Practice tests never count.
-    private static string ClosingTests(string x) =>
-        $"""
-        {x}.retired = 0 AND ({x}.kind = 'post' OR ({x}.kind = 'final'
-            AND NOT EXISTS (SELECT 1 FROM exams px WHERE px.course_id = {x}.course_id AND px.kind = 'post' AND px.retired = 0)))
-        """;
-
-    // "column IN (@x0, @x1 …)" with one named parameter each (Dapper expands a list on SQLite but Npgsql
-    // sends it as an array, so IN @list is not one SQL for both); an empty list matches nothing.
-    private static string In<T>(Dapper.DynamicParameters p, string prefix, IReadOnlyList<T> values, string column)
-    {
-        if (values.Count == 0) return "1 = 0";
-        var names = new string[values.Count];
-        for (int i = 0; i < values.Count; i++)
-        {
-            names[i] = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}");
-            p.Add(names[i], values[i]);
-        }
-        return $"{column} IN ({string.Join(", ", names.Select(n => "@" + n))})";
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var cohort in requests.Zip(outcomes).Where(p => p.Second.Status == AnswerStatus.Recorded).GroupBy(p => p.Second.CohortId))
+            await CheckAfterCreditAsync(s, cohort.Key, cohort.Select(p => p.First.LearnerId).Distinct().ToList());
     }
 
     /// <summary>Each condition of the rule for one learner, as <c>/me</c> shows it.</summary>
@@ -179,52 +109,21 @@ public sealed class Completion(Certificates certificates, ExamResults exams, Tim
     {
         ArgumentNullException.ThrowIfNull(s);
         var rule = (await CourseRulesStore.ForCohortAsync(s, cohortId)).Completion;
-        var p = new { cohortId, learnerId };
-        var lessons = await s.QuerySingleAsync<(long Required, long Read)>(
-            """
-            SELECT (SELECT COUNT(*) FROM lessons l JOIN cohorts c ON c.course_id = l.course_id
-                    WHERE c.id = @cohortId AND l.retired = 0 AND l.required = 1),
-                   (SELECT COUNT(*) FROM lesson_reads r JOIN lessons l ON l.id = r.lesson_id
-                    WHERE r.cohort_id = @cohortId AND r.learner_id = @learnerId AND l.retired = 0 AND l.required = 1)
-            """, p);
+        var lessons = await LedgerStore.RequiredLessonsReadAsync(s, cohortId, learnerId);
         var needed = (int)Math.Min(rule.RequiredLessons ?? lessons.Required, lessons.Required);
 
-        var examCodes = rule.PostTests ?? (await s.QueryAsync<string>(
-            $"SELECT e.code FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId AND {ClosingTests("e")} ORDER BY e.code", p)).ToList();
+        var examCodes = rule.PostTests ?? await LedgerStore.ClosingExamCodesAsync(s, cohortId);
         var results = examCodes.Count == 0 ? [] : await exams.ForLearnerAsync(s, cohortId, learnerId);
-        var titles = examCodes.Count == 0 ? [] : (await s.QueryAsync<(string Code, string Definition)>(
-                "SELECT e.code, e.definition FROM exams e JOIN cohorts c ON c.course_id = e.course_id WHERE c.id = @cohortId", p))
-            .ToDictionary(e => e.Code, e => StoredJson.Deserialize<ExamDefinition>(e.Definition).Title, StringComparer.Ordinal);
+        var titles = examCodes.Count == 0 ? new Dictionary<string, LocalizedText>() : await LedgerStore.ExamTitlesAsync(s, cohortId);
         var examConditions = examCodes.Select(c => new ExamCondition(c, results.FirstOrDefault(r => r.ExamCode == c), titles.GetValueOrDefault(c))).ToList();
 
-        var surveys = (await s.QueryAsync<SurveyRow>(
-            """
-            SELECT v.code AS Code, v.definition AS Definition,
-                   (SELECT COUNT(*) FROM survey_completions x WHERE x.survey_id = v.id AND x.cohort_id = @cohortId AND x.learner_id = @learnerId) AS Submitted
-            FROM surveys v JOIN cohorts c ON c.course_id = v.course_id
-            WHERE c.id = @cohortId AND v.retired = 0 ORDER BY v.code
-            """, p)).ToList();
+        var surveys = await LedgerStore.SurveysAsync(s, cohortId, learnerId);
         var surveyConditions = rule.Surveys is { } codes
-            ? codes.Select(code => surveys.FirstOrDefault(x => x.Code == code)?.ToCondition() ?? new SurveyCondition(code, null, false)).ToList()
-            : surveys.Select(x => x.ToCondition()).ToList();
+            ? codes.Select(code => surveys.FirstOrDefault(x => x.Code == code) ?? new SurveyCondition(code, null, false)).ToList()
+            : surveys.ToList();
 
-        var minutes = rule.MinimumMinutes == 0 ? 0 : await s.ExecuteScalarAsync<long>(
-            "SELECT CAST(COALESCE(SUM(credit_minutes), 0) AS BIGINT) FROM ledger WHERE cohort_id = @cohortId AND learner_id = @learnerId", p);
+        var minutes = rule.MinimumMinutes == 0 ? 0 : await LedgerStore.MinutesAsync(s, cohortId, learnerId);
         return new CompletionStatus((int)lessons.Read, needed, examConditions, surveyConditions, minutes, rule.MinimumMinutes,
-            await CompletedAtAsync(s, cohortId, learnerId));
-    }
-
-    private static Task<long?> CompletedAtAsync(DbSession s, long cohortId, long learnerId) =>
-        s.QuerySingleOrDefaultAsync<long?>(
-            "SELECT completed_at FROM completions WHERE cohort_id = @cohortId AND learner_id = @learnerId", new { cohortId, learnerId });
-
-    private sealed class SurveyRow
-    {
-        public string Code { get; init; } = "";
-        public string Definition { get; init; } = "";
-        public long Submitted { get; init; }
-
-        public SurveyCondition ToCondition() =>
-            new(Code, StoredJson.Deserialize<SurveyDefinition>(Definition).Title, Submitted > 0);
+            await LedgerStore.CompletedAtAsync(s, cohortId, learnerId));
     }
 }

@@ -40,8 +40,6 @@ public sealed record RunResult(RunOutcome Outcome, int GroupsReached, int Messag
 public sealed class DailyProgramme(
     AcademyDatabase db, Programme programme, Digests digests, Outbox outbox, Catalog catalog, TimeProvider time, ILogger<DailyProgramme> logger)
 {
-    private const string Done = "done", Stale = "stale";
-
     /// <summary>Runs <paramref name="item"/> of day (or week) <paramref name="day"/> of the cohort, once.</summary>
     public async Task<RunResult> RunAsync(long cohortId, ProgrammeItem item, int day, CancellationToken ct = default)
     {
@@ -56,13 +54,13 @@ public sealed class DailyProgramme(
         var now = time.GetUtcNow();
         if (now > planned.StaleAfter)
         {
-            if (!await ClaimAsync(s, cohortId, planned, now, Stale)) return new RunResult(RunOutcome.AlreadyDone, 0, 0);
+            if (!await ProgrammeRunStore.ClaimAsync(s, cohortId, planned, now, ProgrammeRunStore.Stale)) return new RunResult(RunOutcome.AlreadyDone, 0, 0);
             await s.CommitAsync(ct);
             logger.LogWarning("Cohort {CohortId}: {Key} planned at {At:u} was due by {StaleAfter:u}; skipped at {Now:u}",
                 cohortId, planned.Key, planned.At, planned.StaleAfter, now);
             return new RunResult(RunOutcome.Stale, 0, 0);
         }
-        if (!await ClaimAsync(s, cohortId, planned, now, Done)) return new RunResult(RunOutcome.AlreadyDone, 0, 0);
+        if (!await ProgrammeRunStore.ClaimAsync(s, cohortId, planned, now, ProgrammeRunStore.Done)) return new RunResult(RunOutcome.AlreadyDone, 0, 0);
 
         var (groups, messages) = item switch
         {
@@ -75,32 +73,12 @@ public sealed class DailyProgramme(
             ProgrammeItem.WeeklyDigest => await WeeklyDigestAsync(s, cohort, planned),
             _ => throw new ArgumentOutOfRangeException(nameof(item)),
         };
-        await RecordCountsAsync(s, cohortId, planned.ItemName, day, groups, messages);
+        await ProgrammeRunStore.RecordCountsAsync(s, cohortId, planned.ItemName, day, groups, messages);
         await s.CommitAsync(ct);
         if (messages > 0) outbox.Notify();
         logger.LogInformation("Cohort {CohortId}: {Key} done; {Groups} group(s), {Messages} message(s) queued", cohortId, planned.Key, groups, messages);
         return new RunResult(RunOutcome.Done, groups, messages);
     }
-
-    // Inserted first: on PostgreSQL a concurrent claimant blocks here until the first commits (then
-    // finds the row) or rolls back (then takes it); SQLite's write transactions are serial anyway.
-    private static async Task<bool> ClaimAsync(DbSession s, long cohortId, PlannedItem planned, DateTimeOffset now, string outcome) =>
-        await s.ExecuteAsync(
-            """
-            INSERT INTO programme_runs (cohort_id, item, day, planned_at, ran_at, outcome, groups_reached, messages)
-            VALUES (@cohortId, @item, @day, @plannedAt, @now, @outcome, 0, 0)
-            ON CONFLICT (cohort_id, item, day) DO NOTHING
-            """,
-            new
-            {
-                cohortId, item = planned.ItemName, day = (long)planned.Day, plannedAt = planned.At.ToUnixTimeMilliseconds(),
-                now = now.ToUnixTimeMilliseconds(), outcome,
-            }) > 0;
-
-    private static Task RecordCountsAsync(DbSession s, long cohortId, string item, int day, int groups, int messages) =>
-        s.ExecuteAsync(
-            "UPDATE programme_runs SET groups_reached = @groups, messages = @messages WHERE cohort_id = @cohortId AND item = @item AND day = @day",
-            new { cohortId, item, day = (long)day, groups = (long)groups, messages = (long)messages });
 
     private async Task<(int, int)> DeliverAsync(DbSession s, StoredCohort cohort, int day, DayParts part)
     {
@@ -112,23 +90,12 @@ public sealed class DailyProgramme(
     private async Task<(int, int)> RemindAsync(DbSession s, StoredCohort cohort, int day)
     {
         var cohortId = cohort.Id;
-        var missing = (await s.QueryAsync<(long GroupId, long LearnerId, string Name)>(
-            """
-            SELECT e.group_id, l.id, l.name FROM enrollments e JOIN learners l ON l.id = e.learner_id
-            WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND e.group_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM checkins k WHERE k.cohort_id = e.cohort_id AND k.learner_id = e.learner_id AND k.day = @day)
-            ORDER BY e.group_id, e.id
-            """, new { cohortId, day = (long)day })).ToList();
+        var missing = await CheckInStore.MissingAsync(s, cohortId, day);
         if (missing.Count == 0) return (0, 0);
-        var chats = await GroupChatsAsync(s, cohortId);
+        var chats = (await AudienceStore.GroupsAsync(s, cohortId, null)).Where(g => g.Chats.Count > 0).ToDictionary(g => g.Id);
         // Each learner's account per channel, to tag them; the latest link wins when there are several.
         var identities = new Dictionary<(long, string), string>();
-        foreach (var (learnerId, channel, externalId) in await s.QueryAsync<(long, string, string)>(
-                     """
-                     SELECT ci.learner_id, ci.channel, ci.external_id FROM channel_identities ci
-                     JOIN enrollments e ON e.learner_id = ci.learner_id AND e.cohort_id = @cohortId
-                     ORDER BY ci.linked_at
-                     """, new { cohortId }))
+        foreach (var (learnerId, channel, externalId) in await AudienceStore.AccountsInCohortAsync(s, cohortId))
             identities[(learnerId, channel)] = externalId;
 
         var close = LocalTimes.Format(cohort.Cohort.Schedule.CheckInClose);
@@ -151,55 +118,22 @@ public sealed class DailyProgramme(
         return (groups, await outbox.EnqueueManyAsync(s, messages));
     }
 
-    private sealed record GroupChats(string Language, List<ChatAddress> Chats);
-
-    private static async Task<Dictionary<long, GroupChats>> GroupChatsAsync(DbSession s, long cohortId)
-    {
-        var result = new Dictionary<long, GroupChats>();
-        foreach (var (groupId, language, channel, chatId, threadId) in await s.QueryAsync<(long, string?, string, string, string?)>(
-                     """
-                     SELECT g.id, g.language, gc.channel, gc.chat_id, gc.thread_id FROM study_groups g JOIN group_chats gc ON gc.group_id = g.id
-                     WHERE g.cohort_id = @cohortId AND gc.active = 1 ORDER BY g.id, gc.channel
-                     """, new { cohortId }))
-        {
-            if (!result.TryGetValue(groupId, out var group))
-                result[groupId] = group = new GroupChats(Languages.Normalize(language) ?? Languages.English, []);
-            group.Chats.Add(new ChatAddress(channel, chatId, threadId));
-        }
-        return result;
-    }
-
     // Every learner of every group gets the day's status; a second close records nothing new.
-    private static async Task<int> CloseAsync(DbSession s, StoredCohort cohort, int day, DateTimeOffset now)
-    {
-        var p = new { cohortId = cohort.Id, day = (long)day, now = now.ToUnixTimeMilliseconds() };
-        await s.ExecuteAsync(
-            """
-            INSERT INTO day_status (cohort_id, learner_id, day, group_id, status, recorded_at)
-            SELECT e.cohort_id, e.learner_id, @day, e.group_id,
-                   CASE WHEN EXISTS (SELECT 1 FROM checkins k WHERE k.cohort_id = e.cohort_id AND k.learner_id = e.learner_id AND k.day = @day)
-                        THEN 'checked_in' ELSE 'missed' END,
-                   @now
-            FROM enrollments e
-            WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND e.group_id IS NOT NULL
-            ON CONFLICT (cohort_id, learner_id, day) DO NOTHING
-            """, p);
-        return (int)await s.ExecuteScalarAsync<long>(
-            "SELECT COUNT(DISTINCT group_id) FROM day_status WHERE cohort_id = @cohortId AND day = @day", p);
-    }
+    private static Task<int> CloseAsync(DbSession s, StoredCohort cohort, int day, DateTimeOffset now) =>
+        CheckInStore.CloseDayAsync(s, cohort.Id, day, now.ToUnixTimeMilliseconds());
 
     private async Task<(int, int)> LiaisonDigestAsync(DbSession s, StoredCohort cohort, PlannedItem planned, DateTimeOffset now)
     {
         // The close and the digest may share an instant, and Quartz does not order them: the digest
         // records the close itself when it has not run yet (and the close's own trigger then finds it done).
         var close = ProgrammePlan.Find(cohort, ProgrammeItem.Close, planned.Day)!;
-        if (await ClaimAsync(s, cohort.Id, close, now, Done))
+        if (await ProgrammeRunStore.ClaimAsync(s, cohort.Id, close, now, ProgrammeRunStore.Done))
         {
             var groups = await CloseAsync(s, cohort, planned.Day, now);
-            await RecordCountsAsync(s, cohort.Id, close.ItemName, close.Day, groups, 0);
+            await ProgrammeRunStore.RecordCountsAsync(s, cohort.Id, close.ItemName, close.Day, groups, 0);
         }
         var previous = planned.Day > 1 ? ProgrammePlan.Find(cohort, ProgrammeItem.LiaisonDigest, planned.Day - 1)?.At : null;
-        var skipped = await SkippedAsync(s, cohort.Id, previous ?? DateTimeOffset.MinValue, inclusiveFrom: false, planned.At, inclusiveTo: true);
+        var skipped = await ProgrammeRunStore.SkippedAsync(s, cohort.Id, previous ?? DateTimeOffset.MinValue, inclusiveFrom: false, planned.At, inclusiveTo: true);
         var queued = await digests.LiaisonDigestsAsync(s, cohort, planned.Day, skipped);
         return (0, await outbox.EnqueueManyAsync(s, queued.Select(q => (q.Key, q.Message)).ToList()));
     }
@@ -210,23 +144,9 @@ public sealed class DailyProgramme(
         var first = calendar.DateOf(1);
         var from = planned.LocalDate.AddDays(-7) < first ? first : planned.LocalDate.AddDays(-7);
         var to = planned.LocalDate.AddDays(-1) > calendar.End ? calendar.End : planned.LocalDate.AddDays(-1);
-        var skipped = await SkippedAsync(s, cohort.Id, calendar.At(from, TimeOnly.MinValue), inclusiveFrom: true,
+        var skipped = await ProgrammeRunStore.SkippedAsync(s, cohort.Id, calendar.At(from, TimeOnly.MinValue), inclusiveFrom: true,
             calendar.At(to.AddDays(1), TimeOnly.MinValue), inclusiveTo: false);
         var queued = await digests.WeeklyDigestsAsync(s, cohort, planned.Day, from, to, skipped);
         return (0, await outbox.EnqueueManyAsync(s, queued.Select(q => (q.Key, q.Message)).ToList()));
-    }
-
-    private static async Task<IReadOnlyList<SkippedItem>> SkippedAsync(DbSession s, long cohortId,
-        DateTimeOffset from, bool inclusiveFrom, DateTimeOffset to, bool inclusiveTo)
-    {
-        var rows = await s.QueryAsync<(string Item, long Day, long PlannedAt)>(
-            $"""
-            SELECT item, day, planned_at FROM programme_runs
-            WHERE cohort_id = @cohortId AND outcome = '{Stale}'
-              AND planned_at {(inclusiveFrom ? ">=" : ">")} @from AND planned_at {(inclusiveTo ? "<=" : "<")} @to
-            ORDER BY planned_at, item
-            """,
-            new { cohortId, from = from == DateTimeOffset.MinValue ? long.MinValue : from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds() });
-        return rows.Select(r => new SkippedItem(PlannedItem.Parse(r.Item), (int)r.Day, DateTimeOffset.FromUnixTimeMilliseconds(r.PlannedAt))).ToList();
     }
 }

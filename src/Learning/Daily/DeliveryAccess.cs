@@ -38,22 +38,6 @@ public static class DeliveryAccess
         return delivery.GroupId is { } group && enrolledGroup == group ? Access.Granted : Access.NotYours;
     }
 
-    /// <summary>Deliveries by id (those that exist).</summary>
-    public static async Task<IReadOnlyDictionary<long, DeliveryTarget>> ResolveAsync(DbSession s, IReadOnlyCollection<long> ids)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        ArgumentNullException.ThrowIfNull(ids);
-        if (ids.Count == 0) return new Dictionary<long, DeliveryTarget>();
-        var rows = await s.QueryAsync<Row>(
-            """
-            SELECT d.id AS Id, d.cohort_id AS CohortId, d.group_id AS GroupId, d.learner_id AS LearnerId, d.kind AS Kind,
-                   d.lesson_id AS LessonId, d.question_id AS QuestionId, q.type AS QuestionType
-            FROM deliveries d LEFT JOIN questions q ON q.id = d.question_id
-            WHERE d.id IN @ids
-            """, new { ids = SqlList.Of(ids) });
-        return rows.ToDictionary(r => r.Id, r => r.ToTarget());
-    }
-
     /// <summary>
     /// Many presses at once (a batch of quiz answers), each with the delivery it names (null when there
     /// is none of that kind) and whether its presser may answer it. Two set-wise reads whatever the count.
@@ -64,8 +48,8 @@ public static class DeliveryAccess
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(presses);
         if (presses.Count == 0) return [];
-        var deliveries = await ResolveAsync(s, presses.Select(p => p.DeliveryId).Distinct().ToList());
-        var enrollments = await EnrollmentsAsync(s, presses.Select(p => p.LearnerId).Distinct().ToList());
+        var deliveries = await DeliveryStore.FindAsync(s, presses.Select(p => p.DeliveryId).Distinct().ToList());
+        var enrollments = await AudienceStore.EnrollmentsAsync(s, presses.Select(p => p.LearnerId).Distinct().ToList());
         return presses.Select(p =>
         {
             var d = deliveries.GetValueOrDefault(p.DeliveryId);
@@ -79,17 +63,6 @@ public static class DeliveryAccess
     public static async Task<(DeliveryTarget? Delivery, Access Access)> CheckAsync(DbSession s, long deliveryId, long learnerId, DeliveryKind kind) =>
         (await CheckAsync(s, [(deliveryId, learnerId)], kind))[0];
 
-    /// <summary>Each learner's group per cohort they are enrolled in (null group: enrolled without one).</summary>
-    public static async Task<IReadOnlyDictionary<(long CohortId, long LearnerId), long?>> EnrollmentsAsync(DbSession s, IReadOnlyCollection<long> learnerIds)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        ArgumentNullException.ThrowIfNull(learnerIds);
-        if (learnerIds.Count == 0) return new Dictionary<(long, long), long?>();
-        var rows = await s.QueryAsync<(long CohortId, long LearnerId, long? GroupId)>(
-            "SELECT cohort_id, learner_id, group_id FROM enrollments WHERE learner_id IN @learnerIds", new { learnerIds = SqlList.Of(learnerIds) });
-        return rows.ToDictionary(r => (r.CohortId, r.LearnerId), r => r.GroupId);
-    }
-
     /// <summary>
     /// Whether a check-in press counts: the presser is enrolled in the cohort and, pressed in a group's
     /// chat, that group is theirs (a check-in prompt goes to a group; a reminder to the learner's private chat).
@@ -99,26 +72,10 @@ public static class DeliveryAccess
     public static async Task<Access> CheckInAsync(DbSession s, long cohortId, long learnerId, long? chatGroup, bool isPrivate)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (await s.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM cohorts WHERE id = @cohortId", new { cohortId }) == 0) return Access.Unknown;
-        var enrollment = (await EnrollmentsAsync(s, [learnerId])).Where(e => e.Key.CohortId == cohortId).ToList();
+        if (!await CohortStore.ExistsAsync(s, cohortId)) return Access.Unknown;
+        var enrollment = (await AudienceStore.EnrollmentsAsync(s, [learnerId])).Where(e => e.Key.CohortId == cohortId).ToList();
         if (enrollment.Count == 0) return Access.NotYours;
         if (isPrivate) return Access.Granted;
         return chatGroup is { } group && enrollment[0].Value == group ? Access.Granted : Access.NotYours;
-    }
-
-    private sealed class Row
-    {
-        public long Id { get; init; }
-        public long CohortId { get; init; }
-        public long? GroupId { get; init; }
-        public long? LearnerId { get; init; }
-        public string Kind { get; init; } = "";
-        public long? LessonId { get; init; }
-        public long? QuestionId { get; init; }
-        public string? QuestionType { get; init; }
-
-        public DeliveryTarget ToTarget() => new(Id, CohortId, GroupId, LearnerId,
-            Enum.TryParse<DeliveryKind>(Kind, out var k) ? k : (DeliveryKind)(-1), LessonId, QuestionId,
-            Enum.TryParse<QuestionType>(QuestionType, out var t) ? t : null);
     }
 }

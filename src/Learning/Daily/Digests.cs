@@ -97,7 +97,7 @@ public sealed class Digests(Catalog catalog, Exams.ExamStatistics? exams = null)
             ranking = ProgrammeStatistics.Rank(inWeek);
             total = DayFigures.Sum(0, ranking.Select(r => r.Total));
         }
-        var unreachable = await UnreachableLiaisonsAsync(s, cohort.Id);
+        var unreachable = await AudienceStore.UnreachableLiaisonsAsync(s, cohort.Id);
         var examReport = exams is null ? null : await exams.ForCohortAsync(s, cohort.Id);
 
         var texts = new Dictionary<string, string>();
@@ -314,53 +314,14 @@ public sealed class Digests(Catalog catalog, Exams.ExamStatistics? exams = null)
     /// account linked last). Liaisons are the cohort's; admin rights are global, so every admin gets
     /// every cohort's weekly digest.
     /// </summary>
-    private static async Task<IReadOnlyList<Recipient>> RecipientsAsync(DbSession s, StoredCohort cohort, string role)
-    {
-        var scope = role == "admin"
-            ? "SELECT DISTINCT learner_id, CAST(NULL AS BIGINT) AS group_id FROM enrollments WHERE role = 'admin'"
-            : "SELECT learner_id, group_id FROM enrollments WHERE role = @role AND cohort_id = @cohortId";
-        var rows = await s.QueryAsync<RecipientRow>(
-            $"""
-            SELECT p.learner_id AS LearnerId, p.group_id AS GroupId, COALESCE(l.language, g.language) AS Language,
-                   ci.channel AS Channel, ci.external_id AS ExternalId, ci.linked_at AS LinkedAt
-            FROM ({scope}) p
-            JOIN learners l ON l.id = p.learner_id
-            LEFT JOIN study_groups g ON g.id = p.group_id
-            JOIN channel_identities ci ON ci.learner_id = p.learner_id AND ci.unreachable_at IS NULL
-            """, new { role, cohortId = cohort.Id });
-        return rows
+    private static async Task<IReadOnlyList<Recipient>> RecipientsAsync(DbSession s, StoredCohort cohort, string role) =>
+        (await AudienceStore.RoleHolderChatsAsync(s, cohort.Id, role))
             .GroupBy(r => (r.LearnerId, r.Channel))
             .Select(g => g.OrderByDescending(r => r.LinkedAt).ThenBy(r => r.ExternalId, StringComparer.Ordinal).First())
             .OrderBy(r => r.LearnerId).ThenBy(r => r.Channel, StringComparer.Ordinal)
             .Select(r => new Recipient(r.LearnerId, r.GroupId, Languages.Normalize(r.Language) ?? Languages.Normalize(cohort.Cohort.Language) ?? Languages.English,
                 r.Channel, r.ExternalId))
             .ToList();
-    }
-
-    /// <summary>The cohort's liaisons with no private chat the bot can write to (never started it, or blocked it).</summary>
-    private static async Task<IReadOnlyList<(string Name, LocalizedText? Group)>> UnreachableLiaisonsAsync(DbSession s, long cohortId)
-    {
-        var rows = await s.QueryAsync<(string Name, string? Group)>(
-            """
-            SELECT l.name, g.name FROM enrollments e
-            JOIN learners l ON l.id = e.learner_id
-            LEFT JOIN study_groups g ON g.id = e.group_id
-            WHERE e.cohort_id = @cohortId AND e.role = 'liaison'
-              AND NOT EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.learner_id = e.learner_id AND ci.unreachable_at IS NULL)
-            ORDER BY g.code, l.name
-            """, new { cohortId });
-        return rows.Select(r => (r.Name, r.Group is null ? null : StoredJson.Deserialize<LocalizedText>(r.Group))).ToList();
-    }
-
-    private sealed class RecipientRow
-    {
-        public long LearnerId { get; init; }
-        public long? GroupId { get; init; }
-        public string? Language { get; init; }
-        public string Channel { get; init; } = "";
-        public string ExternalId { get; init; } = "";
-        public long LinkedAt { get; init; }
-    }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

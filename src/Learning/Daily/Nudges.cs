@@ -50,14 +50,7 @@ public sealed class Nudges(Outbox outbox, Catalog catalog, TimeProvider time)
             return new NudgeOutcome(false, report.Missed.Count, [], [], []);
 
         var missing = report.Missed;
-        var people = (await s.QueryAsync<(long LearnerId, string? Language, string? Channel, string? ExternalId, long? UnreachableAt)>(
-            """
-            SELECT l.id, l.language, ci.channel, ci.external_id, ci.unreachable_at
-            FROM enrollments e JOIN learners l ON l.id = e.learner_id
-            LEFT JOIN channel_identities ci ON ci.learner_id = l.id
-            WHERE e.cohort_id = @cohortId AND e.group_id = @groupId AND e.role = 'learner'
-            ORDER BY ci.linked_at DESC
-            """, new { cohortId = cohort.Id, groupId })).ToLookup(p => p.LearnerId);
+        var people = await AudienceStore.AccountsInGroupAsync(s, cohort.Id, groupId);
 
         var now = time.GetUtcNow();
         var close = LocalTimes.Format(cohort.Cohort.Schedule.CheckInClose);
@@ -68,18 +61,12 @@ public sealed class Nudges(Outbox outbox, Catalog catalog, TimeProvider time)
             var accounts = people[learner.LearnerId].Where(p => p.Channel is not null).ToList();
             var reachable = accounts.Where(a => a.UnreachableAt is null)
                 .OrderByDescending(a => a.Channel == preferredChannel).FirstOrDefault();
-            if (reachable.Channel is null)
+            if (reachable?.Channel is null)
             {
                 unreachable.Add(new UnreachableLearner(learner.LearnerId, learner.Name, accounts.Count == 0 ? Unreachable.NeverStarted : Unreachable.Blocked));
                 continue;
             }
-            var recorded = await s.ExecuteAsync(
-                """
-                INSERT INTO nudges (cohort_id, learner_id, day, group_id, nudged_by, channel, nudged_at)
-                VALUES (@cohortId, @learnerId, @day, @groupId, @nudgedBy, @channel, @at)
-                ON CONFLICT (cohort_id, learner_id, day) DO NOTHING
-                """, new { cohortId = cohort.Id, learnerId = learner.LearnerId, day = (long)day, groupId, nudgedBy, channel = reachable.Channel, at = now.ToUnixTimeMilliseconds() });
-            if (recorded == 0)
+            if (!await CheckInStore.RecordNudgeAsync(s, cohort.Id, learner.LearnerId, day, groupId, nudgedBy, reachable.Channel, now.ToUnixTimeMilliseconds()))
             {
                 already.Add(learner.Name);
                 continue;
@@ -94,16 +81,6 @@ public sealed class Nudges(Outbox outbox, Catalog catalog, TimeProvider time)
             nudged.Add(learner.Name);
         }
         return new NudgeOutcome(true, missing.Count, nudged, already, unreachable);
-    }
-
-    /// <summary>When each learner of a group was nudged on a day.</summary>
-    public static async Task<IReadOnlyDictionary<long, DateTimeOffset>> WhenAsync(DbSession s, long cohortId, long groupId, int day)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        return (await s.QueryAsync<(long LearnerId, long At)>(
-                "SELECT learner_id, nudged_at FROM nudges WHERE cohort_id = @cohortId AND group_id = @groupId AND day = @day",
-                new { cohortId, groupId, day = (long)day }))
-            .ToDictionary(r => r.LearnerId, r => DateTimeOffset.FromUnixTimeMilliseconds(r.At));
     }
 
     /// <summary>Whether <paramref name="day"/> is today for the cohort and its check-in window is open at <paramref name="now"/>.</summary>

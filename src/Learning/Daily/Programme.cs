@@ -1,11 +1,9 @@
-using System.Data;
 using System.Globalization;
 using System.Text;
 using Academy.Learning.Localization;
 using Academy.Learning.Messaging;
 using Academy.Learning.Model;
 using Academy.Learning.Storage;
-using Dapper;
 using Academy.Learning.Content;
 using Academy.Learning.Exams;
 using Academy.Learning.People;
@@ -39,10 +37,6 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
     /// <summary>Button data prefixes the chat handlers answer.</summary>
     public const string CheckInButton = "ci", LessonReadButton = "lr", QuizButton = "q";
 
-    // Rows per multi-row INSERT. Small on purpose: SQLite binds named parameters by a linear search,
-    // so a statement of n parameters costs n²; 50 rows measured fastest (400 was several times slower).
-    private const int Batch = 50;
-
     /// <summary>Delivers a day to one group (whatever chats it has), as <c>/push</c> does.</summary>
     public async Task<DayDelivery> DeliverDayAsync(DbSession s, long cohortId, long groupId, int day, DayParts parts = DayParts.All)
     {
@@ -67,7 +61,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         var cohortId = cohort.Id;
         var lesson = await ContentStore.GetLessonAsync(s, cohort.CourseId, day)
                      ?? throw new InvalidOperationException($"Course has no lesson for day {day}.");
-        var groups = await GroupsAsync(s, cohortId, onlyGroup);
+        var groups = await AudienceStore.GroupsAsync(s, cohortId, onlyGroup);
         // The scheduled fan-out reaches the groups that have a chat; a group without one gets its day
         // (and its questions) when its chat is bound and an admin pushes it.
         if (onlyGroup is null) groups = groups.Where(g => g.Chats.Count > 0).ToList();
@@ -82,7 +76,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
 
         if (parts.HasFlag(DayParts.Lesson))
         {
-            var ids = await RecordDeliveriesAsync(s, cohortId, day, now,
+            var ids = await DeliveryStore.RecordDayAsync(s, cohortId, day, now,
                 groups.Select(g => new NewDelivery($"{prefix}/lesson/g{g.Id}", g.Id, DeliveryKind.Lesson, lesson.Id, null)).ToList());
             var bodies = new Dictionary<string, string>();
             foreach (var g in groups)
@@ -104,7 +98,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
 
         if (parts.HasFlag(DayParts.CheckIn))
         {
-            var ids = await RecordDeliveriesAsync(s, cohortId, day, now,
+            var ids = await DeliveryStore.RecordDayAsync(s, cohortId, day, now,
                 groups.Select(g => new NewDelivery($"{prefix}/checkin/g{g.Id}", g.Id, DeliveryKind.CheckIn, null, null)).ToList());
             var close = LocalTimes.Format(cohort.Cohort.Schedule.CheckInClose);
             foreach (var g in groups)
@@ -163,34 +157,10 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         return sb.ToString();
     }
 
-    private sealed record GroupTarget(long Id, string Language, List<ChatAddress> Chats);
-
-    private sealed record NewDelivery(string Key, long GroupId, DeliveryKind Kind, long? LessonId, long? QuestionId);
-
-    private sealed record StoredDelivery(long Id, long? QuestionId);
-
-    private static async Task<List<GroupTarget>> GroupsAsync(DbSession s, long cohortId, long? onlyGroup)
-    {
-        var where = onlyGroup is null ? "g.cohort_id = @cohortId" : "g.id = @onlyGroup";
-        var groups = (await s.QueryAsync<(long Id, string? Language)>(
-                $"SELECT g.id, g.language FROM study_groups g WHERE {where} ORDER BY g.id", new { cohortId, onlyGroup }))
-            .Select(g => new GroupTarget(g.Id, Languages.Normalize(g.Language) ?? Languages.English, []))
-            .ToList();
-        var byId = groups.ToDictionary(g => g.Id);
-        var chats = await s.QueryAsync<(long GroupId, string Channel, string ChatId, string? ThreadId)>(
-            $"""
-            SELECT gc.group_id, gc.channel, gc.chat_id, gc.thread_id FROM group_chats gc JOIN study_groups g ON g.id = gc.group_id
-            WHERE {where} AND gc.active = 1 ORDER BY gc.group_id, gc.channel
-            """, new { cohortId, onlyGroup });
-        foreach (var c in chats)
-            if (byId.TryGetValue(c.GroupId, out var g)) g.Chats.Add(new ChatAddress(c.Channel, c.ChatId, c.ThreadId));
-        return groups;
-    }
-
     // The quiz of the day, per group and slot: the delivery already recorded under the slot's key, or a
     // fresh draw. Same rules as one group at a time, decided in memory from two set queries.
-    private async Task<(List<(GroupTarget Group, string Key, long DeliveryId, long QuestionId)> Slots, IReadOnlyList<BankQuestion> Bank)> QuizSlotsAsync(
-        DbSession s, StoredCohort cohort, int day, IReadOnlyList<string> topics, List<GroupTarget> groups, long now)
+    private async Task<(List<(GroupAudience Group, string Key, long DeliveryId, long QuestionId)> Slots, IReadOnlyList<BankQuestion> Bank)> QuizSlotsAsync(
+        DbSession s, StoredCohort cohort, int day, IReadOnlyList<string> topics, List<GroupAudience> groups, long now)
     {
         var cohortId = cohort.Id;
         // The course's bank in one read (a few hundred rows), filtered here: the draw needs most of it anyway.
@@ -198,18 +168,14 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         var candidates = bank.Where(q => !q.Retired && q.Question.Type != QuestionType.Fill && topics.Contains(q.Question.Topic)).Select(q => q.Id).ToList();
         var wanted = groups.Select(g => g.Id).ToHashSet();
         var used = new Dictionary<long, HashSet<long>>();
-        foreach (var (groupId, questionId) in await s.QueryAsync<(long, long)>(
-                     "SELECT group_id, question_id FROM deliveries WHERE cohort_id = @cohortId AND group_id IS NOT NULL AND question_id IS NOT NULL",
-                     new { cohortId }))
+        foreach (var (groupId, questionId) in await DeliveryStore.QuestionsAskedOfGroupsAsync(s, cohortId))
             if (wanted.Contains(groupId)) UsedOf(groupId).Add(questionId);
         var prefix = $"c{cohortId}/d{day}/quiz/g";
-        var existing = (await s.QueryAsync<(string Key, long Id, long QuestionId)>(
-                "SELECT idem_key, id, question_id FROM deliveries WHERE cohort_id = @cohortId AND day = @day AND kind = @kind AND question_id IS NOT NULL",
-                new { cohortId, day, kind = nameof(DeliveryKind.Question) }))
+        var existing = (await DeliveryStore.QuestionDeliveriesOfDayAsync(s, cohortId, day))
             .Where(d => d.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(d => d.Key, d => new StoredDelivery(d.Id, d.QuestionId));
 
-        var planned = new List<(GroupTarget Group, string Key)>();
+        var planned = new List<(GroupAudience Group, string Key)>();
         var fresh = new List<NewDelivery>();
         foreach (var g in groups)
         {
@@ -227,7 +193,7 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
                 planned.Add((g, key));
             }
         }
-        foreach (var (key, stored) in await RecordDeliveriesAsync(s, cohortId, day, now, fresh)) existing[key] = stored;
+        foreach (var (key, stored) in await DeliveryStore.RecordDayAsync(s, cohortId, day, now, fresh)) existing[key] = stored;
         return (planned.Select(p => (p.Group, p.Key, existing[p.Key].Id, existing[p.Key].QuestionId!.Value)).ToList(), bank);
 
         HashSet<long> UsedOf(long groupId) => used.TryGetValue(groupId, out var set) ? set : used[groupId] = [];
@@ -244,36 +210,5 @@ public sealed class Programme(Outbox outbox, Catalog catalog, TimeProvider time)
         // Not HashCode.Combine: it is seeded per process, and the draw must be the same after a restart.
         var random = new Random((int)((cohortId * 1_000_003 + groupId * 7_919 + seed) % int.MaxValue));
         return pool[random.Next(pool.Count)];
-    }
-
-    // Records deliveries in multi-row statements; a key recorded before keeps its row (and its question).
-    private static async Task<Dictionary<string, StoredDelivery>> RecordDeliveriesAsync(DbSession s, long cohortId, int day, long now, IReadOnlyList<NewDelivery> rows)
-    {
-        var result = new Dictionary<string, StoredDelivery>(rows.Count, StringComparer.Ordinal);
-        foreach (var chunk in rows.DistinctBy(r => r.Key).Chunk(Batch))
-        {
-            var sql = new StringBuilder(
-                "INSERT INTO deliveries (idem_key, cohort_id, group_id, learner_id, day, kind, lesson_id, question_id, delivered_at) VALUES ");
-            var p = new DynamicParameters();
-            p.Add("c", cohortId, DbType.Int64);
-            p.Add("d", (long)day, DbType.Int64);
-            p.Add("now", now, DbType.Int64);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                var r = chunk[i];
-                if (i > 0) sql.Append(',');
-                sql.Append(CultureInfo.InvariantCulture, $"(@k{i}, @c, @g{i}, NULL, @d, @t{i}, @l{i}, @q{i}, @now)");
-                p.Add($"k{i}", r.Key, DbType.String);
-                p.Add($"g{i}", r.GroupId, DbType.Int64);
-                p.Add($"t{i}", r.Kind.ToString(), DbType.String);
-                p.Add($"l{i}", r.LessonId, DbType.Int64);
-                p.Add($"q{i}", r.QuestionId, DbType.Int64);
-            }
-            // DO UPDATE (a no-op) rather than DO NOTHING so RETURNING yields the row on both paths.
-            sql.Append(" ON CONFLICT (idem_key) DO UPDATE SET idem_key = excluded.idem_key RETURNING id, idem_key, question_id");
-            foreach (var (id, key, questionId) in await s.QueryAsync<(long, string, long?)>(sql.ToString(), p))
-                result[key] = new StoredDelivery(id, questionId);
-        }
-        return result;
     }
 }

@@ -26,7 +26,7 @@ public static class DaySummary
         ArgumentNullException.ThrowIfNull(text);
         var report = (await ProgrammeStatistics.GroupDaysAsync(s, cohort.Id, day, groupId)).Single();
         var quizzes = await ProgrammeStatistics.LearnerQuizzesAsync(s, cohort.Id, day, groupId);
-        var nudges = await Nudges.WhenAsync(s, cohort.Id, groupId, day);
+        var nudges = await CheckInStore.NudgedAtAsync(s, cohort.Id, groupId, day);
         var reminderAt = await GroupReminderAtAsync(s, cohort.Id, groupId, day);
         var exams = (await new Exams.ExamResults().ForCohortAsync(s, cohort.Id)).Where(r => r.Kind != "practice").ToLookup(r => r.LearnerId);
         var zone = cohort.Calendar.Zone;

@@ -83,25 +83,8 @@ public sealed record GroupRank(int Rank, GroupInfo Group, DayFigures Total);
 public static class ProgrammeStatistics
 {
     /// <summary>The cohort's study groups, by code.</summary>
-    public static async Task<IReadOnlyList<GroupInfo>> GroupsAsync(DbSession s, long cohortId, long? groupId = null)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var rows = await s.QueryAsync<GroupRow>(
-            "SELECT id, code, name, language FROM study_groups WHERE cohort_id = @cohortId" + (groupId is null ? "" : " AND id = @groupId") +
-            " ORDER BY code", new { cohortId, groupId });
-        return rows.Select(r => new GroupInfo(r.Id, r.Code, StoredJson.Deserialize<LocalizedText>(r.Name),
-            Languages.Normalize(r.Language) ?? Languages.English)).ToList();
-    }
-
-    /// <summary>The days among <paramref name="fromDay"/>–<paramref name="toDay"/> whose close has recorded statuses.</summary>
-    public static async Task<IReadOnlySet<int>> ClosedDaysAsync(DbSession s, long cohortId, int fromDay, int toDay)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var days = await s.QueryAsync<long>(
-            "SELECT DISTINCT day FROM day_status WHERE cohort_id = @cohortId AND day >= @fromDay AND day <= @toDay",
-            new { cohortId, fromDay, toDay });
-        return days.Select(d => (int)d).ToHashSet();
-    }
+    public static Task<IReadOnlyList<GroupInfo>> GroupsAsync(DbSession s, long cohortId, long? groupId = null) =>
+        StatisticsStore.GroupsAsync(s, cohortId, groupId);
 
     /// <summary>
     /// Each group's day (or one group's, with <paramref name="groupId"/>): names of who checked in and
@@ -111,79 +94,21 @@ public static class ProgrammeStatistics
     public static async Task<IReadOnlyList<GroupDayReport>> GroupDaysAsync(DbSession s, long cohortId, int day, long? groupId = null)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var groups = await GroupsAsync(s, cohortId, groupId);
-        var closed = (await ClosedDaysAsync(s, cohortId, day, day)).Contains(day);
-        var p = new { cohortId, day, groupId };
-
-        var roster = await s.QueryAsync<RosterRow>(closed
-            ? """
-              SELECT ds.group_id AS GroupId, ds.learner_id AS LearnerId, l.name AS Name,
-                     CASE WHEN ds.status = 'checked_in' THEN 1 ELSE 0 END AS Checked, ci.checked_in_at AS CheckedInAt
-              FROM day_status ds
-              JOIN learners l ON l.id = ds.learner_id
-              LEFT JOIN checkins ci ON ci.cohort_id = ds.cohort_id AND ci.learner_id = ds.learner_id AND ci.day = ds.day
-              WHERE ds.cohort_id = @cohortId AND ds.day = @day
-              """ + (groupId is null ? "" : " AND ds.group_id = @groupId")
-            : """
-              SELECT e.group_id AS GroupId, e.learner_id AS LearnerId, l.name AS Name,
-                     CASE WHEN ci.learner_id IS NULL THEN 0 ELSE 1 END AS Checked, ci.checked_in_at AS CheckedInAt
-              FROM enrollments e
-              JOIN learners l ON l.id = e.learner_id
-              LEFT JOIN checkins ci ON ci.cohort_id = e.cohort_id AND ci.learner_id = e.learner_id AND ci.day = @day
-              WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND e.group_id IS NOT NULL
-              """ + (groupId is null ? "" : " AND e.group_id = @groupId"), p);
-
-        // Streaks of those who did not check in: consecutive check-in days form islands
-        // (day minus its rank is constant along a run); the island that ends the day before is the
-        // streak a check-in would have continued. Only those rows come back.
-        var streaks = (await s.QueryAsync<(long LearnerId, long Streak)>(
-            """
-            WITH runs AS (
-                SELECT learner_id, day, day - ROW_NUMBER() OVER (PARTITION BY learner_id ORDER BY day) AS island
-                FROM checkins WHERE cohort_id = @cohortId AND day <= @day
-            )
-            SELECT learner_id, COUNT(*) FROM runs GROUP BY learner_id, island HAVING MAX(day) = @day - 1
-            """, p)).ToDictionary(r => r.LearnerId, r => (int)r.Streak);
-
-        var questionRows = (await s.QueryAsync<QuestionRow>(
-            """
-            SELECT d.group_id AS GroupId, d.id AS DeliveryId, d.question_id AS QuestionId,
-                   COUNT(a.id) AS Answers, CAST(COALESCE(SUM(a.correct), 0) AS BIGINT) AS Correct
-            FROM deliveries d LEFT JOIN answers a ON a.delivery_id = d.id
-            WHERE d.cohort_id = @cohortId AND d.day = @day AND d.kind = 'Question' AND d.group_id IS NOT NULL AND d.question_id IS NOT NULL
-            """ + (groupId is null ? "" : " AND d.group_id = @groupId") + """
-
-            GROUP BY d.group_id, d.id, d.question_id
-            ORDER BY d.group_id, d.id
-            """, p)).ToList();
-        // The day's quiz draws a handful of questions per group, mostly the same ones: few distinct texts.
-        var texts = (await s.QueryAsync<(long Id, string Code, string Payload)>(
-            """
-            SELECT id, code, payload FROM questions WHERE id IN (
-                SELECT d.question_id FROM deliveries d
-                WHERE d.cohort_id = @cohortId AND d.day = @day AND d.kind = 'Question' AND d.group_id IS NOT NULL
-            """ + (groupId is null ? "" : " AND d.group_id = @groupId") + ")", p))
-            .ToDictionary(r => r.Id, r => (r.Code, StoredJson.Deserialize<QuestionPayload>(r.Payload).Text));
-
-        var participants = (await s.QueryAsync<(long GroupId, long Count)>(
-            """
-            SELECT d.group_id, COUNT(DISTINCT a.learner_id)
-            FROM deliveries d JOIN answers a ON a.delivery_id = d.id
-            WHERE d.cohort_id = @cohortId AND d.day = @day AND d.kind = 'Question' AND d.group_id IS NOT NULL
-            """ + (groupId is null ? "" : " AND d.group_id = @groupId") + """
-
-            GROUP BY d.group_id
-            """, p)).ToDictionary(r => r.GroupId, r => (int)r.Count);
+        var groups = await StatisticsStore.GroupsAsync(s, cohortId, groupId);
+        var closed = (await StatisticsStore.ClosedDaysAsync(s, cohortId, day, day)).Contains(day);
+        var roster = await StatisticsStore.DayRosterAsync(s, cohortId, day, groupId, closed);
+        var streaks = await StatisticsStore.StreaksBeforeAsync(s, cohortId, day);
+        var questionRows = await StatisticsStore.DayQuestionsAsync(s, cohortId, day, groupId);
+        var texts = await StatisticsStore.DayQuestionTextsAsync(s, cohortId, day, groupId);
+        var participants = await StatisticsStore.DayParticipantsAsync(s, cohortId, day, groupId);
 
         var rosterByGroup = roster.ToLookup(r => r.GroupId);
         var questionsByGroup = questionRows.ToLookup(q => q.GroupId);
         return groups.Select(g =>
         {
             var members = rosterByGroup[g.Id].OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
-            var checkedIn = members.Where(m => m.Checked != 0)
-                .Select(m => new CheckedInLearner(m.LearnerId, m.Name, m.CheckedInAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null))
-                .ToList();
-            var missed = members.Where(m => m.Checked == 0)
+            var checkedIn = members.Where(m => m.Checked).Select(m => new CheckedInLearner(m.LearnerId, m.Name, m.CheckedInAt)).ToList();
+            var missed = members.Where(m => !m.Checked)
                 .Select(m => new MissedLearner(m.LearnerId, m.Name, streaks.GetValueOrDefault(m.LearnerId)))
                 .ToList();
             var questions = questionsByGroup[g.Id].Select(q =>
@@ -199,18 +124,8 @@ public static class ProgrammeStatistics
     /// Per learner, their answers to the quiz a group got on a day (only those who answered at least
     /// once): what a liaison's <c>/today</c> and the day's summary table show beside each name.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<long, LearnerQuiz>> LearnerQuizzesAsync(DbSession s, long cohortId, int day, long groupId)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var rows = await s.QueryAsync<(long LearnerId, long Answered, long Correct)>(
-            """
-            SELECT a.learner_id, COUNT(*), CAST(COALESCE(SUM(a.correct), 0) AS BIGINT)
-            FROM deliveries d JOIN answers a ON a.delivery_id = d.id
-            WHERE d.cohort_id = @cohortId AND d.day = @day AND d.group_id = @groupId AND d.kind = 'Question'
-            GROUP BY a.learner_id
-            """, new { cohortId, day = (long)day, groupId });
-        return rows.ToDictionary(r => r.LearnerId, r => new LearnerQuiz(r.LearnerId, (int)r.Answered, (int)r.Correct));
-    }
+    public static Task<IReadOnlyDictionary<long, LearnerQuiz>> LearnerQuizzesAsync(DbSession s, long cohortId, int day, long groupId) =>
+        StatisticsStore.LearnerQuizzesAsync(s, cohortId, day, groupId);
 
     /// <summary>
     /// Each group's figures for every day of <paramref name="fromDay"/>–<paramref name="toDay"/> (or one
@@ -219,45 +134,20 @@ public static class ProgrammeStatistics
     public static async Task<IReadOnlyList<GroupSeries>> DailyFiguresAsync(DbSession s, long cohortId, int fromDay, int toDay, long? groupId = null)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var groups = await GroupsAsync(s, cohortId, groupId);
+        var groups = await StatisticsStore.GroupsAsync(s, cohortId, groupId);
         var days = fromDay > toDay ? [] : Enumerable.Range(fromDay, toDay - fromDay + 1).ToList();
-        var closed = await ClosedDaysAsync(s, cohortId, fromDay, toDay);
-        var groupFilter = groupId is null ? "" : " AND group_id = @groupId";
+        var closed = await StatisticsStore.ClosedDaysAsync(s, cohortId, fromDay, toDay);
         var checkins = new Dictionary<(long Group, int Day), (int Enrolled, int Checked)>();
 
         if (closed.Count > 0)
-        {
-            var rows = await s.QueryAsync<CountRow>(
-                """
-                SELECT day AS Day, group_id AS GroupId, COUNT(*) AS Enrolled,
-                       CAST(SUM(CASE WHEN status = 'checked_in' THEN 1 ELSE 0 END) AS BIGINT) AS CheckedIn
-                FROM day_status WHERE cohort_id = @cohortId AND day >= @fromDay AND day <= @toDay
-                """ + groupFilter + " GROUP BY day, group_id", new { cohortId, fromDay, toDay, groupId });
-            foreach (var r in rows) checkins[(r.GroupId, (int)r.Day)] = ((int)r.Enrolled, (int)r.CheckedIn);
-        }
+            foreach (var r in await StatisticsStore.ClosedDayCountsAsync(s, cohortId, fromDay, toDay, groupId))
+                checkins[(r.GroupId, r.Day)] = (r.Enrolled, r.CheckedIn);
         // Days not closed yet: today's roster against the check-ins so far (usually one day: today).
-        var open = days.Where(d => !closed.Contains(d)).ToList();
-        foreach (var day in open)
-        {
-            var rows = await s.QueryAsync<CountRow>(
-                """
-                SELECT e.group_id AS GroupId, COUNT(*) AS Enrolled, COUNT(ci.learner_id) AS CheckedIn
-                FROM enrollments e
-                LEFT JOIN checkins ci ON ci.cohort_id = e.cohort_id AND ci.learner_id = e.learner_id AND ci.day = @day
-                WHERE e.cohort_id = @cohortId AND e.role = 'learner' AND e.group_id IS NOT NULL
-                """ + (groupId is null ? "" : " AND e.group_id = @groupId") + " GROUP BY e.group_id",
-                new { cohortId, day, groupId });
-            foreach (var r in rows) checkins[(r.GroupId, day)] = ((int)r.Enrolled, (int)r.CheckedIn);
-        }
+        foreach (var day in days.Where(d => !closed.Contains(d)))
+            foreach (var r in await StatisticsStore.OpenDayCountsAsync(s, cohortId, day, groupId))
+                checkins[(r.GroupId, day)] = (r.Enrolled, r.CheckedIn);
 
-        var quiz = (await s.QueryAsync<QuizRow>(
-            """
-            SELECT d.day AS Day, d.group_id AS GroupId, COUNT(a.id) AS Answers, CAST(COALESCE(SUM(a.correct), 0) AS BIGINT) AS Correct,
-                   COUNT(DISTINCT a.learner_id) AS Participants
-            FROM deliveries d JOIN answers a ON a.delivery_id = d.id
-            WHERE d.cohort_id = @cohortId AND d.kind = 'Question' AND d.group_id IS NOT NULL AND d.day >= @fromDay AND d.day <= @toDay
-            """ + (groupId is null ? "" : " AND d.group_id = @groupId") + " GROUP BY d.day, d.group_id",
-            new { cohortId, fromDay, toDay, groupId })).ToDictionary(r => (r.GroupId, (int)r.Day));
+        var quiz = (await StatisticsStore.QuizCountsAsync(s, cohortId, fromDay, toDay, groupId)).ToDictionary(r => (r.GroupId, r.Day));
 
         return groups.Select(g => new GroupSeries(g, days.Select(d =>
         {
@@ -294,47 +184,4 @@ public static class ProgrammeStatistics
     /// <summary>The cohort's check-in rate (and quiz accuracy) per day over the range.</summary>
     public static async Task<IReadOnlyList<DayFigures>> CohortTrendAsync(DbSession s, long cohortId, int fromDay, int toDay) =>
         Trend(await DailyFiguresAsync(s, cohortId, fromDay, toDay));
-
-    private sealed class GroupRow
-    {
-        public long Id { get; init; }
-        public string Code { get; init; } = "";
-        public string Name { get; init; } = "";
-        public string Language { get; init; } = "";
-    }
-
-    private sealed class RosterRow
-    {
-        public long GroupId { get; init; }
-        public long LearnerId { get; init; }
-        public string Name { get; init; } = "";
-        public long Checked { get; init; }
-        public long? CheckedInAt { get; init; }
-    }
-
-    private sealed class QuestionRow
-    {
-        public long GroupId { get; init; }
-        public long DeliveryId { get; init; }
-        public long QuestionId { get; init; }
-        public long Answers { get; init; }
-        public long Correct { get; init; }
-    }
-
-    private sealed class CountRow
-    {
-        public long Day { get; init; }
-        public long GroupId { get; init; }
-        public long Enrolled { get; init; }
-        public long CheckedIn { get; init; }
-    }
-
-    private sealed class QuizRow
-    {
-        public long Day { get; init; }
-        public long GroupId { get; init; }
-        public long Answers { get; init; }
-        public long Correct { get; init; }
-        public long Participants { get; init; }
-    }
 }

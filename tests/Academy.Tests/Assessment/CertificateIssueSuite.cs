@@ -41,7 +41,7 @@ public abstract class CertificateIssueSuite : StoreTestBase
         Assert.Equal(2, await ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE chat_id = '5001'"));
 
         await using var read = await Db.BeginReadAsync();
-        var issued = Assert.Single(await Certificates.ForLearnerAsync(read, learnerId));
+        var issued = Assert.Single(await CertificateStore.ForLearnerAsync(read, learnerId));
         Assert.Equal("Nguyễn Thị Hồng Ánh", issued.Name);
         Assert.Equal(90, issued.CreditMinutes);
         Assert.Equal("1.5", Certificates.Hours(issued.CreditMinutes));

@@ -90,7 +90,7 @@ public abstract class LiaisonDaySuite : StoreTestBase
         Assert.Equal(2, await CountAsync("outbox"));
         await using (var s = await Db.BeginReadAsync())
         {
-            var when = await Nudges.WhenAsync(s, _seed.CohortId, _seed.GroupId, 1);
+            var when = await CheckInStore.NudgedAtAsync(s, _seed.CohortId, _seed.GroupId, 1);
             Assert.Equal([DateTimeOffset.Parse("2026-12-01T02:00:00Z")], when.Values.Distinct());
         }
 

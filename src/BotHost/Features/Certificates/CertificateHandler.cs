@@ -18,7 +18,7 @@ public sealed class CertificateHandler(Academy.Learning.Credit.Certificates cert
 
     public override async Task HandleAsync(TurnContext turn)
     {
-        var valid = (await Academy.Learning.Credit.Certificates.ForLearnerAsync(turn.Session, turn.Learner!.Id)).Where(c => !c.Revoked).ToList();
+        var valid = (await CertificateStore.ForLearnerAsync(turn.Session, turn.Learner!.Id)).Where(c => !c.Revoked).ToList();
         if (valid.Count == 0)
         {
             await turn.ReplyAsync(turn.Text["certificate.none"]);

@@ -68,7 +68,7 @@ public sealed class MeHandler(LearnerRecord record, Completion completion) : Com
             var cohort = await CohortStore.GetAsync(turn.Session, cohortId);
             var date = cohort!.Calendar.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(at)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             lines.Add(t.Get("me.completion.done", ("date", date)));
-            if ((await Academy.Learning.Credit.Certificates.ForLearnerAsync(turn.Session, turn.Learner!.Id)).FirstOrDefault(c => c.CohortId == cohortId && !c.Revoked) is { } certificate)
+            if ((await CertificateStore.ForLearnerAsync(turn.Session, turn.Learner!.Id)).FirstOrDefault(c => c.CohortId == cohortId && !c.Revoked) is { } certificate)
                 lines.Add(t.Get("me.completion.certificate", ("code", certificate.Code)));
         }
         return string.Join('\n', lines);

@@ -66,6 +66,6 @@ public sealed class PollAnswerHandler(LearnerRecord record, Completion completio
                     break;
             }
         }
-        await CompletionAfterAnswers.CheckAsync(completion, s, requests, outcomes);
+        await completion.CheckAfterAnswersAsync(s, requests, outcomes);
     }
 }

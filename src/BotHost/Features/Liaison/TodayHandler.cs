@@ -57,7 +57,7 @@ public sealed class TodayHandler(LiaisonGroups liaisonGroups, TimeProvider time)
 
         var report = (await ProgrammeStatistics.GroupDaysAsync(s, cohort.Id, day, group.Id)).Single();
         var quizzes = await ProgrammeStatistics.LearnerQuizzesAsync(s, cohort.Id, day, group.Id);
-        var nudged = await Nudges.WhenAsync(s, cohort.Id, group.Id, day);
+        var nudged = await CheckInStore.NudgedAtAsync(s, cohort.Id, group.Id, day);
         string Clock(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, calendar.Zone).ToString("HH:mm", CultureInfo.InvariantCulture);
 
         var lines = new List<string>
