@@ -43,6 +43,7 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
             ["Telegram:SecretToken"] = Secret,
             ["Playground:Enabled"] = "true", // seeds the sample course, cohort and roster
             ["Announcements:ReportInterval"] = "00:00:01",
+            ["Scheduler:Enabled"] = "true", // it runs the live report's rounds
         }, time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
         await SeedRecipientsAsync(host);
         for (var i = 0; i < Blocked; i++) _api.BlockChat(FirstLearner + i);
