@@ -58,8 +58,9 @@ public sealed class RecurringTasks(IEnumerable<IRecurringTask> tasks, IScheduler
             if (await scheduler.GetTrigger(TriggerKeyOf(task.Name), ct) is ISimpleTrigger current && Matches(current, task)) continue;
             var job = JobBuilder.Create<RecurringJob>()
                 .WithIdentity(JobKeyOf(task.Name))
-                // No recovery firing for a round cut off by its host's death: the trigger, let go by the
-                // survivor, fires at once anyway, and that round does the whole work again. Both would be two rounds.
+                // No recovery firing for a round cut off by its host's death: the trigger that host held is
+                // released when another host notices, and fires at once; its round does the whole work again,
+                // and a recovery firing as well would make two rounds where one is due.
                 .RequestRecovery(false)
                 .DisallowConcurrentExecution(true)
                 .Build();
