@@ -13,8 +13,10 @@ public static class SchedulerRegistration
 {
     /// <summary>
     /// Registers Quartz with its persistent store on the Learning database (SQLite alone; PostgreSQL
-    /// clustered), the planner and its recurring job, the programme and one-off jobs, and the hosted
-    /// service that starts it. With <c>Scheduler:Enabled</c> false, only the options are registered.
+    /// clustered), the planner and its recurring job, the programme and one-off jobs, a job per
+    /// <see cref="IRecurringTask"/>, and the hosted service that starts it. With <c>Scheduler:Enabled</c>
+    /// false, only the options are registered: the host runs no timed work at all (no programme, no
+    /// one-off job, no recurring task), as a host that only receives beside processing hosts should.
     /// </summary>
     public static IServiceCollection AddAcademyScheduler(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +32,7 @@ public static class SchedulerRegistration
         services.AddSingleton<OneOffJobs>();
         services.AddSingleton<IProgrammeRunner, DailyProgrammeRunner>();
         services.AddSingleton<SchedulerState>();
+        services.AddSingleton<RecurringTasks>();
 
         services.AddQuartz(q =>
         {
@@ -74,6 +77,8 @@ public static class SchedulerRegistration
                 .WithSimpleSchedule(s => s.WithInterval(options.PlanInterval).RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
+        // Before the scheduler starts: the recurring tasks' triggers are in the store when it begins firing.
+        services.AddHostedService<RecurringTasksStart>();
         services.AddQuartzHostedService(h =>
         {
             // Started inside the host's start-up (before requests are served), after the schema migrations

@@ -23,7 +23,7 @@ public static class AssessmentRegistration
             .Validate(o => o.SweepInterval >= TimeSpan.FromSeconds(1), "Exams:SweepInterval must be at least one second.").ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExamOptions>>().Value);
         services.AddSingleton<ExamSweep>();
-        services.AddHostedService(sp => sp.GetRequiredService<ExamSweep>());
+        services.AddSingleton<Academy.Scheduler.IRecurringTask>(sp => sp.GetRequiredService<ExamSweep>()); // run by the scheduler: none with Scheduler:Enabled false
         services.AddSingleton<SurveyService>();
         services.AddSingleton<Academy.Learning.Exams.ExamStatistics>();
 

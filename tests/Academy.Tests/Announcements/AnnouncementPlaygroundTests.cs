@@ -14,7 +14,8 @@ public sealed class AnnouncementPlaygroundTests
     public async Task Chosen_groups_get_a_copy_with_a_read_button_reads_count_once_and_the_report_is_edited_in_place()
     {
         await using var app = new AcademyApp(
-            new Dictionary<string, string?> { ["Announcements:ReportInterval"] = "00:00:00.300" },
+            // The scheduler runs the live report's rounds.
+            new Dictionary<string, string?> { ["Announcements:ReportInterval"] = "00:00:00.300", ["Scheduler:Enabled"] = "true" },
             time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
         var admin = new PlaygroundUser(app, await PersonaAsync(app, "+84903100200"));
         var learner = new PlaygroundUser(app, await PersonaAsync(app, "+84913000111"));

@@ -43,6 +43,9 @@ public sealed partial class AnnouncementTelegramTests : IAsyncLifetime
             ["Telegram:SecretToken"] = Secret,
             ["Playground:Enabled"] = "true", // seeds the sample course, cohort and roster
             ["Announcements:ReportInterval"] = "00:00:01",
+            ["Scheduler:Enabled"] = "true", // it runs the live report's rounds
+            // …and the exam sweep, whose first round (an hour on) would offer the pre-test to the 500 learners seeded here.
+            ["Exams:SweepInterval"] = "01:00:00",
         }, time: new ShiftedTime(DateTimeOffset.Parse("2026-12-01T02:00:00Z")));
         await SeedRecipientsAsync(host);
         for (var i = 0; i < Blocked; i++) _api.BlockChat(FirstLearner + i);

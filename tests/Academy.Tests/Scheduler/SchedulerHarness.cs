@@ -29,7 +29,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
     private SchedulerHarness(ServiceProvider services) => _services = services;
 
     public static async Task<SchedulerHarness> CreateAsync(StoreOptions store, TimeProvider time, IDictionary<string, string?>? settings = null,
-        RecordingRunner? runner = null, RecordingTask? task = null)
+        RecordingRunner? runner = null, RecordingTask? task = null, IEnumerable<IRecurringTask>? recurring = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -52,6 +52,7 @@ public sealed class SchedulerHarness : IAsyncDisposable
         runner ??= new RecordingRunner();
         services.Replace(ServiceDescriptor.Singleton<IProgrammeRunner>(runner));
         if (task is not null) services.AddSingleton<IOneOffTask>(task);
+        foreach (var r in recurring ?? []) services.AddSingleton(r);
         var provider = services.BuildServiceProvider();
         runner.Database = provider.GetRequiredService<AcademyDatabase>();
         await provider.MigrateAcademyStoreAsync();
@@ -62,12 +63,14 @@ public sealed class SchedulerHarness : IAsyncDisposable
     public ProgrammePlanner Planner => _services.GetRequiredService<ProgrammePlanner>();
     public OneOffJobs OneOff => _services.GetRequiredService<OneOffJobs>();
     public AcademyDatabase Database => _services.GetRequiredService<AcademyDatabase>();
+    public RecurringTasks Recurring => _services.GetRequiredService<RecurringTasks>();
 
     public async Task<IScheduler> SchedulerAsync() => await _services.GetRequiredService<ISchedulerFactory>().GetScheduler(CancellationToken.None);
 
-    /// <summary>Starts Quartz (the host's hosted service does the same, inside the host's start-up).</summary>
+    /// <summary>Schedules the recurring tasks and starts Quartz (the host's hosted services do the same, inside the host's start-up).</summary>
     public async Task StartAsync()
     {
+        await Recurring.ScheduleAsync();
         await (await SchedulerAsync()).Start(CancellationToken.None);
         _started = true;
     }

@@ -24,7 +24,7 @@ public static class AnnouncementRegistration
         services.AddOptions<AnnouncementOptions>().BindConfiguration(AnnouncementOptions.Section)
             .Validate(o => o.ReportInterval >= TimeSpan.FromMilliseconds(200), "Announcements:ReportInterval must be at least 200 ms.").ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AnnouncementOptions>>().Value);
-        services.AddHostedService<AnnouncementReporter>();
+        services.AddSingleton<IRecurringTask, AnnouncementReporter>(); // run by the scheduler: none with Scheduler:Enabled false
         return services;
     }
 }

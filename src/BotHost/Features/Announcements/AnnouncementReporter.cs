@@ -17,31 +17,19 @@ public sealed class AnnouncementOptions
 /// Keeps each admin's delivery report current: every interval it looks at the announcements still
 /// sending, and the sent ones with new reads, and edits a report whose figures changed. It also hands
 /// scheduled announcements to the scheduler and takes cancelled ones back, outside any turn's transaction.
+/// A recurring task: the scheduler runs it (on one host of a cluster), and a failed round is retried by the next.
 /// </summary>
 public sealed class AnnouncementReporter(AcademyDatabase database, Academy.Learning.Announcements.AnnouncementService announcements, Outbox outbox,
-    AnnouncementOptions options, TimeProvider time, IServiceProvider services, ILogger<AnnouncementReporter> logger) : BackgroundService
+    AnnouncementOptions options, TimeProvider time, IServiceProvider services) : Scheduler.IRecurringTask
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "announcement-reports";
+
+    public TimeSpan Interval => options.ReportInterval;
+
+    public async Task RunAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.ReportInterval, time, stoppingToken);
-                await SyncJobsAsync(stoppingToken);
-                await RoundAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Anything — a busy database, the scheduler's store refusing a write — is retried next
-                // round: a loop that died here would leave scheduled announcements unsent for good.
-                logger.LogError(ex, "Announcement reports or scheduled sends could not be updated; retrying");
-            }
-        }
+        await SyncJobsAsync(ct);
+        await RoundAsync(ct);
     }
 
     private async Task SyncJobsAsync(CancellationToken ct)

@@ -30,34 +30,17 @@ public sealed class ExamOptions
 /// (exam_invitations marks the cohort done; the outbox key marks each learner). An exam open from
 /// enrolment is offered at registration; the sweep offers it once to the learners who registered
 /// before it existed (a pack imported later), so they too get a button without knowing of /exam.
+/// A recurring task: the scheduler runs it (on one host of a cluster), and a failed round is retried by the next.
 /// </summary>
 public sealed class ExamSweep(AcademyDatabase database, Academy.Learning.Exams.ExamService exams, ExamFlow flow, Learning.Messaging.Outbox outbox, Catalog catalog,
-    ExamOptions options, TimeProvider time, IConfiguration configuration, ILogger<ExamSweep> logger) : BackgroundService
+    ExamOptions options, TimeProvider time, ILogger<ExamSweep> logger) : Scheduler.IRecurringTask
 {
-    // Invitations are the programme's pushes: a host with the programme off (a test, a read-only replica) sends none.
-    // Expiry always runs, so no attempt is left open.
-    private bool ProgrammeOn => configuration.GetValue("Scheduler:Enabled", true);
+    public string Name => "exam-sweep";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.SweepInterval, time, stoppingToken);
-                await RunOnceAsync(ProgrammeOn, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A busy database is retried next round: a dead loop would leave attempts open for good.
-                logger.LogError(ex, "Exam sweep failed; retrying");
-            }
-        }
-    }
+    public TimeSpan Interval => options.SweepInterval;
+
+    // Only a host with the scheduler on runs the sweep, so its invitations are the programme's pushes as before.
+    public Task RunAsync(CancellationToken ct) => RunOnceAsync(invite: true, ct);
 
     /// <summary>One round: expired attempts, then (when <paramref name="invite"/>) newly opened windows.</summary>
     public async Task RunOnceAsync(bool invite, CancellationToken ct = default)
